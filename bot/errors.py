@@ -1,0 +1,35 @@
+"""The exception tree; the CLI turns each into a one-line `Error: ...` and exit code 1.
+
+QabotError
+├── SourcesError      the sources folder is missing, empty or unreadable
+├── ModelError        the embedding model cannot be loaded or converted
+├── IndexError_       the index cannot be built, read or written
+│   └── IndexLockedError  another process holds the index lock too long
+└── QuestionError     the question is empty or unusable
+"""
+
+from __future__ import annotations
+
+
+class QabotError(Exception):
+    """Base class: a problem the user can fix; the message says how."""
+
+
+class SourcesError(QabotError):
+    """The sources folder is missing, empty or holds no readable article."""
+
+
+class ModelError(QabotError):
+    """The embedding model cannot be loaded (offline) or converted."""
+
+
+class IndexError_(QabotError):  # noqa: N801 - avoid shadowing the builtin IndexError
+    """The index cannot be built, read or written."""
+
+
+class IndexLockedError(IndexError_):
+    """Another process is building the index and did not finish in time."""
+
+
+class QuestionError(QabotError):
+    """The question is empty or holds nothing to search for."""

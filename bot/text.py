@@ -1,0 +1,46 @@
+"""Unicode handling for Vietnamese text: NFC normalization, diacritic folding, syllable tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# "đ" has no combining-mark decomposition, so NFD alone leaves it in place.
+_HAND_FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
+# Control characters other than newline and tab carry no meaning and break tokenizers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC, the form every source and question is stored in."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_question(text: str) -> str:
+    """NFC-normalize a question, drop control and zero-width characters, collapse spaces."""
+    text = _CONTROL.sub(" ", nfc(text))
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Strip Vietnamese diacritics ("Điện Biên" -> "Dien Bien"); idempotent."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_HAND_FOLDS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when folding changes the text, i.e. it carries Vietnamese tone or vowel marks."""
+    return fold(text) != text
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (Vietnamese syllables, numbers, foreign words)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def with_bigrams(tokens: list[str]) -> list[str]:
+    """Syllables plus adjacent-syllable bigrams: Vietnamese words are often two syllables."""
+    return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
