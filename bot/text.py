@@ -8,7 +8,8 @@ import unicodedata
 # "đ" has no combining-mark decomposition, so NFD alone leaves it in place.
 _HAND_FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
 # Control characters other than newline and tab carry no meaning and break tokenizers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -1,0 +1,149 @@
+"""Turning an article into passages: drop non-content lines, mark captions, attach headings,
+split long paragraphs into windows of whole sentences, keep exact character offsets.
+
+Line rules (conservative, each line judged on its own):
+- app banners ("Tải ứng dụng:", "Download app") and bylines ("Theo TTXVN") are dropped;
+- an all-capitals line of at most 8 words near the top is a masthead and is dropped;
+- a line with a photo credit ("... - Ảnh: TTXVN", "Ảnh: ...") is a caption;
+- a short line (at most 20 words) without final punctuation is a heading: it is not a passage,
+  it gives context to the paragraphs below it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from bot.sentences import sentence_spans
+from bot.text import fold
+
+_BANNER = re.compile(
+    r"^(tải ứng dụng|tai ung dung|download (the )?app|xem thêm|đọc thêm)\b.{0,20}$", re.IGNORECASE)
+_BYLINE = re.compile(r"^(theo|nguồn:?)\s+[\w .,/-]{1,40}$", re.IGNORECASE)
+_CAPTION = re.compile(r"(^|[-–—(]\s*)(ảnh|photo)\s*:", re.IGNORECASE)
+_FINAL_PUNCTUATION = ".!?…:;\"”’)]»"
+MASTHEAD_LINES = 3
+HEADING_MAX_WORDS = 20
+
+
+@dataclass(frozen=True)
+class ChunkerParams:
+    """Settings that change the passages; recorded in the manifest."""
+
+    max_chars: int = 1600
+    version: int = 2
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One passage: `source_text[start:end]` is exactly `text`."""
+
+    source: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    heading: str
+    caption: bool
+
+    @property
+    def search_text(self) -> str:
+        """What the models and the lexical index see: the article title and the heading give
+        context that the paragraph itself often leaves implicit."""
+        return in_context(self.source, self.heading, self.text)
+
+    def sentence_texts(self) -> list[str]:
+        """Each sentence of the passage in context, embedded on its own for precise matches."""
+        return [in_context(self.source, self.heading, self.text[s:e])
+                for s, e in sentence_spans(self.text)]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def title_of(source: str) -> str:
+    """A readable title from a file name: "Super_Bowl_50.txt" -> "Super Bowl 50"."""
+    return re.sub(r"[_\s-]+", " ", PurePosixPath(source).stem).strip()
+
+
+def in_context(source: str, heading: str, text: str) -> str:
+    return "\n".join(part for part in (title_of(source), heading, text) if part)
+
+
+def content_key(text: str) -> str:
+    """Content hash of an embedded text; equal keys share one vector."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int  # 1-based count of non-empty lines: the "paragraph" a reader sees
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str) -> list[_Line]:
+    lines, offset, number = [], 0, 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            number += 1
+            start = offset + raw.index(stripped[0])
+            lines.append(_Line(number, start, start + len(stripped), stripped))
+        offset += len(raw) + 1
+    return lines
+
+
+def line_kind(line: str, position: int) -> str:
+    """Classify a line as 'drop', 'caption', 'heading' or 'body' (see the module docstring)."""
+    if _BANNER.match(line) or _BYLINE.match(line):
+        return "drop"
+    letters = [c for c in line if c.isalpha()]
+    if (position < MASTHEAD_LINES and letters and all(c.isupper() for c in letters)
+            and len(line.split()) <= 8):
+        return "drop"
+    if _CAPTION.search(line):
+        return "caption"
+    if len(line.split()) <= HEADING_MAX_WORDS and line[-1] not in _FINAL_PUNCTUATION:
+        return "heading"
+    return "body"
+
+
+def _windows(text: str, base: int, max_chars: int) -> list[tuple[int, int]]:
+    """Pack whole sentences into windows of at most `max_chars` (a longer sentence stands alone)."""
+    if len(text) <= max_chars:
+        return [(base, base + len(text))]
+    windows: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        if windows and e + base - windows[-1][0] <= max_chars:
+            windows[-1] = (windows[-1][0], base + e)
+        else:
+            windows.append((base + s, base + e))
+    return windows
+
+
+def chunk_source(name: str, text: str, params: ChunkerParams) -> list[Chunk]:
+    """Split one normalized article into passages with exact offsets into `text`."""
+    chunks: list[Chunk] = []
+    heading = ""
+    seen: set[str] = set()
+    for position, line in enumerate(_lines(text)):
+        kind = line_kind(line.text, position)
+        if kind == "drop":
+            continue
+        if kind == "heading":
+            heading = line.text
+            continue
+        for start, end in _windows(line.text, line.start, params.max_chars):
+            quote = text[start:end]
+            identity = fold(" ".join(quote.lower().split()))
+            if identity in seen:  # exact duplicate passages add nothing but noise
+                continue
+            seen.add(identity)
+            chunks.append(Chunk(name, line.number, start, end, quote,
+                                "" if kind == "caption" else heading, kind == "caption"))
+    return chunks

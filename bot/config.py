@@ -1,0 +1,41 @@
+"""Settings: command-line flags over environment variables (QABOT_*) over defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.chunking import ChunkerParams
+
+DEFAULT_MODEL = "multilingual-e5-small"
+DEFAULT_TOP_K = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the articles, the index and the model cache live, and which model embeds."""
+
+    sources: Path = Path("source_text")
+    index: Path = Path("index")
+    model: str = DEFAULT_MODEL
+    cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "qabot")
+    chunker: ChunkerParams = field(default_factory=ChunkerParams)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def load_settings(sources: str | None = None, index: str | None = None, model: str | None = None,
+                  env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from explicit values (flags), then `env`, then defaults."""
+    env = os.environ if env is None else env
+    defaults = Settings()
+    return Settings(
+        sources=_path(sources) or _path(env.get("QABOT_SOURCES")) or defaults.sources,
+        index=_path(index) or _path(env.get("QABOT_INDEX")) or defaults.index,
+        model=model or env.get("QABOT_MODEL") or defaults.model,
+        cache=_path(env.get("QABOT_CACHE")) or defaults.cache,
+    )

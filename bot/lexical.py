@@ -1,0 +1,118 @@
+"""The lexical side: BM25 (bm25s) over syllables and syllable bigrams, on the original text and
+on a diacritic-folded copy, plus the corpus vocabulary used to restore a folded query's marks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.text import fold, with_bigrams, words
+
+logger = logging.getLogger(__name__)
+
+Scores = npt.NDArray[np.float32]
+
+
+def plain_tokens(text: str) -> list[str]:
+    return with_bigrams(words(text))
+
+
+def folded_tokens(text: str) -> list[str]:
+    return with_bigrams(words(fold(text)))
+
+
+class Restorer:
+    """Puts diacritics back on a folded query, choosing the corpus' most likely spelling."""
+
+    def __init__(self, unigrams: dict[str, dict[str, int]], bigrams: dict[str, int]) -> None:
+        self.unigrams, self.bigrams = unigrams, bigrams
+
+    @classmethod
+    def build(cls, texts: list[str]) -> Restorer:
+        unigrams: dict[str, Counter[str]] = defaultdict(Counter)
+        bigrams: Counter[str] = Counter()
+        for text in texts:
+            tokens = words(text)
+            for token in tokens:
+                unigrams[fold(token)][token] += 1
+            bigrams.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+        return cls({k: dict(v) for k, v in unigrams.items()}, dict(bigrams))
+
+    def coverage(self, tokens: list[str]) -> float:
+        """Share of `tokens` (folded) that occur in the corpus."""
+        return sum(fold(t) in self.unigrams for t in tokens) / len(tokens) if tokens else 0.0
+
+    def restore(self, text: str) -> str:
+        """Most likely accented spelling of the folded `text`, by a Viterbi walk over bigrams."""
+        tokens = words(text)
+        if not tokens:
+            return ""
+        paths: dict[str, tuple[float, list[str]]] = {"": (0.0, [])}
+        for token in tokens:
+            options = self.unigrams.get(fold(token)) or {token: 1}
+            step: dict[str, tuple[float, list[str]]] = {}
+            for candidate, count in options.items():
+                best = max(
+                    (score + math.log(self.bigrams.get(f"{prev} {candidate}", 0) + 0.05)
+                     + 0.5 * math.log(count), path)
+                    for prev, (score, path) in paths.items())
+                step[candidate] = (best[0], [*best[1], candidate])
+            paths = step
+        return " ".join(max(paths.values())[1])
+
+    def to_json(self) -> dict[str, object]:
+        return {"unigrams": self.unigrams, "bigrams": self.bigrams}
+
+
+class LexicalIndex:
+    """Two BM25 indexes over the same passages: original spelling and diacritics folded."""
+
+    def __init__(self, plain: object, folded: object, restorer: Restorer, size: int) -> None:
+        self._plain, self._folded, self.restorer, self.size = plain, folded, restorer, size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        return cls(_bm25([plain_tokens(t) for t in texts]),
+                   _bm25([folded_tokens(t) for t in texts]), Restorer.build(texts), len(texts))
+
+    def plain_scores(self, query: str) -> Scores:
+        return _scores(self._plain, plain_tokens(query), self.size)
+
+    def folded_scores(self, query: str) -> Scores:
+        return _scores(self._folded, folded_tokens(query), self.size)
+
+    def save(self, folder: Path) -> None:
+        self._plain.save(str(folder / "bm25-plain"), show_progress=False)  # type: ignore[attr-defined]
+        self._folded.save(str(folder / "bm25-folded"), show_progress=False)  # type: ignore[attr-defined]
+        (folder / "vocabulary.json").write_text(
+            json.dumps({**self.restorer.to_json(), "size": self.size}, ensure_ascii=False),
+            encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        vocab = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+        return cls(bm25s.BM25.load(str(folder / "bm25-plain"), show_progress=False),
+                   bm25s.BM25.load(str(folder / "bm25-folded"), show_progress=False),
+                   Restorer(vocab["unigrams"], vocab["bigrams"]), int(vocab["size"]))
+
+
+def _bm25(corpus: list[list[str]]) -> object:
+    import bm25s
+
+    model = bm25s.BM25()
+    model.index(corpus, show_progress=False)
+    return model
+
+
+def _scores(model: object, tokens: list[str], size: int) -> Scores:
+    if not tokens or size == 0:
+        return np.zeros(size, dtype=np.float32)
+    return np.asarray(model.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]

@@ -1,0 +1,220 @@
+"""The index on disk: FAISS vectors, the chunk table (JSONL), the lexical index and
+`manifest.json`, written as a new generation folder and published by an atomic pointer swap.
+
+Layout of the index folder:
+    CURRENT            name of the live generation folder (replaced atomically)
+    .lock              held while a build writes
+    gen-<time>-<pid>/  manifest.json, vectors.faiss, chunks.jsonl, lexical/...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.chunking import Chunk, content_key
+from bot.errors import IndexError_
+from bot.lexical import LexicalIndex
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+
+
+@dataclass
+class StoredIndex:
+    """A loaded generation: chunks, their vectors (row i is chunk i) and the lexical index."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    vectors: Any  # faiss.Index over passages; inner product of normalized vectors == cosine
+    sentence_vectors: Any  # faiss.Index over the passages' sentences
+    sentence_owner: np.ndarray[Any, Any]  # passage row of each sentence row
+    lexical: LexicalIndex
+
+    def vector_by_key(self) -> dict[str, np.ndarray[Any, Any]]:
+        """Stored vectors keyed by the content hash of the embedded text, for reuse."""
+        found: dict[str, np.ndarray[Any, Any]] = {}
+        if not self.chunks:
+            return found
+        passages = self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        sentences = self.sentence_vectors.reconstruct_n(0, self.sentence_vectors.ntotal)
+        sentence_row = 0
+        for row, chunk in enumerate(self.chunks):
+            found[content_key(chunk.search_text)] = passages[row]
+            for text in chunk.sentence_texts():
+                found[content_key(text)] = sentences[sentence_row]
+                sentence_row += 1
+        return found
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """What a build embedded: passage rows, sentence rows and each sentence's passage."""
+
+    passages: np.ndarray[Any, Any]
+    sentences: np.ndarray[Any, Any]
+    owner: np.ndarray[Any, Any]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _data_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The folder CURRENT points to, or None when no index was ever published."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    folder = index_dir / name
+    return folder if name.startswith("gen-") and folder.is_dir() else None
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The live manifest, or None when missing or unreadable (then the index gets rebuilt)."""
+    folder = live_generation(index_dir)
+    if folder is None:
+        return None
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def verify(folder: Path, manifest: dict[str, Any]) -> str | None:
+    """Check every data file against the manifest's checksums; a reason string if one fails."""
+    expected: dict[str, str] = manifest.get("files", {})
+    if not expected:
+        return "the manifest lists no files"
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if _sha256(path) != digest:
+            return f"{name} does not match its checksum"
+    return None
+
+
+def load(index_dir: Path) -> StoredIndex:
+    """Load and verify the live generation.
+
+    Raises:
+        IndexError_: no index, or a file is missing, truncated or altered.
+    """
+    import faiss
+
+    folder = live_generation(index_dir)
+    manifest = read_manifest(index_dir)
+    if folder is None or manifest is None:
+        raise IndexError_(f"no usable index in {index_dir}; run `qabot index`")
+    problem = verify(folder, manifest)
+    if problem:
+        raise IndexError_(f"the index in {index_dir} is damaged ({problem})")
+    try:
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
+            chunks = [Chunk(**json.loads(line)) for line in handle]
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        sentence_vectors = faiss.read_index(str(folder / "sentences.faiss"))
+        owner = np.load(folder / "sentence_owner.npy", allow_pickle=False)
+        lexical = LexicalIndex.load(folder / "lexical")
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexError_(f"the index in {index_dir} is damaged ({exc})") from exc
+    if (vectors.ntotal != len(chunks) or lexical.size != len(chunks)
+            or sentence_vectors.ntotal != len(owner)):
+        raise IndexError_(f"the index in {index_dir} is damaged (row counts disagree)")
+    return StoredIndex(folder, manifest, chunks, vectors, sentence_vectors, owner, lexical)
+
+
+def _write_faiss(path: Path, matrix: np.ndarray[Any, Any], dim: int) -> None:
+    import faiss
+
+    flat = faiss.IndexFlatIP(dim)
+    if len(matrix):
+        flat.add(np.ascontiguousarray(matrix, dtype=np.float32))
+    faiss.write_index(flat, str(path))
+
+
+def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
+                      manifest: dict[str, Any]) -> None:
+    folder.mkdir(parents=True)
+    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+    dim = int(manifest["model"]["dim"])
+    _write_faiss(folder / "vectors.faiss", vectors.passages, dim)
+    _write_faiss(folder / "sentences.faiss", vectors.sentences, dim)
+    np.save(folder / "sentence_owner.npy", vectors.owner.astype(np.int32), allow_pickle=False)
+    (folder / "lexical").mkdir()
+    LexicalIndex.build([c.search_text for c in chunks]).save(folder / "lexical")
+    manifest = {**manifest, "format": FORMAT_VERSION,
+                "files": {p.relative_to(folder).as_posix(): _sha256(p)
+                          for p in _data_files(folder)}}
+    _write_durably(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    for path in _data_files(folder):
+        _fsync(path)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def publish(index_dir: Path, chunks: list[Chunk], vectors: Vectors,
+            manifest: dict[str, Any]) -> Path:
+    """Write a new generation and make it live atomically; older generations are removed.
+
+    A build killed at any point leaves CURRENT pointing at the previous, complete generation.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+    folder = index_dir / name
+    try:
+        _write_generation(folder, chunks, vectors, manifest)
+        _write_durably(index_dir / POINTER, name + "\n")
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise IndexError_(f"cannot write the index in {index_dir} ({exc.strerror or exc}); "
+                          "the previous index is unchanged") from exc
+    remove_stale_generations(index_dir)
+    return folder
+
+
+def remove_stale_generations(index_dir: Path) -> None:
+    """Delete generation folders other than the live one (left by older or killed builds)."""
+    live = live_generation(index_dir)
+    for path in index_dir.glob("gen-*"):
+        if path.is_dir() and path != live:
+            shutil.rmtree(path, ignore_errors=True)
