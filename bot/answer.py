@@ -77,12 +77,41 @@ def _best_sentence(passage: str, question: str, index: StoredIndex, embedder: Em
     return sentences[int(np.argmax(vectors @ embedder.embed_queries([question])[0]))]
 
 
-def is_answered(form: QueryForm, ranked: list[Ranked]) -> bool:
-    """Whether the evidence for the top passage is strong enough (see README, "No answer")."""
-    if not ranked:
-        return False
-    top = ranked[0]
-    return top.cosine > 0 or top.lexical > 0
+@dataclass(frozen=True)
+class Evidence:
+    """How strongly the top passage answers the question."""
+
+    dense_z: float  # the top passage's cosine, in standard deviations above all passages'
+    coverage: float  # share of the question's word weight (rare words weigh more) in the passage
+
+
+def _word_weight(word: str, counts: dict[str, dict[str, int]], total: int) -> float:
+    # A word the corpus never uses weighs most: asking about it is asking about something else.
+    return math.log(1 + total / (1 + sum(counts.get(word, {}).values())))
+
+
+def evidence(form: QueryForm, top: Ranked, index: StoredIndex) -> Evidence:
+    """Measure the evidence behind the top-ranked passage."""
+    counts = index.lexical.restorer.unigrams
+    total = sum(sum(forms.values()) for forms in counts.values())
+    asked = _evidence_words(form.search_text)
+    found = _evidence_words(index.chunks[top.row].search_text)
+    weights = {w: _word_weight(w, counts, total) for w in asked}
+    mass = sum(weights.values())
+    coverage = sum(weights[w] for w in asked & found) / mass if mass else 0.0
+    return Evidence(top.dense_z, coverage)
+
+
+# Calibrated on tests/data/seed_*.jsonl and xquad-dev (see README, "No answer"). An English
+# question shares no words with Vietnamese text, so only the dense evidence counts for it.
+COVERAGE_WEIGHT = {"vietnamese": 3.0, "no_diacritics": 3.0, "english": 0.0}
+MIN_STRENGTH = {"vietnamese": 2.8, "no_diacritics": 3.5, "english": 2.0}
+
+
+def is_answered(form: QueryForm, found: Evidence) -> bool:
+    """Whether the evidence is strong enough to present the passage as the answer."""
+    strength = found.dense_z + COVERAGE_WEIGHT[form.kind] * found.coverage
+    return strength >= MIN_STRENGTH[form.kind]
 
 
 def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
@@ -114,5 +143,6 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
                                 chunk.end, round(item.score, 6),
                                 _best_sentence(chunk.text, form.search_text, index, embedder),
                                 chunk.caption))
-    return Answer(question, is_answered(form, ranked), passages,
+    answered = bool(ranked) and is_answered(form, evidence(form, ranked[0], index))
+    return Answer(question, answered, passages,
                   form.search_text if form.restored else None, note)
