@@ -12,7 +12,7 @@ import numpy as np
 from bot.embedding import Embedder
 from bot.errors import QuestionError
 from bot.retrieval import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, classify, retrieve
-from bot.sentences import sentence_spans
+from bot.sentences import unit_spans
 from bot.store import StoredIndex
 from bot.text import clean_question, fold, words
 
@@ -60,7 +60,7 @@ def _evidence_words(text: str) -> set[str]:
 def _best_sentence(passage: str, question: str, index: StoredIndex, embedder: Embedder) -> str:
     """The sentence of `passage` sharing the rarest words with the question (or, with no
     shared words, the one closest in meaning)."""
-    sentences = [passage[s:e] for s, e in sentence_spans(passage)]
+    sentences = [passage[s:e] for s, e in unit_spans(passage)]
     if len(sentences) <= 1:
         return passage
     unigrams = index.lexical.restorer.unigrams

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.sentences import sentence_spans
+from bot.sentences import sentence_spans, unit_spans
 from bot.text import fold
 
 _BANNER = re.compile(
@@ -34,7 +34,7 @@ class ChunkerParams:
     """Settings that change the passages; recorded in the manifest."""
 
     max_chars: int = 1600
-    version: int = 2
+    version: int = 3  # bump whenever passages or embedded texts change
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,10 @@ class Chunk:
         return in_context(self.source, self.heading, self.text)
 
     def sentence_texts(self) -> list[str]:
-        """Each sentence of the passage in context, embedded on its own for precise matches."""
+        """Each sentence (or clause of a long one) in context, embedded on its own for precise
+        matches."""
         return [in_context(self.source, self.heading, self.text[s:e])
-                for s, e in sentence_spans(self.text)]
+                for s, e in unit_spans(self.text)]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

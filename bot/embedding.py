@@ -73,7 +73,9 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_id: str, model: Any) -> None:
         self.model_id = model_id
         self._model = model
-        self.dim = int(model.get_sentence_embedding_dimension())
+        dimension = (getattr(model, "get_embedding_dimension", None)
+                     or model.get_sentence_embedding_dimension)
+        self.dim = int(dimension())
         prompts = getattr(model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
@@ -112,7 +114,7 @@ def load_embedder(name: str, cache: Path) -> SentenceTransformerEmbedder:
         ModelError: the model is not installed or cached and cannot be fetched.
     """
     model_id, target = resolve_model(name, cache)
-    logger.info("loading embedding model %s", model_id)
+    logger.debug("loading embedding model %s", model_id)
     try:
         from sentence_transformers import SentenceTransformer
 

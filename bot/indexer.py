@@ -129,7 +129,9 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
             return np.zeros((0, embedder.dim), np.float32)
         return np.stack([known[content_key(t)] for t in texts])
 
-    vectors = store.Vectors(matrix(passage_texts), matrix(sentence_texts), owner)
+    vectors = store.Vectors(matrix(passage_texts), matrix(sentence_texts), owner,
+                            [content_key(t) for t in passage_texts],
+                            [content_key(t) for t in sentence_texts])
     manifest = {"model": {"id": embedder.model_id, "dim": embedder.dim},
                 "chunker": asdict(target.chunker), "sources": entries,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunk_count": len(chunks)}

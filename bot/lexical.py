@@ -8,6 +8,7 @@ import logging
 import math
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -96,17 +97,23 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _import_bm25s()
         vocab = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
         return cls(bm25s.BM25.load(str(folder / "bm25-plain"), show_progress=False),
                    bm25s.BM25.load(str(folder / "bm25-folded"), show_progress=False),
                    Restorer(vocab["unigrams"], vocab["bigrams"]), int(vocab["size"]))
 
 
-def _bm25(corpus: list[list[str]]) -> object:
+def _import_bm25s() -> Any:
     import bm25s
 
+    # bm25s sets its logger to DEBUG on import; its progress notes are not for our users.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _bm25(corpus: list[list[str]]) -> object:
+    bm25s = _import_bm25s()
     model = bm25s.BM25()
     model.index(corpus, show_progress=False)
     return model

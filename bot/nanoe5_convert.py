@@ -269,18 +269,46 @@ def bundled_model_file() -> Path | None:
     return path if path.is_file() else None
 
 
+def cached_sha256(path: Path, cache: Path) -> str:
+    """sha256 of `path`, remembered in `cache` while the file's size and mtime stay the same
+    (hashing the 70 MB model on every command would cost more than the rest of a query)."""
+    memo_file = cache / "models" / "sha256-memo.json"
+    stat = path.stat()
+    signature = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    try:
+        memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if isinstance(memo, dict) and isinstance(memo.get(signature), str):
+        return str(memo[signature])
+    digest = file_sha256(path)
+    try:
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_file.with_name(f".memo.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({signature: digest}), encoding="utf-8")
+        os.replace(tmp, memo_file)
+    except OSError:
+        pass  # a read-only cache only costs the hashing time
+    return digest
+
+
 def converted_folder(model_file: Path, cache: Path) -> Path:
     """Return the converted folder for `model_file`, converting it once into `cache`.
 
     The folder is keyed by the file's sha256 and written to a temporary folder first, so a
     conversion killed half-way never leaves a folder that looks complete.
     """
-    folder = cache / "models" / f"e5-small-{file_sha256(model_file)[:16]}-v{FORMAT_VERSION}"
+    digest = cached_sha256(model_file, cache)
+    folder = cache / "models" / f"e5-small-{digest[:16]}-v{FORMAT_VERSION}"
     if (folder / "model.safetensors").is_file():
         return folder
     logger.info("converting the bundled multilingual-e5-small once into %s", folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=folder.parent))
+    except OSError as exc:
+        raise ModelError(f"cannot write the model cache {folder.parent} ({exc.strerror}); "
+                         "set QABOT_CACHE to a writable folder") from exc
     try:
         write_sentence_transformers_folder(read_e5_file(model_file), tmp)
         try:

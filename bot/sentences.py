@@ -48,3 +48,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+LONG_SENTENCE_CHARS = 200
+
+
+def unit_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences, with long ones cut further at semicolons: a news sentence listing
+    "A, Minister of X; B, Minister of Y; ..." answers each question with one clause."""
+    units: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        if end - start <= LONG_SENTENCE_CHARS:
+            units.append((start, end))
+            continue
+        cut = start
+        for match in re.finditer(r";\s+", text[start:end]):
+            units.append(_trim(text, cut, start + match.start() + 1))
+            cut = start + match.end()
+        units.append(_trim(text, cut, end))
+    return [u for u in units if u[0] < u[1]]

@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from bot.chunking import Chunk, content_key
+from bot.chunking import Chunk
 from bot.errors import IndexError_
 from bot.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
 
 
@@ -44,18 +44,19 @@ class StoredIndex:
     lexical: LexicalIndex
 
     def vector_by_key(self) -> dict[str, np.ndarray[Any, Any]]:
-        """Stored vectors keyed by the content hash of the embedded text, for reuse."""
+        """Stored vectors keyed by the content hash of the text they embed, for reuse."""
         found: dict[str, np.ndarray[Any, Any]] = {}
-        if not self.chunks:
+        if self.manifest.get("format") != FORMAT_VERSION:
             return found
-        passages = self.vectors.reconstruct_n(0, self.vectors.ntotal)
-        sentences = self.sentence_vectors.reconstruct_n(0, self.sentence_vectors.ntotal)
-        sentence_row = 0
-        for row, chunk in enumerate(self.chunks):
-            found[content_key(chunk.search_text)] = passages[row]
-            for text in chunk.sentence_texts():
-                found[content_key(text)] = sentences[sentence_row]
-                sentence_row += 1
+        try:
+            keys = json.loads((self.folder / "keys.json").read_text(encoding="utf-8"))
+            for name, vectors in (("passages", self.vectors),
+                                  ("sentences", self.sentence_vectors)):
+                if vectors.ntotal:
+                    found.update(zip(keys[name], vectors.reconstruct_n(0, vectors.ntotal),
+                                     strict=True))
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}  # nothing to reuse: everything gets embedded again
         return found
 
 
@@ -66,6 +67,8 @@ class Vectors:
     passages: np.ndarray[Any, Any]
     sentences: np.ndarray[Any, Any]
     owner: np.ndarray[Any, Any]
+    passage_keys: list[str]  # content hash of the text behind each row
+    sentence_keys: list[str]
 
 
 def _sha256(path: Path) -> str:
@@ -165,6 +168,9 @@ def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
     _write_faiss(folder / "vectors.faiss", vectors.passages, dim)
     _write_faiss(folder / "sentences.faiss", vectors.sentences, dim)
     np.save(folder / "sentence_owner.npy", vectors.owner.astype(np.int32), allow_pickle=False)
+    (folder / "keys.json").write_text(
+        json.dumps({"passages": vectors.passage_keys, "sentences": vectors.sentence_keys}),
+        encoding="utf-8")
     (folder / "lexical").mkdir()
     LexicalIndex.build([c.search_text for c in chunks]).save(folder / "lexical")
     manifest = {**manifest, "format": FORMAT_VERSION,

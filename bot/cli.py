@@ -1,0 +1,167 @@
+"""The `qabot` command line: `ask`, `index` and `eval`, with errors turned into one line on
+stderr and an exit code (1 for our errors, 2 for usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from bot.config import DEFAULT_TOP_K, Settings, load_settings
+from bot.errors import QabotError
+
+logger = logging.getLogger("bot")
+
+MAX_TOP_K = 50
+
+
+def _top_k(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= k <= MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_TOP_K}")
+    return k
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sources", metavar="DIR",
+                        help="folder of articles (.txt/.md); env QABOT_SOURCES, "
+                             "default source_text")
+    common.add_argument("--index", metavar="DIR",
+                        help="index folder; env QABOT_INDEX, default index")
+    common.add_argument("--model", metavar="NAME",
+                        help="sentence-transformers model name or folder; env QABOT_MODEL, "
+                             "default multilingual-e5-small (bundled)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qabot", description="Answer questions about articles with quoted passages.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common()
+    ask = commands.add_parser("ask", parents=[common], help="answer a question",
+                              description="Answer QUESTION; with '-' read one question per line.")
+    ask.add_argument("question", help="the question, or - to read questions from stdin")
+    ask.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K",
+                     help=f"passages to show (default {DEFAULT_TOP_K})")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    index = commands.add_parser("index", parents=[common], help="bring the index up to date")
+    index.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
+    evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
+    evaluate.add_argument("file", type=Path, help='JSONL lines {"q", "gold", "group", "source"?}')
+    evaluate.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(sources=args.sources, index=args.index, model=args.model)
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    if args.question != "-":
+        yield args.question
+        return
+    stdin = sys.stdin.buffer
+    for raw in stdin:
+        line = raw.decode("utf-8", errors="replace").strip("\r\n")
+        if line.strip():
+            yield line
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.errors import QuestionError
+    from bot.render_text import format_answer
+
+    engine = Engine(_settings(args))
+    engine.refresh()
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    failed = 0
+    for question in _questions(args):
+        try:
+            result = engine.answer(question, args.top_k)
+        except QuestionError as exc:
+            failed += 1
+            if args.json:
+                print(json.dumps({"question": question, "answered": False, "passages": [],
+                                  "error": str(exc)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"Error: {exc}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(format_answer(result, color) + "\n", flush=True)
+    return 1 if failed else 0
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+
+    changes = Engine(_settings(args)).refresh(force=args.force)
+    print(changes.describe())
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.evaluate import evaluate, format_report, read_questions
+
+    rows = read_questions(args.file)
+    engine = Engine(_settings(args))
+    engine.refresh()
+    print(format_report(evaluate(rows, lambda q: engine.answer(q, args.top_k))))
+    return 0
+
+
+class _Formatter(logging.Formatter):
+    """`qabot: message` for progress, `qabot: warning: message` for problems."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = "" if record.levelno <= logging.INFO else f"{record.levelname.lower()}: "
+        return f"qabot: {level}{record.getMessage()}"
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+    logging.getLogger("bot").setLevel(logging.INFO)
+    for noisy in ("httpx", "sentence_transformers", "transformers", "bm25s", "faiss", "filelock",
+                  "urllib3", "huggingface_hub"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.ERROR)
+    # Progress bars and advice from the model libraries are noise for a question-answering tool.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+COMMANDS = {"ask": run_ask, "index": run_index, "eval": run_eval}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    _configure_logging(args.verbose)
+    try:
+        return COMMANDS[args.command](args)
+    except QabotError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
