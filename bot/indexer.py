@@ -139,11 +139,11 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
     return store.load(target.index), len(missing), len(by_key) - len(missing)
 
 
-def _load_or_none(index_dir: Path) -> store.StoredIndex | None:
+def _load_or_none(index_dir: Path, warn: bool) -> store.StoredIndex | None:
     try:
         return store.load(index_dir)
     except IndexError_ as exc:
-        if store.live_generation(index_dir) is not None:
+        if warn and store.live_generation(index_dir) is not None:
             logger.warning("%s; rebuilding it", exc)
         return None
 
@@ -160,28 +160,27 @@ def ensure_fresh(target: IndexTarget, embedder: Callable[[], Embedder],
         raise SourcesError(f"no articles in {target.sources}; add .txt or .md files (UTF-8)")
     changes = detect_changes(target, files, store.read_manifest(target.index))
     if not changes.any and not force:
-        loaded = _load_or_none(target.index)
+        loaded = _load_or_none(target.index, warn=False)
         if loaded is not None:
             return loaded, changes
-        changes.reasons.append("index damaged")
-    return _rebuild(target, embedder, force, changes)
+    return _rebuild(target, embedder, force)
 
 
-def _rebuild(target: IndexTarget, embedder: Callable[[], Embedder], force: bool,
-             changes: Changes) -> tuple[store.StoredIndex, Changes]:
+def _rebuild(target: IndexTarget, embedder: Callable[[], Embedder],
+             force: bool) -> tuple[store.StoredIndex, Changes]:
     from filelock import FileLock, Timeout
 
     target.index.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(target.index / ".lock"), timeout=LOCK_TIMEOUT_S):
             files = list_source_files(target.sources)
-            previous = _load_or_none(target.index)
+            previous = _load_or_none(target.index, warn=True)
             # Another process may have finished the same build while we waited for the lock.
-            changes_now = detect_changes(
-                target, files, previous.manifest if previous else None)
-            if previous is not None and not changes_now.any and not force:
-                return previous, changes_now
-            changes = changes_now
+            changes = detect_changes(target, files, previous.manifest if previous else None)
+            if previous is not None and not changes.any and not force:
+                return previous, changes
+            if previous is None and store.live_generation(target.index) is not None:
+                changes.reasons = ["index damaged"]
             if force:
                 changes.reasons.append("forced rebuild")
             loaded, changes.embedded, changes.reused = build(

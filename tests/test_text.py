@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import unicodedata
+
+from bot.text import clean_question, fold, has_diacritics, nfc, words
+
+
+def test_nfd_input_is_stored_as_nfc() -> None:
+    decomposed = unicodedata.normalize("NFD", "Điện Biên Phủ")
+    assert decomposed != "Điện Biên Phủ"
+    assert nfc(decomposed) == "Điện Biên Phủ"
+
+
+def test_folding_strips_marks_and_maps_d_bar_by_hand() -> None:
+    assert fold("Tỉ lệ hộ nghèo đa chiều") == "Ti le ho ngheo da chieu"
+    assert fold("ĐIỆN BIÊN") == "DIEN BIEN"
+    # "đ" survives NFD untouched, which is why it is folded by hand.
+    assert "đ" in unicodedata.normalize("NFD", "đ")
+
+
+def test_folding_is_idempotent_and_agrees_for_nfc_and_nfd() -> None:
+    text = "Quốc phòng, an ninh được giữ vững"
+    assert fold(fold(text)) == fold(text)
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+
+
+def test_has_diacritics() -> None:
+    assert has_diacritics("hộ nghèo")
+    assert not has_diacritics("ho ngheo")
+
+
+def test_clean_question_drops_controls_and_zero_width_characters() -> None:
+    assert clean_question("ti\u200ble\x00 ho\tngheo\n") == "ti le ho ngheo"
+    assert clean_question("   ") == ""
+
+
+def test_words_are_lowercase_syllables_and_numbers() -> None:
+    assert words("Tỉ lệ 17,66% năm 2025") == ["tỉ", "lệ", "17", "66", "năm", "2025"]
