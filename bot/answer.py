@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.embedding import Embedder
 from bot.errors import QuestionError
@@ -57,24 +58,26 @@ def _evidence_words(text: str) -> set[str]:
     return {w for w in words(fold(text)) if w not in ENGLISH_FUNCTION_WORDS}
 
 
-def _best_sentence(passage: str, question: str, index: StoredIndex, embedder: Embedder) -> str:
-    """The sentence of `passage` sharing the rarest words with the question (or, with no
-    shared words, the one closest in meaning)."""
-    sentences = [passage[s:e] for s, e in unit_spans(passage)]
-    if len(sentences) <= 1:
+def _best_sentence(row: int, form: QueryForm, index: StoredIndex,
+                   sentence_cosines: npt.NDArray[np.float32]) -> str:
+    """The sentence (or clause) of passage `row` that answers best: the one sharing the rarest
+    words with a Vietnamese question, else the one closest in meaning."""
+    passage = index.chunks[row].text
+    spans = unit_spans(passage)
+    if len(spans) <= 1:
         return passage
+    first, stop = np.searchsorted(index.sentence_owner, [row, row + 1])
+    cosines = (sentence_cosines[first:stop] if stop - first == len(spans)
+               else np.zeros(len(spans), np.float32))
     unigrams = index.lexical.restorer.unigrams
-    asked = _evidence_words(question)
+    asked = _evidence_words(form.search_text) if form.kind != "english" else set()
 
-    def overlap(sentence: str) -> float:
+    def overlap(span: tuple[int, int]) -> float:
         return sum(1.0 / math.log(2 + sum(unigrams.get(w, {}).values()))
-                   for w in asked & _evidence_words(sentence))
+                   for w in asked & _evidence_words(passage[span[0]:span[1]]))
 
-    scores = [overlap(s) for s in sentences]
-    if max(scores) > 0:
-        return sentences[int(np.argmax(scores))]
-    vectors = embedder.embed_passages(sentences)
-    return sentences[int(np.argmax(vectors @ embedder.embed_queries([question])[0]))]
+    best = max(range(len(spans)), key=lambda i: (round(overlap(spans[i]), 6), cosines[i]))
+    return passage[spans[best][0]:spans[best][1]]
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def evidence(form: QueryForm, top: Ranked, index: StoredIndex) -> Evidence:
 # Calibrated on tests/data/seed_*.jsonl and xquad-dev (see README, "No answer"). An English
 # question shares no words with Vietnamese text, so only the dense evidence counts for it.
 COVERAGE_WEIGHT = {"vietnamese": 3.0, "no_diacritics": 3.0, "english": 0.0}
-MIN_STRENGTH = {"vietnamese": 2.8, "no_diacritics": 3.5, "english": 2.0}
+MIN_STRENGTH = {"vietnamese": 2.75, "no_diacritics": 3.5, "english": 2.0}
 
 
 def is_answered(form: QueryForm, found: Evidence) -> bool:
@@ -135,13 +138,14 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     """
     text, note = _prepare(question, embedder)
     form = classify(text, index.lexical.restorer)
-    ranked = retrieve(index, embedder, form)
+    found = retrieve(index, embedder, form)
+    ranked = found.ranked
     passages = []
     for item in ranked[:top_k]:
         chunk = index.chunks[item.row]
         passages.append(Passage(chunk.text, chunk.source, chunk.paragraph, chunk.start,
                                 chunk.end, round(item.score, 6),
-                                _best_sentence(chunk.text, form.search_text, index, embedder),
+                                _best_sentence(item.row, form, index, found.sentence_cosines),
                                 chunk.caption))
     answered = bool(ranked) and is_answered(form, evidence(form, ranked[0], index))
     return Answer(question, answered, passages,

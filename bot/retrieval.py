@@ -116,21 +116,32 @@ def _all_scores(vectors: Any, query: npt.NDArray[np.float32]) -> npt.NDArray[np.
     return scores
 
 
-def dense_scores(index: StoredIndex, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+@dataclass(frozen=True)
+class Retrieval:
+    """Passages best first, and the cosine of every stored sentence (row order) for
+    picking the sentence to highlight."""
+
+    ranked: list[Ranked]
+    sentence_cosines: npt.NDArray[np.float32]
+
+
+def dense_scores(index: StoredIndex, sentence_cosines: npt.NDArray[np.float32],
+                 query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Per passage: a mix of its own cosine and its best sentence's cosine."""
     passage = _all_scores(index.vectors, query)
     best_sentence = passage.copy()
-    if index.sentence_vectors.ntotal:
-        np.maximum.at(best_sentence, index.sentence_owner, _all_scores(index.sentence_vectors,
-                                                                       query))
+    if sentence_cosines.size:
+        np.maximum.at(best_sentence, index.sentence_owner, sentence_cosines)
     return PASSAGE_SHARE * passage + (1 - PASSAGE_SHARE) * best_sentence
 
 
-def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm) -> list[Ranked]:
+def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm) -> Retrieval:
     """Rank all passages for the question; best first."""
     if not index.chunks:
-        return []
-    cosine = dense_scores(index, embedder.embed_queries([form.search_text]))
+        return Retrieval([], np.zeros(0, np.float32))
+    query = embedder.embed_queries([form.search_text])
+    sentence_cosines = _all_scores(index.sentence_vectors, query)
+    cosine = dense_scores(index, sentence_cosines, query)
     spread = float(cosine.std()) or 1.0
     z = (cosine - float(cosine.mean())) / spread
     plain = _normalized(index.lexical.plain_scores(form.search_text))
@@ -141,7 +152,7 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm) -> list[Ra
     order = np.argsort(-fused, kind="stable")
     ranked = [Ranked(int(row), float(fused[row]), float(cosine[row]), float(z[row]),
                      float(lexical[row])) for row in order]
-    return _captions_below_body(index, ranked)
+    return Retrieval(_captions_below_body(index, ranked), sentence_cosines)
 
 
 def _captions_below_body(index: StoredIndex, ranked: list[Ranked]) -> list[Ranked]:

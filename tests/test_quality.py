@@ -1,0 +1,78 @@
+"""Regression guards on retrieval quality, at the level reached (see README for the figures)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.embedding import SentenceTransformerEmbedder
+from bot.engine import Engine
+from bot.evaluate import GroupScore, evaluate, read_questions
+from bot.retrieval import classify, retrieve
+from bot.text import nfc
+from tests.conftest import DATA, SHARED, XQUAD
+
+DEV = SHARED / "eval" / "dev.jsonl"
+
+
+def _seed_report(engine: Engine, *files: Path) -> dict[str, GroupScore]:
+    rows = [row for path in files for row in read_questions(path)]
+    return evaluate(rows, lambda q: engine.answer(q, 3))
+
+
+def test_every_vietnamese_dev_question_is_answered_at_rank_1(seed_engine: Engine) -> None:
+    report = _seed_report(seed_engine, DEV)
+    assert report["vi"].hit_at_1 == report["vi"].questions == 8
+    assert report["no_diacritics"].hit_at_1 == 3
+    assert report["paraphrase"].hit_at_3 == 2
+    assert report["english"].hit_at_3 >= 2
+
+
+def test_seed_questions_of_every_form_find_their_passage(seed_engine: Engine) -> None:
+    report = _seed_report(seed_engine, DEV, DATA / "seed_answerable.jsonl")
+    assert report["vi"].hit_at_1 / report["vi"].questions >= 0.95
+    assert report["no_diacritics"].hit_at_1 / report["no_diacritics"].questions >= 0.9
+    assert report["english"].hit_at_3 / report["english"].questions >= 0.85
+
+
+def test_unanswerable_questions_are_mostly_rejected_and_answerable_ones_kept(
+        seed_engine: Engine) -> None:
+    report = _seed_report(seed_engine, DEV, DATA / "seed_answerable.jsonl",
+                          DATA / "seed_unanswerable.jsonl")
+    unanswerable = report["unanswerable"]
+    assert unanswerable.questions >= 30
+    assert unanswerable.rejected / unanswerable.questions >= 0.6
+    answerable = [g for name, g in report.items() if name != "unanswerable"]
+    answered = sum(g.answered for g in answerable) / sum(g.questions for g in answerable)
+    assert answered >= 0.95
+
+
+@pytest.fixture(scope="module")
+def xquad_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
+                 embedder: SentenceTransformerEmbedder) -> Engine:
+    root = tmp_path_factory.mktemp("xquad")
+    shutil.copytree(XQUAD / "source_text", root / "source_text")
+    engine = Engine(Settings(sources=root / "source_text", index=root / "index",
+                             cache=cache_dir), load_model=lambda name: embedder)
+    engine.refresh()
+    return engine
+
+
+def test_xquad_dev_recall_at_1_floor(xquad_engine: Engine) -> None:
+    """R@1 per question form on 24 articles; the floors sit just under the measured values."""
+    index, embedder = xquad_engine.index, xquad_engine.embedder
+    hits: dict[str, list[bool]] = {}
+    for line in (XQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        form = classify(nfc(row["q"]), index.lexical.restorer)
+        top = index.chunks[retrieve(index, embedder, form).ranked[0].row]
+        hits.setdefault(row["group"], []).append(
+            nfc(row["gold"]) in top.text and top.source == row["source"])
+    recall = {group: sum(v) / len(v) for group, v in hits.items()}
+    assert recall["vi"] >= 0.96, recall
+    assert recall["no_diacritics"] >= 0.95, recall
+    assert recall["english"] >= 0.84, recall
