@@ -1,0 +1,128 @@
+"""The command line as a user runs it: output, the JSON contract and exit codes."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+
+Run = Callable[..., CompletedProcess[str]]
+
+
+def test_help_lists_the_commands(run_cli: Run) -> None:
+    done = run_cli("--help")
+    assert done.returncode == 0
+    for command in ("ask", "index", "eval"):
+        assert command in done.stdout
+
+
+def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run) -> None:
+    done = run_cli("ask", "Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?")
+    assert done.returncode == 0, done.stderr
+    assert "đoạn 8" in done.stdout
+    assert "→ Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm." in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_ask_json_contract_for_a_batch_from_stdin(run_cli: Run, tmp_path: Path) -> None:
+    questions = ["ti le ho ngheo", "", "Who won the 2022 football World Cup?",
+                 unicodedata.normalize("NFD", "Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?")]
+    done = run_cli("ask", "-", "--json", "--top-k", "2", stdin="\n".join(questions) + "\n")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == [q for q in questions if q]
+    source_text = unicodedata.normalize(
+        "NFC", next((tmp_path / "source_text").glob("*.txt")).read_text(encoding="utf-8"))
+    for line in lines:
+        assert set(line) == {"question", "answered", "passages"}
+        assert isinstance(line["answered"], bool) and len(line["passages"]) == 2
+        for passage in line["passages"]:
+            assert set(passage) == {"text", "source", "paragraph", "start", "end", "score",
+                                    "highlight"}
+            assert passage["source"] == "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"
+            assert source_text[passage["start"]:passage["end"]] == passage["text"]
+            assert passage["highlight"] in passage["text"]
+            assert isinstance(passage["score"], float) and isinstance(passage["paragraph"], int)
+    assert lines[0]["answered"] and "17,66%" in lines[0]["passages"][0]["text"]
+    assert not lines[1]["answered"]
+    assert "Nguyễn Duy Ngọc" in lines[2]["passages"][0]["text"]
+
+
+def test_index_reports_what_changed(run_cli: Run, tmp_path: Path) -> None:
+    first = run_cli("index")
+    assert first.returncode == 0 and "index rebuilt" in first.stdout
+    assert run_cli("index").stdout.strip() == "index is up to date"
+    (tmp_path / "source_text" / "moi.md").write_text("Bài mới về Điện Biên.\n", encoding="utf-8")
+    changed = run_cli("index")
+    assert "added: moi.md" in changed.stdout
+    assert "forced rebuild" in run_cli("index", "--force").stdout
+
+
+def test_settings_come_from_flags_over_environment(run_cli: Run, tmp_path: Path) -> None:
+    done = run_cli("index", env={"QABOT_SOURCES": str(tmp_path / "nowhere"),
+                                 "QABOT_INDEX": str(tmp_path / "env-index")})
+    assert done.returncode == 1 and "nowhere" in done.stderr
+    done = run_cli("index", "--sources", "source_text",
+                   env={"QABOT_SOURCES": str(tmp_path / "nowhere"),
+                        "QABOT_INDEX": str(tmp_path / "env-index")})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "env-index" / "CURRENT").is_file()
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("ask", "   "), 1, "Error: the question is empty"),
+    (("ask", "x", "--sources", "missing"), 1, "Error: sources folder missing does not exist"),
+    (("ask", "x", "--top-k", "0"), 2, "--top-k"),
+    (("ask", "x", "--model", "no-such-model-anywhere"), 1, "Error: cannot load the embedding"),
+    (("eval", "missing.jsonl"), 1, "Error: cannot read missing.jsonl"),
+    (("frobnicate",), 2, "invalid choice"),
+])
+def test_bad_input_is_one_line_and_a_nonzero_exit(run_cli: Run, args: tuple[str, ...],
+                                                  code: int, message: str) -> None:
+    done = run_cli(*args)
+    assert done.returncode == code
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_empty_sources_folder_is_an_error(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    done = run_cli("ask", "x", "--sources", "empty")
+    assert done.returncode == 1 and "no articles in empty" in done.stderr
+
+
+def test_non_utf8_source_is_named_and_skipped(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "source_text" / "cp1258.txt").write_bytes(b"\xd0i\xea\xf2n Bi\xean \xff\xfe")
+    done = run_cli("ask", "--json", "Điện Biên có bao nhiêu dân tộc?")
+    assert done.returncode == 0
+    assert "cp1258.txt" in done.stderr and "not UTF-8" in done.stderr
+    assert "19 dân tộc" in json.loads(done.stdout)["passages"][0]["text"]
+
+
+def test_eval_prints_recall_per_group_and_rejection(run_cli: Run, tmp_path: Path) -> None:
+    rows = [{"q": "Tỉ lệ hộ nghèo đa chiều năm 2025?", "gold": "17,66%", "group": "vi"},
+            {"q": "ti le ho ngheo", "gold": "17,66%", "group": "nd",
+             "source": "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"},
+            {"q": "Who won the 2022 football World Cup?", "gold": None,
+             "group": "unanswerable"}]
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    done = run_cli("eval", str(path))
+    assert done.returncode == 0, done.stderr
+    table = {line.split()[0]: line.split() for line in done.stdout.splitlines()}
+    assert table["vi"][2] == "1.000" and table["nd"][2] == "1.000"
+    assert table["unanswerable"][-1] == "1.000"
+
+
+def test_corrupt_index_is_rebuilt_with_a_warning(run_cli: Run, tmp_path: Path) -> None:
+    assert run_cli("index").returncode == 0
+    current = (tmp_path / "index" / "CURRENT").read_text().strip()
+    (tmp_path / "index" / current / "chunks.jsonl").write_text("{not json", encoding="utf-8")
+    done = run_cli("ask", "--json", "ti le ho ngheo")
+    assert done.returncode == 0
+    assert "damaged" in done.stderr and "rebuilding" in done.stderr
+    assert json.loads(done.stdout)["answered"]
