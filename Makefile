@@ -1,0 +1,33 @@
+# Setup and everyday commands. `make run` and `make test` install into .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+QUESTION ?= Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/qabot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# CPU torch first: an unpinned torch would pull a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/qabot
+
+install: $(BIN)/qabot
+
+run: install
+	$(BIN)/qabot ask "$(QUESTION)"
+
+test: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy --strict bot
+
+bench: install
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) index/gen-* index/CURRENT index/.lock
