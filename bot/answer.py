@@ -4,6 +4,7 @@ best sentence in each, and whether the evidence is strong enough to call it answ
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -85,35 +86,45 @@ class Evidence:
     """How strongly the top passage answers the question."""
 
     dense_z: float  # the top passage's cosine, in standard deviations above all passages'
-    coverage: float  # share of the question's word weight (rare words weigh more) in the passage
+    coverage: float  # share of the question's syllable weight found in the passage
+    pair_coverage: float  # the same for adjacent syllable pairs (Vietnamese words)
 
 
-def _word_weight(word: str, counts: dict[str, dict[str, int]], total: int) -> float:
+def _weighted_share(asked: set[Any], found: set[Any], counts: Counter[Any], total: int) -> float:
     # A word the corpus never uses weighs most: asking about it is asking about something else.
-    return math.log(1 + total / (1 + sum(counts.get(word, {}).values())))
+    weights = {w: math.log(1 + total / (1 + counts[w])) for w in asked}
+    mass = sum(weights.values())
+    return sum(weights[w] for w in asked & found) / mass if mass else 0.0
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:], strict=False))
 
 
 def evidence(form: QueryForm, top: Ranked, index: StoredIndex) -> Evidence:
     """Measure the evidence behind the top-ranked passage."""
-    counts = index.lexical.restorer.unigrams
-    total = sum(sum(forms.values()) for forms in counts.values())
-    asked = _evidence_words(form.search_text)
-    found = _evidence_words(index.chunks[top.row].search_text)
-    weights = {w: _word_weight(w, counts, total) for w in asked}
-    mass = sum(weights.values())
-    coverage = sum(weights[w] for w in asked & found) / mass if mass else 0.0
-    return Evidence(top.dense_z, coverage)
+    syllables, pairs = index.lexical.restorer.folded_counts
+    asked = words(fold(form.search_text))
+    found = words(fold(index.chunks[top.row].search_text))
+    content = {w for w in asked if w not in ENGLISH_FUNCTION_WORDS}
+    return Evidence(
+        top.dense_z,
+        _weighted_share(content, set(found), syllables, syllables.total()),
+        _weighted_share(_pairs(asked), _pairs(found), pairs, pairs.total()))
 
 
-# Calibrated on tests/data/seed_*.jsonl and xquad-dev (see README, "No answer"). An English
-# question shares no words with Vietnamese text, so only the dense evidence counts for it.
+# Calibrated on tests/data/seed_*.jsonl and xquad-dev (see README, "No answer"). Vietnamese
+# words are mostly two syllables, so shared syllable pairs say more than shared syllables; an
+# English question shares no words with Vietnamese text, so only the dense evidence counts.
 COVERAGE_WEIGHT = {"vietnamese": 3.0, "no_diacritics": 3.0, "english": 0.0}
-MIN_STRENGTH = {"vietnamese": 2.75, "no_diacritics": 3.5, "english": 2.0}
+PAIR_COVERAGE_WEIGHT = {"vietnamese": 2.0, "no_diacritics": 2.0, "english": 0.0}
+MIN_STRENGTH = {"vietnamese": 3.6, "no_diacritics": 3.6, "english": 2.0}
 
 
 def is_answered(form: QueryForm, found: Evidence) -> bool:
     """Whether the evidence is strong enough to present the passage as the answer."""
-    strength = found.dense_z + COVERAGE_WEIGHT[form.kind] * found.coverage
+    strength = (found.dense_z + COVERAGE_WEIGHT[form.kind] * found.coverage
+                + PAIR_COVERAGE_WEIGHT[form.kind] * found.pair_coverage)
     return strength >= MIN_STRENGTH[form.kind]
 
 

@@ -3,6 +3,7 @@ on a diacritic-folded copy, plus the corpus vocabulary used to restore a folded 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -44,6 +45,18 @@ class Restorer:
                 unigrams[fold(token)][token] += 1
             bigrams.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
         return cls({k: dict(v) for k, v in unigrams.items()}, dict(bigrams))
+
+    @functools.cached_property
+    def folded_counts(self) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+        """Corpus frequencies of folded syllables and folded syllable pairs."""
+        unigrams: Counter[str] = Counter()
+        for folded, forms in self.unigrams.items():
+            unigrams[folded] += sum(forms.values())
+        bigrams: Counter[tuple[str, str]] = Counter()
+        for pair, count in self.bigrams.items():
+            first, _, second = pair.partition(" ")
+            bigrams[(fold(first), fold(second))] += count
+        return unigrams, bigrams
 
     def coverage(self, tokens: list[str]) -> float:
         """Share of `tokens` (folded) that occur in the corpus."""

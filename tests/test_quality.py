@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import evidence, is_answered
 from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder
 from bot.engine import Engine
@@ -45,10 +46,11 @@ def test_unanswerable_questions_are_mostly_rejected_and_answerable_ones_kept(
                           DATA / "seed_unanswerable.jsonl")
     unanswerable = report["unanswerable"]
     assert unanswerable.questions >= 30
-    assert unanswerable.rejected / unanswerable.questions >= 0.6
+    assert unanswerable.rejected / unanswerable.questions >= 0.75
     answerable = [g for name, g in report.items() if name != "unanswerable"]
     answered = sum(g.answered for g in answerable) / sum(g.questions for g in answerable)
-    assert answered >= 0.95
+    # 3 of 48 are refused: two English questions whose top passage is wrong, one paraphrase
+    assert answered >= 0.93
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +68,16 @@ def test_xquad_dev_recall_at_1_floor(xquad_engine: Engine) -> None:
     """R@1 per question form on 24 articles; the floors sit just under the measured values."""
     index, embedder = xquad_engine.index, xquad_engine.embedder
     hits: dict[str, list[bool]] = {}
+    answered = []
     for line in (XQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         form = classify(nfc(row["q"]), index.lexical.restorer)
-        top = index.chunks[retrieve(index, embedder, form).ranked[0].row]
+        ranked = retrieve(index, embedder, form).ranked
+        top = index.chunks[ranked[0].row]
         hits.setdefault(row["group"], []).append(
             nfc(row["gold"]) in top.text and top.source == row["source"])
+        answered.append(is_answered(form, evidence(form, ranked[0], index)))
+    assert sum(answered) / len(answered) >= 0.98
     recall = {group: sum(v) / len(v) for group, v in hits.items()}
     assert recall["vi"] >= 0.96, recall
     assert recall["no_diacritics"] >= 0.95, recall
