@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K",
                      help=f"passages to show (default {DEFAULT_TOP_K})")
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    repl = commands.add_parser("repl", parents=[common], help="interactive session (default)",
+                               description="Ask question after question; :help lists commands. "
+                                           "Without a terminal it answers stdin line by line.")
+    repl.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
+    repl.add_argument("--json", action="store_true", help="start with raw JSON output")
     index = commands.add_parser("index", parents=[common], help="bring the index up to date")
     index.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
@@ -104,6 +109,21 @@ def run_ask(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_repl(args: argparse.Namespace) -> int:
+    if not sys.stdin.isatty():
+        args.question = "-"  # scripted use: no prompt, no colours, one answer per line
+        return run_ask(args)
+    from rich.console import Console
+
+    from bot.engine import Engine
+    from bot.repl import Repl, ReplState, terminal_reader
+
+    settings = _settings(args)
+    console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
+    reader = terminal_reader(settings.cache / "repl_history")
+    return Repl(Engine(settings), console, reader, ReplState(args.top_k, args.json)).run()
+
+
 def run_index(args: argparse.Namespace) -> int:
     from bot.engine import Engine
 
@@ -145,15 +165,17 @@ def _configure_logging(verbose: bool) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-COMMANDS = {"ask": run_ask, "index": run_index, "eval": run_eval}
+COMMANDS = {"ask": run_ask, "repl": run_repl, "index": run_index, "eval": run_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help()
+            return 0
+        args = parser.parse_args(["repl"])  # plain `qabot` in a terminal opens the REPL
     _configure_logging(args.verbose)
     try:
         return COMMANDS[args.command](args)
@@ -165,3 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback with -v
+        logger.debug("unexpected error", exc_info=True)
+        print(f"Error: unexpected {type(exc).__name__}; run again with -v for details",
+              file=sys.stderr)
+        return 1

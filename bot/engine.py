@@ -53,6 +53,18 @@ class Engine:
         assert self._index is not None
         return self._index
 
+    def source_summary(self) -> list[tuple[str, int]]:
+        """Each indexed article with its number of paragraphs that hold passages."""
+        paragraphs: dict[str, set[int]] = {}
+        for chunk in self.index.chunks:
+            paragraphs.setdefault(chunk.source, set()).add(chunk.paragraph)
+        return [(name, len(found)) for name, found in sorted(paragraphs.items())]
+
+    def built_at(self) -> float:
+        """When the live index was built (seconds since the epoch; 0 if unknown)."""
+        value = self.index.manifest.get("built_at")
+        return float(value) if isinstance(value, int | float) else 0.0
+
     def answer(self, question: str, top_k: int) -> Answer:
         """Answer one question from the current index (call `refresh` to pick up changes)."""
         return answer(question, self.index, self.embedder, top_k)

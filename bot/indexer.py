@@ -134,7 +134,7 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
                             [content_key(t) for t in sentence_texts])
     manifest = {"model": {"id": embedder.model_id, "dim": embedder.dim},
                 "chunker": asdict(target.chunker), "sources": entries,
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunk_count": len(chunks)}
+                "built_at": time.time(), "chunk_count": len(chunks)}
     store.publish(target.index, chunks, vectors, manifest)
     return store.load(target.index), len(missing), len(by_key) - len(missing)
 

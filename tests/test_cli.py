@@ -16,8 +16,10 @@ Run = Callable[..., CompletedProcess[str]]
 def test_help_lists_the_commands(run_cli: Run) -> None:
     done = run_cli("--help")
     assert done.returncode == 0
-    for command in ("ask", "index", "eval"):
+    for command in ("ask", "repl", "index", "eval"):
         assert command in done.stdout
+    # plain `qabot` without a terminal prints the help instead of opening the REPL
+    assert run_cli(stdin="").stdout == done.stdout
 
 
 def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run) -> None:

@@ -1,0 +1,195 @@
+"""`qabot repl`: an interactive session (prompt_toolkit for input, rich for output) that checks
+the sources before each question and renders the same `Answer` as `qabot ask`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.answer import Answer, Passage
+from bot.engine import Engine
+from bot.errors import QabotError
+from bot.render_text import NO_ANSWER
+
+logger = logging.getLogger(__name__)
+
+HELP = """Gõ câu hỏi rồi nhấn Enter (có dấu, không dấu hoặc tiếng Anh).
+Type a question and press Enter (Vietnamese with or without diacritics, or English).
+  :help          trợ giúp / this help
+  :sources       các bài viết, số đoạn, tuổi chỉ mục / articles, paragraphs, index age
+  :reload        kiểm tra nguồn và xây lại chỉ mục / check sources and rebuild
+  :k N           số đoạn trích mỗi câu trả lời / passages per answer (1-50)
+  :json          bật/tắt JSON thô / toggle raw JSON output
+  :quit          thoát / exit (Ctrl-D too; Ctrl-C clears the line)"""
+
+
+@dataclass
+class ReplState:
+    """What the user can change during a session."""
+
+    top_k: int = 3
+    json: bool = False
+    running: bool = True
+
+
+def relevance_bar(passage: Passage, best: float) -> str:
+    """Five dots, filled in proportion to the passage's score against the best one."""
+    filled = max(1, min(5, round(5 * passage.score / best))) if best > 0 else 1
+    return "●" * filled + "○" * (5 - filled)
+
+
+def _quote(passage: Passage, answered: bool) -> Text:
+    text = Text(passage.text, style="" if answered else "dim")
+    at = passage.text.find(passage.highlight) if passage.highlight != passage.text else -1
+    if answered and at >= 0:
+        text.stylize("bold yellow", at, at + len(passage.highlight))
+    return text
+
+
+def render_answer(answer: Answer) -> Group:
+    """The answer as rich renderables: a note line, then one panel per passage."""
+    parts: list[Any] = []
+    if answer.searched_for:
+        parts.append(Text(f"tìm theo: {answer.searched_for}", style="italic cyan"))
+    if answer.note:
+        parts.append(Text(f"lưu ý: {answer.note}", style="italic"))
+    if not answer.answered:
+        parts.append(Text(NO_ANSWER, style="bold red"))
+    best = max((p.score for p in answer.passages), default=0.0)
+    for rank, passage in enumerate(answer.passages, 1):
+        kind = " · chú thích ảnh" if passage.caption else ""
+        weak = " · yếu" if not answer.answered else ""
+        title = f"[{rank}] {passage.source} · đoạn {passage.paragraph}{kind}{weak}"
+        parts.append(Panel(_quote(passage, answer.answered), title=title, title_align="left",
+                           subtitle=relevance_bar(passage, best), subtitle_align="right",
+                           border_style="green" if answer.answered else "grey50"))
+    return Group(*parts)
+
+
+class Repl:
+    """One interactive session over an `Engine`."""
+
+    def __init__(self, engine: Engine, console: Console, read_line: Callable[[], str],
+                 state: ReplState | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.engine, self.console, self.read_line = engine, console, read_line
+        self.state = state or ReplState()
+        self.clock = clock
+        self.commands: dict[str, Callable[[str], None]] = {
+            ":help": lambda _: self.console.print(HELP), ":sources": self._sources,
+            ":reload": lambda _: self._refresh(force=True), ":k": self._set_k,
+            ":json": self._toggle_json, ":quit": self._quit, ":q": self._quit,
+            ":exit": self._quit}
+
+    def start(self) -> None:
+        """Load the model and bring the index up to date, showing progress."""
+        with self.console.status("Đang tải mô hình và kiểm tra chỉ mục… (loading)"):
+            self.engine.embedder  # noqa: B018 - load now, not at the first question
+            self._refresh(force=False)
+        self.console.print(f"Sẵn sàng. Ready — {len(self.engine.index.chunks)} đoạn trích từ "
+                           f"{len(self.engine.source_summary())} bài. Gõ :help để xem lệnh.")
+
+    def run(self) -> int:
+        """Read and answer until :quit or end of input (Ctrl-D)."""
+        self.start()
+        while self.state.running:
+            try:
+                line = self.read_line()
+            except KeyboardInterrupt:
+                continue  # Ctrl-C clears the line, the session goes on
+            except EOFError:
+                break
+            self.handle(line)
+        self.console.print("Tạm biệt. Bye.")
+        return 0
+
+    def handle(self, line: str) -> None:
+        """Run a command or answer a question; our errors become a message, never an exit."""
+        text = line.strip()
+        if not text:
+            return
+        try:
+            if text.startswith(":"):
+                name, _, argument = text.partition(" ")
+                command = self.commands.get(name.lower())
+                if command is None:
+                    self.console.print(f"Không rõ lệnh {name}. Unknown command — try :help")
+                    return
+                command(argument.strip())
+                return
+            self._refresh(force=False)
+            self._show(self.engine.answer(text, self.state.top_k))
+        except QabotError as exc:
+            self.console.print(f"[red]Lỗi / Error:[/red] {exc}", highlight=False)
+        except Exception:  # a bug must not end the reader's session
+            logger.debug("unexpected error", exc_info=True)
+            self.console.print("[red]Xin lỗi, đã có lỗi không mong đợi. Sorry, something went "
+                               "wrong[/red] (run with -v for details).")
+
+    def _show(self, answer: Answer) -> None:
+        if self.state.json:
+            self.console.print_json(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            self.console.print(render_answer(answer))
+
+    def _refresh(self, force: bool) -> None:
+        changes = self.engine.refresh(force=force)
+        if changes.any:
+            self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
+                               f"{changes.describe()}", highlight=False)
+        elif force:
+            self.console.print("Chỉ mục đã mới nhất. The index is up to date.")
+
+    def _sources(self, _: str) -> None:
+        for name, paragraphs in self.engine.source_summary():
+            self.console.print(f"  {name} — {paragraphs} đoạn", highlight=False)
+        built = self.engine.built_at()
+        if built:
+            age = _age(max(0.0, self.clock() - built))
+            self.console.print(f"Chỉ mục xây cách đây {age} (index built {age} ago).")
+
+    def _set_k(self, argument: str) -> None:
+        if not argument.isdigit() or not 1 <= int(argument) <= 50:
+            self.console.print("Dùng :k N với N từ 1 đến 50. Usage: :k N (1-50)")
+            return
+        self.state.top_k = int(argument)
+        self.console.print(f"Mỗi câu trả lời có {self.state.top_k} đoạn trích.")
+
+    def _toggle_json(self, _: str) -> None:
+        self.state.json = not self.state.json
+        self.console.print(f"JSON {'bật / on' if self.state.json else 'tắt / off'}.")
+
+    def _quit(self, _: str) -> None:
+        self.state.running = False
+
+
+def _age(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} d"
+
+
+def terminal_reader(history: Path) -> Callable[[], str]:
+    """A prompt_toolkit prompt with history saved in `history` (arrow keys recall)."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    try:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        saved: FileHistory | InMemoryHistory = FileHistory(str(history))
+    except OSError:
+        saved = InMemoryHistory()  # a read-only cache only costs the history
+    session: PromptSession[str] = PromptSession(history=saved)
+    return lambda: session.prompt("hỏi › ")
