@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                                            "Without a terminal it answers stdin line by line.")
     repl.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
     repl.add_argument("--json", action="store_true", help="start with raw JSON output")
+    telegram = commands.add_parser(
+        "telegram", parents=[common], help="run the Telegram bot (long polling)",
+        description="Token from TELEGRAM_BOT_TOKEN; see the README for the other settings.")
+    telegram.add_argument("--base-url", metavar="URL",
+                          help="self-hosted Bot API server; env TELEGRAM_API_BASE_URL")
     index = commands.add_parser("index", parents=[common], help="bring the index up to date")
     index.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
@@ -124,6 +129,24 @@ def run_repl(args: argparse.Namespace) -> int:
     return Repl(Engine(settings), console, reader, ReplState(args.top_k, args.json)).run()
 
 
+def run_telegram(args: argparse.Namespace) -> int:
+    from bot.telegram_config import RedactSecret, load_bot_settings
+
+    bot_settings = load_bot_settings(os.environ, args.base_url)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecret(bot_settings.token))
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
+    from bot.engine import Engine
+    from bot.telegram import QABot
+    from bot.telegram_handlers import build_application
+
+    engine = Engine(_settings(args))
+    engine.embedder  # noqa: B018 - load the model before taking updates
+    logger.info("%s", engine.refresh().describe())
+    build_application(QABot(engine, bot_settings)).run_polling()
+    return 0
+
+
 def run_index(args: argparse.Namespace) -> int:
     from bot.engine import Engine
 
@@ -155,6 +178,7 @@ def _configure_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter())
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+    logging.getLogger("telegram").setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("bot").setLevel(logging.INFO)
     for noisy in ("httpx", "sentence_transformers", "transformers", "bm25s", "faiss", "filelock",
                   "urllib3", "huggingface_hub"):
@@ -165,7 +189,8 @@ def _configure_logging(verbose: bool) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-COMMANDS = {"ask": run_ask, "repl": run_repl, "index": run_index, "eval": run_eval}
+COMMANDS = {"ask": run_ask, "repl": run_repl, "telegram": run_telegram, "index": run_index,
+            "eval": run_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,145 @@
+"""`qabot telegram`: the Telegram front end (python-telegram-bot v22). Handlers decide who may
+ask and what counts as a question; answers come from the same `Engine` as the CLI, computed in
+a worker thread so the bot keeps receiving updates."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+
+from bot.answer import Answer
+from bot.engine import Engine
+from bot.errors import QuestionError
+from bot.ratelimit import RateLimiter
+from bot.telegram_config import BotSettings
+from bot.telegram_render import render_messages
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+GREETING = ("Xin chào! Tôi trả lời câu hỏi về các bài viết bằng chính những đoạn trích từ bài.\n"
+            "Cứ gửi câu hỏi, có dấu hay không dấu đều được (ví dụ: <i>ti le ho ngheo</i>). "
+            "Trong nhóm, hãy nhắc tên tôi, trả lời tin nhắn của tôi hoặc dùng /ask.\n"
+            "/sources: các bài viết · /help: hướng dẫn\n\n"
+            "<i>Hi! Ask me about the articles, in Vietnamese or English; I answer with quotes.</i>")
+APOLOGY = "Xin lỗi, đã có lỗi. Vui lòng thử lại sau. <i>(Sorry, something went wrong.)</i>"
+NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ một số cuộc trò chuyện. <i>(Not available here.)</i>"
+SLOW_DOWN = "Bạn hỏi hơi nhanh, vui lòng chậm lại một chút. <i>(Please slow down.)</i>"
+TEXT_ONLY = "Tôi chỉ đọc được câu hỏi bằng chữ. <i>(Please send your question as text.)</i>"
+ADMIN_ONLY = "Chỉ quản trị viên mới dùng được lệnh này. <i>(Admins only.)</i>"
+MORE = "Xem thêm"
+COMMANDS = [("start", "Giới thiệu"), ("help", "Cách hỏi"), ("ask", "Hỏi trong nhóm"),
+            ("sources", "Các bài viết"), ("reload", "Cập nhật chỉ mục (quản trị)")]
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
+    """Retry a Bot API call on flood control and network errors; bad requests are final."""
+    for attempt in range(attempts):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            wait = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+        except (BadRequest, Forbidden):
+            raise
+        except (NetworkError, TimedOut):
+            wait = 0.5 * 2**attempt
+        if attempt == attempts - 1:
+            break
+        await asyncio.sleep(wait)
+    return await call()
+
+
+class QABot:
+    """The bot's state: the engine, who may ask, rate limits and pending "Xem thêm" pages."""
+
+    def __init__(self, engine: Engine, settings: BotSettings,
+                 limiter: RateLimiter | None = None) -> None:
+        self.engine, self.settings = engine, settings
+        self.limiter = limiter or RateLimiter(settings.questions_per_minute)
+        self._model_lock = threading.Lock()  # two questions must not fight over two cores
+        self._refresh_lock = threading.Lock()
+        self._pages: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._refused: set[int] = set()
+
+    # --- work done off the event loop -------------------------------------------------------
+    def _answer(self, question: str, top_k: int) -> Answer:
+        with self._model_lock:
+            return self.engine.answer(question, top_k)
+
+    def _refresh(self, force: bool = False) -> str:
+        with self._refresh_lock:
+            changes = self.engine.refresh(force=force)
+        if changes.any:
+            logger.info("%s", changes.describe())
+        return changes.describe()
+
+    async def ask(self, question: str, top_k: int) -> Answer:
+        return await asyncio.to_thread(self._answer, question, top_k)
+
+    async def refresh(self, force: bool = False) -> str:
+        return await asyncio.to_thread(self._refresh, force)
+
+    # --- access ------------------------------------------------------------------------------
+    def allowed(self, update: Update) -> bool:
+        allowed = self.settings.allowed_chats
+        if allowed is None:
+            return True
+        ids = {update.effective_chat.id if update.effective_chat else None,
+               update.effective_user.id if update.effective_user else None}
+        return bool(ids & allowed)
+
+    async def refuse_once(self, update: Update) -> None:
+        chat = update.effective_chat
+        if chat is not None and update.effective_message and chat.id not in self._refused:
+            self._refused.add(chat.id)
+            await reply(update.effective_message, NOT_ALLOWED)
+
+    # --- answering ---------------------------------------------------------------------------
+    async def answer_in_chat(self, message: Message, question: str, user_id: int) -> None:
+        if not self.limiter.allow(user_id):
+            if self.limiter.should_warn(user_id):
+                await reply(message, SLOW_DOWN)
+            return
+        try:
+            result = await self.ask(question, self.settings.first_page)
+        except QuestionError:
+            await reply(message, "Hãy gõ một câu hỏi. <i>(Please type a question.)</i>")
+            return
+        token = self.remember(question, self.settings.first_page)
+        messages = render_messages(result)
+        for index, html in enumerate(messages):
+            last = index == len(messages) - 1
+            await reply(message, html, self.more_button(token) if last else None)
+
+    def remember(self, question: str, shown: int) -> str:
+        token = uuid.uuid4().hex[:16]
+        self._pages[token] = (question, shown)
+        while len(self._pages) > 2000:
+            self._pages.popitem(last=False)
+        return token
+
+    def more_button(self, token: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(MORE, callback_data=f"more:{token}")]])
+
+    def page(self, token: str) -> tuple[str, int] | None:
+        return self._pages.get(token)
+
+
+async def reply(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await with_retries(lambda: message.reply_html(html, reply_markup=markup,
+                                                  disable_web_page_preview=True))
+
+
+def _qabot(context: ContextTypes.DEFAULT_TYPE) -> QABot:
+    found: QABot = context.application.bot_data["qabot"]
+    return found

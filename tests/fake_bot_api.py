@@ -1,0 +1,174 @@
+"""A small fake Telegram Bot API server on 127.0.0.1 for end-to-end tests: it queues updates
+for getUpdates, records every call, and can answer with 400, 429 (retry_after) or 5xx."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+TOKEN = "123456789:AAF-fake-token-for-tests-only-0123456789"
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "qabot", "username": "qabot_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": True}
+RAW_STRING_FIELDS = {"text", "query", "data", "description"}
+
+
+class FakeBotAPI:
+    """State shared between the HTTP handler threads and the test."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
+        self._next_update = 1
+        self._next_message = 1000
+        self._chat_types: dict[int, str] = {}
+        self._lock = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> FakeBotAPI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- what tests call ----------------------------------------------------------------------
+    def push(self, update: dict[str, Any]) -> int:
+        with self._lock:
+            update_id = self._next_update
+            self._next_update += 1
+            self._updates.append({"update_id": update_id, **update})
+            self._lock.notify_all()
+            return update_id
+
+    def message(self, text: str | None, chat_id: int = 111, user_id: int = 111,
+                chat_type: str = "private", reply_to: dict[str, Any] | None = None,
+                extra: dict[str, Any] | None = None) -> int:
+        """Queue a message update from user `user_id` in chat `chat_id`."""
+        with self._lock:
+            self._chat_types[chat_id] = chat_type
+            self._next_message += 1
+            message_id = self._next_message
+        message: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type, **(
+                {"title": "Nhóm"} if chat_type != "private" else {"first_name": "Lan"})},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Lan"}, **(extra or {})}
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0,
+                                        "length": len(command)}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return self.push({"message": message})
+
+    def fail(self, method: str, status: int, description: str = "fail",
+             retry_after: int | None = None, times: int = 1) -> None:
+        with self._lock:
+            self._failures.setdefault(method, []).extend(
+                [(status, description, retry_after)] * times)
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        with self._lock:
+            return [params for name, params in self.calls if name == method]
+
+    def pending_updates(self) -> int:
+        with self._lock:
+            return len(self._updates)
+
+    # --- the HTTP side ------------------------------------------------------------------------
+    def _respond(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            failures = self._failures.get(method)
+            if failures:
+                status, description, retry_after = failures.pop(0)
+                body: dict[str, Any] = {"ok": False, "error_code": status,
+                                        "description": description}
+                if retry_after is not None:
+                    body["parameters"] = {"retry_after": retry_after}
+                return status, body
+            self.calls.append((method, params))
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._get_updates(params)}
+        if method == "getMe":
+            return 200, {"ok": True, "result": BOT_USER}
+        if method == "sendMessage":
+            return 200, {"ok": True, "result": self._sent_message(params)}
+        return 200, {"ok": True, "result": True}
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        deadline = time.time() + min(float(params.get("timeout") or 0), 0.5)
+        with self._lock:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.time() < deadline:
+                self._lock.wait(max(0.0, deadline - time.time()))
+            return list(self._updates)
+
+    def _sent_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._next_message += 1
+            chat_id = int(params["chat_id"])
+            return {"message_id": self._next_message, "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private")},
+                    "from": BOT_USER, "text": params.get("text", "")}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                prefix = f"/bot{api.token}/"
+                if not self.path.startswith(prefix):
+                    self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                status, body = api._respond(self.path[len(prefix):], _parse(
+                    raw, self.headers.get("Content-Type", "")))
+                self._send(status, body)
+
+            def _send(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+def _parse(raw: str, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        parsed: dict[str, Any] = json.loads(raw)
+        return parsed
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        if key in RAW_STRING_FIELDS:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
