@@ -6,7 +6,6 @@ scores, a per-codepoint normalization map, then a directory of fp32 and Q4_0 ten
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.checksums import file_sha256
 from bot.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -248,15 +248,6 @@ def write_sentence_transformers_folder(e5: E5File, folder: Path) -> None:
         target.write_text(json.dumps(content, indent=1), encoding="utf-8")
     (folder / "tokenizer.json").write_text(_tokenizer_json(e5), encoding="utf-8")
     save_file(_bert_state_dict(e5), str(folder / "model.safetensors"))
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def bundled_model_file() -> Path | None:

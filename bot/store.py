@@ -9,7 +9,6 @@ Layout of the index folder:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.checksums import file_sha256
 from bot.chunking import Chunk
 from bot.errors import IndexError_
 from bot.lexical import LexicalIndex
@@ -71,14 +71,6 @@ class Vectors:
     sentence_keys: list[str]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _data_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
 
@@ -114,7 +106,7 @@ def verify(folder: Path, manifest: dict[str, Any]) -> str | None:
         path = folder / name
         if not path.is_file():
             return f"{name} is missing"
-        if _sha256(path) != digest:
+        if file_sha256(path) != digest:
             return f"{name} does not match its checksum"
     return None
 
@@ -174,7 +166,7 @@ def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
     (folder / "lexical").mkdir()
     LexicalIndex.build([c.search_text for c in chunks]).save(folder / "lexical")
     manifest = {**manifest, "format": FORMAT_VERSION,
-                "files": {p.relative_to(folder).as_posix(): _sha256(p)
+                "files": {p.relative_to(folder).as_posix(): file_sha256(p)
                           for p in _data_files(folder)}}
     _write_durably(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     for path in _data_files(folder):

@@ -39,41 +39,42 @@ from bot.telegram_render import MESSAGE_LIMIT, plain_summary, render_messages
 logger = logging.getLogger(__name__)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    bot = _qabot(context)
-    if update.message is None:
-        return
+async def _admitted(update: Update, context: ContextTypes.DEFAULT_TYPE
+                    ) -> tuple[QABot, Message] | None:
+    """The bot and the message when the sender may ask; refuses (once) those who may not."""
+    bot, message = _qabot(context), update.message
+    if message is None:
+        return None
     if not bot.allowed(update):
         await bot.refuse_once(update)
-        return
-    await reply(update.message, GREETING)
+        return None
+    return bot, message
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if admitted := await _admitted(update, context):
+        await reply(admitted[1], GREETING)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    bot = _qabot(context)
-    if update.message is None:
+    if not (admitted := await _admitted(update, context)):
         return
-    if not bot.allowed(update):
-        await bot.refuse_once(update)
-        return
+    bot, message = admitted
     lines = [f"• {escape(name)} — {count} đoạn" for name, count in bot.engine.source_summary()]
     built = time.strftime("%Y-%m-%d %H:%M", time.localtime(bot.engine.built_at()))
-    await reply(update.message, "\n".join(["<b>Các bài viết</b>", *lines,
-                                           f"<i>Chỉ mục xây lúc {built}</i>"]))
+    await reply(message, "\n".join(["<b>Các bài viết</b>", *lines,
+                                     f"<i>Chỉ mục xây lúc {built}</i>"]))
 
 
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    bot = _qabot(context)
-    if update.message is None:
+    if not (admitted := await _admitted(update, context)):
         return
-    if not bot.allowed(update):
-        await bot.refuse_once(update)
-        return
+    bot, message = admitted
     user = update.effective_user
     if user is None or user.id not in bot.settings.admin_ids:
-        await reply(update.message, ADMIN_ONLY)
+        await reply(message, ADMIN_ONLY)
         return
-    await reply(update.message, escape(await bot.refresh(force=False)))
+    await reply(message, escape(await bot.refresh(force=False)))
 
 
 def _question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -105,12 +106,10 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    bot, message, user = _qabot(context), update.message, update.effective_user
-    if message is None or user is None:
+    user = update.effective_user
+    if user is None or not (admitted := await _admitted(update, context)):
         return
-    if not bot.allowed(update):
-        await bot.refuse_once(update)
-        return
+    bot, message = admitted
     question = " ".join(context.args or [])
     if not question.strip():
         await reply(message, "Dùng: /ask câu hỏi <i>(usage: /ask your question)</i>")
