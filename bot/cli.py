@@ -141,7 +141,7 @@ def run_telegram(args: argparse.Namespace) -> int:
     from bot.telegram_handlers import build_application
 
     engine = Engine(_settings(args))
-    engine.embedder  # noqa: B018 - load the model before taking updates
+    engine.query_embedder  # noqa: B018 - load the model before taking updates
     logger.info("%s", engine.refresh().describe())
     build_application(QABot(engine, bot_settings)).run_polling()
     return 0

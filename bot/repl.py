@@ -92,7 +92,7 @@ class Repl:
     def start(self) -> None:
         """Load the model and bring the index up to date, showing progress."""
         with self.console.status("Đang tải mô hình và kiểm tra chỉ mục… (loading)"):
-            self.engine.embedder  # noqa: B018 - load now, not at the first question
+            self.engine.query_embedder  # noqa: B018 - load now, not at the first question
             self._refresh(force=False)
         self.console.print(f"Sẵn sàng. Ready — {len(self.engine.index.chunks)} đoạn trích từ "
                            f"{len(self.engine.source_summary())} bài. Gõ :help để xem lệnh.")

@@ -81,11 +81,12 @@ def test_source_edited_mid_session_is_rebuilt_before_the_next_question(
 def test_json_mode_gives_the_same_passages_as_ask_json(engine: Engine, pipe: PipeInput,
                                                        run_cli: Run) -> None:
     question = "Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?"
-    out = session(engine, pipe, f":json\r{question}\r\x04")
+    ask = run_cli("ask", "--json", question)  # builds the index both share
+    assert ask.returncode == 0, ask.stderr
+    # the same engine set-up as the command line: no injected model, native questions
+    out = session(Engine(engine.settings), pipe, f":json\r{question}\r\x04")
     start = out.index("{")
     repl_json = json.loads(out[start:out.rindex("}") + 1])
-    ask = run_cli("ask", "--json", question)
-    assert ask.returncode == 0, ask.stderr
     assert repl_json == json.loads(ask.stdout)
 
 

