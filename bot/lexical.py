@@ -58,10 +58,6 @@ class Restorer:
             bigrams[(fold(first), fold(second))] += count
         return unigrams, bigrams
 
-    def coverage(self, tokens: list[str]) -> float:
-        """Share of `tokens` (folded) that occur in the corpus."""
-        return sum(fold(t) in self.unigrams for t in tokens) / len(tokens) if tokens else 0.0
-
     def restore(self, text: str) -> str:
         """Most likely accented spelling of the folded `text`, by a Viterbi walk over bigrams."""
         tokens = words(text)

@@ -98,7 +98,6 @@ class Ranked:
     score: float
     cosine: float
     dense_z: float  # how far the cosine stands above this question's cosines with all passages
-    lexical: float  # best BM25 score of the passage relative to the best passage (0..1)
 
 
 def _normalized(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -148,10 +147,9 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm) -> Retriev
     folded = _normalized(index.lexical.folded_scores(form.search_text))
     weights = WEIGHTS[form.kind]
     fused = z + weights.plain * plain + weights.folded * folded
-    lexical = np.maximum(plain, folded)
     order = np.argsort(-fused, kind="stable")
-    ranked = [Ranked(int(row), float(fused[row]), float(cosine[row]), float(z[row]),
-                     float(lexical[row])) for row in order]
+    ranked = [Ranked(int(row), float(fused[row]), float(cosine[row]), float(z[row]))
+              for row in order]
     return Retrieval(_captions_below_body(index, ranked), sentence_cosines)
 
 

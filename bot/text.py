@@ -32,11 +32,6 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
-def has_diacritics(text: str) -> bool:
-    """True when folding changes the text, i.e. it carries Vietnamese tone or vowel marks."""
-    return fold(text) != text
-
-
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (Vietnamese syllables, numbers, foreign words)."""
     return [w.lower() for w in _WORD.findall(text)]

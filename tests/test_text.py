@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.text import clean_question, fold, has_diacritics, nfc, words
+from bot.text import clean_question, fold, nfc, words
 
 
 def test_nfd_input_is_stored_as_nfc() -> None:
@@ -22,11 +22,6 @@ def test_folding_is_idempotent_and_agrees_for_nfc_and_nfd() -> None:
     text = "Quốc phòng, an ninh được giữ vững"
     assert fold(fold(text)) == fold(text)
     assert fold(unicodedata.normalize("NFD", text)) == fold(text)
-
-
-def test_has_diacritics() -> None:
-    assert has_diacritics("hộ nghèo")
-    assert not has_diacritics("ho ngheo")
 
 
 def test_clean_question_drops_controls_and_zero_width_characters() -> None:
