@@ -91,9 +91,9 @@ class Repl:
 
     def start(self) -> None:
         """Load the model and bring the index up to date, showing progress."""
-        with self.console.status("Đang tải mô hình và kiểm tra chỉ mục… (loading)"):
+        with self.console.status("Đang tải mô hình… (loading the model)"):
             self.engine.query_embedder  # noqa: B018 - load now, not at the first question
-            self._refresh(force=False)
+        self._refresh(force=False)
         self.console.print(f"Sẵn sàng. Ready — {len(self.engine.index.chunks)} đoạn trích từ "
                            f"{len(self.engine.source_summary())} bài. Gõ :help để xem lệnh.")
 
@@ -141,7 +141,8 @@ class Repl:
             self.console.print(render_answer(answer))
 
     def _refresh(self, force: bool) -> None:
-        changes = self.engine.refresh(force=force)
+        with self.console.status("Đang kiểm tra nguồn… (checking sources)"):
+            changes = self.engine.refresh(force=force)
         if changes.any:
             self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
                                f"{changes.describe()}", highlight=False)

@@ -82,6 +82,7 @@ def test_settings_come_from_flags_over_environment(run_cli: Run, tmp_path: Path)
     (("ask", "x", "--model", "no-such-model-anywhere"), 1, "Error: cannot load the embedding"),
     (("eval", "missing.jsonl"), 1, "Error: cannot read missing.jsonl"),
     (("frobnicate",), 2, "invalid choice"),
+    (("telegram",), 1, "Error: TELEGRAM_BOT_TOKEN is not set"),
 ])
 def test_bad_input_is_one_line_and_a_nonzero_exit(run_cli: Run, args: tuple[str, ...],
                                                   code: int, message: str) -> None:
@@ -89,6 +90,12 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(run_cli: Run, args: tuple[str,
     assert done.returncode == code
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_malformed_token_is_refused_without_echoing_it(run_cli: Run) -> None:
+    done = run_cli("telegram", env={"TELEGRAM_BOT_TOKEN": "12345:short-secret-value"})
+    assert done.returncode == 1 and "TELEGRAM_BOT_TOKEN is malformed" in done.stderr
+    assert "short-secret-value" not in done.stderr + done.stdout
 
 
 def test_empty_sources_folder_is_an_error(run_cli: Run, tmp_path: Path) -> None:

@@ -59,6 +59,13 @@ def test_question_and_its_quote_commands_and_ctrl_d(engine: Engine, pipe: PipeIn
     assert out.rstrip().endswith("Tạm biệt. Bye.")
 
 
+def test_pasted_multi_line_text_is_one_question(engine: Engine, pipe: PipeInput) -> None:
+    paste = "\x1b[200~Tỉ lệ hộ nghèo\nđa chiều năm 2025\x1b[201~"
+    out = session(engine, pipe, f":json\r{paste}\r\x04")
+    assert '"question": "Tỉ lệ hộ nghèo\\nđa chiều năm 2025"' in out
+    assert "17,66%" in out
+
+
 def test_ctrl_c_clears_the_line_and_the_session_goes_on(engine: Engine,
                                                         pipe: PipeInput) -> None:
     out = session(engine, pipe, "half a questi\x03ti le ho ngheo\r:quit\r")
