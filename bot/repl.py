@@ -85,7 +85,7 @@ class Repl:
         self.clock = clock
         self.commands: dict[str, Callable[[str], None]] = {
             ":help": lambda _: self.console.print(HELP), ":sources": self._sources,
-            ":reload": lambda _: self._refresh(force=True), ":k": self._set_k,
+            ":reload": lambda _: self._refresh(announce=True), ":k": self._set_k,
             ":json": self._toggle_json, ":quit": self._quit, ":q": self._quit,
             ":exit": self._quit}
 
@@ -93,7 +93,7 @@ class Repl:
         """Load the model and bring the index up to date, showing progress."""
         with self.console.status("Đang tải mô hình… (loading the model)"):
             self.engine.query_embedder  # noqa: B018 - load now, not at the first question
-        self._refresh(force=False)
+        self._refresh()
         self.console.print(f"Sẵn sàng. Ready — {len(self.engine.index.chunks)} đoạn trích từ "
                            f"{len(self.engine.source_summary())} bài. Gõ :help để xem lệnh.")
 
@@ -125,7 +125,7 @@ class Repl:
                     return
                 command(argument.strip())
                 return
-            self._refresh(force=False)
+            self._refresh()
             self._show(self.engine.answer(text, self.state.top_k))
         except QabotError as exc:
             self.console.print(f"[red]Lỗi / Error:[/red] {exc}", highlight=False)
@@ -140,13 +140,14 @@ class Repl:
         else:
             self.console.print(render_answer(answer))
 
-    def _refresh(self, force: bool) -> None:
+    def _refresh(self, announce: bool = False) -> None:
+        """Rebuild what changed in the sources; `announce` also says when nothing did."""
         with self.console.status("Đang kiểm tra nguồn… (checking sources)"):
-            changes = self.engine.refresh(force=force)
+            changes = self.engine.refresh()
         if changes.any:
             self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
                                f"{changes.describe()}", highlight=False)
-        elif force:
+        elif announce:
             self.console.print("Chỉ mục đã mới nhất. The index is up to date.")
 
     def _sources(self, _: str) -> None:

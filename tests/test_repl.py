@@ -47,7 +47,7 @@ def session(engine: Engine, pipe: PipeInput, keys: str,
 
 
 def test_question_and_its_quote_commands_and_ctrl_d(engine: Engine, pipe: PipeInput) -> None:
-    out = session(engine, pipe, "ti le ho ngheo\r:sources\r:k 1\r:nope\r:help\r\x04")
+    out = session(engine, pipe, "ti le ho ngheo\r:sources\r:k 1\r:nope\r:help\r:reload\r\x04")
     assert "Sẵn sàng" in out
     assert "tìm theo: tỉ lệ hộ nghèo" in out
     assert "đoạn 8" in out and "17,66%" in out and "●●●●●" in out
@@ -56,6 +56,7 @@ def test_question_and_its_quote_commands_and_ctrl_d(engine: Engine, pipe: PipeIn
     assert "Mỗi câu trả lời có 1 đoạn trích." in out
     assert "Unknown command — try :help" in out
     assert ":reload" in out  # the help text
+    assert "The index is up to date." in out
     assert out.rstrip().endswith("Tạm biệt. Bye.")
 
 
