@@ -179,7 +179,7 @@ def _configure_logging(verbose: bool) -> None:
     handler.setFormatter(_Formatter())
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
     logging.getLogger("telegram").setLevel(logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("bot").setLevel(logging.INFO)
+    logging.getLogger("bot").setLevel(logging.DEBUG if verbose else logging.INFO)
     for noisy in ("httpx", "sentence_transformers", "transformers", "bm25s", "faiss", "filelock",
                   "urllib3", "huggingface_hub"):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.ERROR)
