@@ -16,7 +16,7 @@ from bot.errors import QuestionError
 from bot.retrieval import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, classify, retrieve
 from bot.sentences import unit_spans
 from bot.store import StoredIndex
-from bot.text import clean_question, fold, words
+from bot.text import clean_question, encodable, fold, words
 
 MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 tokens anyway
 
@@ -159,5 +159,5 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
                                 _best_sentence(item.row, form, index, found.sentence_cosines),
                                 chunk.caption))
     answered = bool(ranked) and is_answered(form, evidence(form, ranked[0], index))
-    return Answer(question, answered, passages,
+    return Answer(encodable(question), answered, passages,
                   form.search_text if form.restored else None, note)

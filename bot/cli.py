@@ -91,6 +91,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.engine import Engine
     from bot.errors import QuestionError
     from bot.render_text import format_answer
+    from bot.text import encodable
 
     engine = Engine(_settings(args))
     engine.refresh()
@@ -102,7 +103,8 @@ def run_ask(args: argparse.Namespace) -> int:
         except QuestionError as exc:
             failed += 1
             if args.json:
-                print(json.dumps({"question": question, "answered": False, "passages": [],
+                print(json.dumps({"question": encodable(question), "answered": False,
+                                  "passages": [],
                                   "error": str(exc)}, ensure_ascii=False), flush=True)
             else:
                 print(f"Error: {exc}", file=sys.stderr)

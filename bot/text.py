@@ -18,10 +18,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def encodable(text: str) -> str:
+    """`text` with lone surrogates (from odd argv bytes or JSON escapes) replaced, so it can
+    always be printed and sent as UTF-8."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def clean_question(text: str) -> str:
     """NFC-normalize a question, drop control and zero-width characters, collapse spaces."""
-    text = _CONTROL.sub(" ", nfc(text))
-    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    text = encodable(_CONTROL.sub(" ", nfc(encodable(text))))
     return " ".join(text.split())
 
 
