@@ -70,6 +70,7 @@ class QABot:
         self._refresh_lock = threading.Lock()
         self._pages: OrderedDict[str, tuple[str, int]] = OrderedDict()
         self._refused: set[int] = set()
+        self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # --- work done off the event loop -------------------------------------------------------
     def _answer(self, question: str, top_k: int) -> Answer:
@@ -106,10 +107,16 @@ class QABot:
 
     # --- answering ---------------------------------------------------------------------------
     async def answer_in_chat(self, message: Message, question: str, user_id: int) -> None:
+        """Answer in the chat; answers within one chat leave in the order questions came."""
         if not self.limiter.allow(user_id):
             if self.limiter.should_warn(user_id):
                 await reply(message, SLOW_DOWN)
             return
+        # Updates run concurrently; a per-chat lock (FIFO) keeps each chat's answers in order.
+        async with self._chat_locks.setdefault(message.chat_id, asyncio.Lock()):
+            await self._answer_and_send(message, question)
+
+    async def _answer_and_send(self, message: Message, question: str) -> None:
         try:
             result = await self.ask(question, self.settings.first_page)
         except QuestionError:

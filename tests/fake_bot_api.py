@@ -4,6 +4,7 @@ for getUpdates, records every call, and can answer with 400, 429 (retry_after) o
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,8 @@ class FakeBotAPI:
         self._next_update = 1
         self._next_message = 1000
         self._chat_types: dict[int, str] = {}
+        self._random_failures: dict[str, tuple[int, tuple[tuple[int, int | None], ...]]] = {}
+        self._call_counts: dict[str, int] = {}
         self._lock = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -91,9 +94,24 @@ class FakeBotAPI:
             return len(self._updates)
 
     # --- the HTTP side ------------------------------------------------------------------------
+    def fail_randomly(self, method: str, every: int,
+                      kinds: tuple[tuple[int, int | None], ...]) -> None:
+        """Fail about one `method` call in `every`, cycling through (status, retry_after)
+        kinds; status 0 drops the connection without an answer (and without doing the call)."""
+        with self._lock:
+            self._random_failures[method] = (every, kinds)
+
     def _respond(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._lock:
             failures = self._failures.get(method)
+            random_failure = self._random_failures.get(method)
+            if random_failure and not failures:
+                self._call_counts[method] = self._call_counts.get(method, 0) + 1
+                every, kinds = random_failure
+                count = self._call_counts[method]
+                if count % every == 0:
+                    status, retry_after = kinds[(count // every) % len(kinds)]
+                    failures = [(status, "injected failure", retry_after)]
             if failures:
                 status, description, retry_after = failures.pop(0)
                 body: dict[str, Any] = {"ok": False, "error_code": status,
@@ -140,6 +158,10 @@ class FakeBotAPI:
                 raw = self.rfile.read(length).decode("utf-8")
                 status, body = api._respond(self.path[len(prefix):], _parse(
                     raw, self.headers.get("Content-Type", "")))
+                if status == 0:  # a dropped connection: no answer at all
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self._send(status, body)
 
             def _send(self, status: int, body: dict[str, Any]) -> None:
