@@ -15,6 +15,7 @@ import pytest
 from bot.config import DEFAULT_MODEL, Settings
 from bot.embedding import SentenceTransformerEmbedder, load_embedder
 from bot.engine import Engine
+from tests.fake_bot_api import FakeBotAPI
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "source_text"
@@ -25,6 +26,13 @@ DATA = Path(__file__).resolve().parent / "data"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_VERBOSITY"] = "error"
 os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotAPI]:
+    """A fake Telegram Bot API server on 127.0.0.1 for this test."""
+    with FakeBotAPI() as api:
+        yield api
 
 
 @pytest.fixture(scope="session")

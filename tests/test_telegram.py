@@ -9,12 +9,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.engine import Engine
 from bot.ratelimit import RateLimiter
@@ -24,12 +22,6 @@ from bot.telegram_handlers import build_application
 from tests.fake_bot_api import BOT_USER, TOKEN, FakeBotAPI
 
 Scenario = Callable[[FakeBotAPI], Awaitable[None]]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as api:
-        yield api
 
 
 def run_bot(engine: Engine, fake: FakeBotAPI, scenario: Scenario,

@@ -62,19 +62,13 @@ def _load(engine: Engine, fake: FakeBotAPI, capsys: pytest.CaptureFixture[str],
               f"p95 {waits[int(0.95 * len(waits))]:.2f} s")
 
 
-@pytest.fixture
-def fake_api() -> FakeBotAPI:
-    with FakeBotAPI() as api:
-        yield api  # type: ignore[misc]
-
-
-def test_fifty_users_twenty_questions_each(seed_engine: Engine, fake_api: FakeBotAPI,
+def test_fifty_users_twenty_questions_each(seed_engine: Engine, fake: FakeBotAPI,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    _load(seed_engine, fake_api, capsys, "load")
+    _load(seed_engine, fake, capsys, "load")
 
 
-def test_same_load_while_the_api_fails_now_and_then(seed_engine: Engine, fake_api: FakeBotAPI,
+def test_same_load_while_the_api_fails_now_and_then(seed_engine: Engine, fake: FakeBotAPI,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    fake_api.fail_randomly("sendMessage", 23, ((429, 1), (502, None), (0, None)))
-    fake_api.fail_randomly("getUpdates", 7, ((502, None), (0, None)))
-    _load(seed_engine, fake_api, capsys, "load with 429/502/dropped connections")
+    fake.fail_randomly("sendMessage", 23, ((429, 1), (502, None), (0, None)))
+    fake.fail_randomly("getUpdates", 7, ((502, None), (0, None)))
+    _load(seed_engine, fake, capsys, "load with 429/502/dropped connections")
