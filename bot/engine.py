@@ -72,7 +72,8 @@ class Engine:
 
     def refresh(self, force: bool = False) -> Changes:
         """Check the sources against the index and rebuild what changed."""
-        self._index, changes = ensure_fresh(self.target, lambda: self.embedder, force=force)
+        self._index, changes = ensure_fresh(self.target, lambda: self.embedder, force=force,
+                                            current=self._index)
         return changes
 
     @property

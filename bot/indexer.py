@@ -148,18 +148,21 @@ def _load_or_none(index_dir: Path, warn: bool) -> store.StoredIndex | None:
         return None
 
 
-def ensure_fresh(target: IndexTarget, embedder: Callable[[], Embedder],
-                 force: bool = False) -> tuple[store.StoredIndex, Changes]:
+def ensure_fresh(target: IndexTarget, embedder: Callable[[], Embedder], force: bool = False,
+                 current: store.StoredIndex | None = None) -> tuple[store.StoredIndex, Changes]:
     """Bring the index up to date with the sources (under a lock) and return it loaded.
 
     `embedder` is called only when something must be embedded, so an up-to-date index never
-    loads the model here.
+    loads the model here. `current`, the index already in memory, is returned as it is when
+    it is still the live one and nothing changed (a REPL or bot checks before every question).
     """
     files = list_source_files(target.sources)
     if not files:
         raise SourcesError(f"no articles in {target.sources}; add .txt or .md files (UTF-8)")
     changes = detect_changes(target, files, store.read_manifest(target.index))
     if not changes.any and not force:
+        if current is not None and current.folder == store.live_generation(target.index):
+            return current, changes
         loaded = _load_or_none(target.index, warn=False)
         if loaded is not None:
             return loaded, changes
