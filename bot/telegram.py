@@ -41,22 +41,20 @@ COMMANDS = [("start", "Giới thiệu"), ("help", "Cách hỏi"), ("ask", "Hỏi
             ("sources", "Các bài viết"), ("reload", "Cập nhật chỉ mục (quản trị)")]
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
+async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 5) -> T:
     """Retry a Bot API call on flood control and network errors; bad requests are final."""
-    for attempt in range(attempts):
+    for attempt in range(1, attempts + 1):
         try:
             return await call()
-        except RetryAfter as exc:
-            delay = exc.retry_after
-            wait = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
         except (BadRequest, Forbidden):
             raise
-        except (NetworkError, TimedOut):
-            wait = 0.5 * 2**attempt
-        if attempt == attempts - 1:
-            break
-        await asyncio.sleep(wait)
-    return await call()
+        except (RetryAfter, NetworkError, TimedOut) as exc:
+            if attempt == attempts:
+                raise
+            delay = exc.retry_after if isinstance(exc, RetryAfter) else 0.25 * 2**attempt
+            await asyncio.sleep(delay.total_seconds() if hasattr(delay, "total_seconds")
+                                else float(delay))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 class QABot:

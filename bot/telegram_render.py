@@ -39,7 +39,7 @@ def _fit(piece: str, budget: int) -> list[str]:
     """Cut an over-long sentence at spaces (outside tags and entities) so each part fits."""
     if len(piece) <= budget:
         return [piece]
-    bold = piece.startswith("<b>") or "<b>" in piece
+    bold = "<b>" in piece
     plain = piece.replace("<b>", "").replace("</b>", "")
     parts, current = [], ""
     for word in plain.split(" "):
