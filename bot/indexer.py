@@ -139,7 +139,7 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
     return store.load(target.index), len(missing), len(by_key) - len(missing)
 
 
-def _load_or_none(index_dir: Path, warn: bool) -> store.StoredIndex | None:
+def load_or_none(index_dir: Path, warn: bool) -> store.StoredIndex | None:
     try:
         return store.load(index_dir)
     except IndexError_ as exc:
@@ -163,7 +163,7 @@ def ensure_fresh(target: IndexTarget, embedder: Callable[[], Embedder], force: b
     if not changes.any and not force:
         if current is not None and current.folder == store.live_generation(target.index):
             return current, changes
-        loaded = _load_or_none(target.index, warn=False)
+        loaded = load_or_none(target.index, warn=False)
         if loaded is not None:
             return loaded, changes
     return _rebuild(target, embedder, force)
@@ -173,26 +173,30 @@ def _rebuild(target: IndexTarget, embedder: Callable[[], Embedder],
              force: bool) -> tuple[store.StoredIndex, Changes]:
     from filelock import FileLock, Timeout
 
-    target.index.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target.index / ".lock"), timeout=LOCK_TIMEOUT_S)
     try:
-        with FileLock(str(target.index / ".lock"), timeout=LOCK_TIMEOUT_S):
-            files = list_source_files(target.sources)
-            previous = _load_or_none(target.index, warn=True)
-            # Another process may have finished the same build while we waited for the lock.
-            changes = detect_changes(target, files, previous.manifest if previous else None)
-            if previous is not None and not changes.any and not force:
-                return previous, changes
-            if previous is None and store.live_generation(target.index) is not None:
-                changes.reasons = ["index damaged"]
-            if force:
-                changes.reasons.append("forced rebuild")
-            loaded, changes.embedded, changes.reused = build(
-                target, embedder(), None if force else previous, files)
+        # Probe first: a read-only folder fails here, before any embedding work.
+        store.check_writable(target.index)
+        lock.acquire()
     except Timeout as exc:
         raise IndexLockedError(f"another qabot process is building the index in "
                                f"{target.index}; try again when it finishes") from exc
-    except PermissionError as exc:
-        raise IndexError_(f"cannot write the index in {target.index} (permission denied); "
-                          "choose another folder with --index") from exc
+    except OSError as exc:
+        raise store.write_failure(target.index, exc) from exc
+    try:
+        files = list_source_files(target.sources)
+        previous = load_or_none(target.index, warn=True)
+        # Another process may have finished the same build while we waited for the lock.
+        changes = detect_changes(target, files, previous.manifest if previous else None)
+        if previous is not None and not changes.any and not force:
+            return previous, changes
+        if previous is None and store.live_generation(target.index) is not None:
+            changes.reasons = ["index damaged"]
+        if force:
+            changes.reasons.append("forced rebuild")
+        loaded, changes.embedded, changes.reused = build(
+            target, embedder(), None if force else previous, files)
+    finally:
+        lock.release()
     logger.info("%s", changes.describe())
     return loaded, changes

@@ -143,7 +143,7 @@ class Repl:
     def _refresh(self, announce: bool = False) -> None:
         """Rebuild what changed in the sources; `announce` also says when nothing did."""
         with self.console.status("Đang kiểm tra nguồn… (checking sources)"):
-            changes = self.engine.refresh()
+            changes = self.engine.refresh(strict=announce)
         if changes.any:
             self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
                                f"{changes.describe()}", highlight=False)

@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.checksums import file_sha256
 from bot.chunking import Chunk
-from bot.errors import IndexError_
+from bot.errors import IndexError_, IndexWriteError
 from bot.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def live_generation(index_dir: Path) -> Path | None:
     """The folder CURRENT points to, or None when no index was ever published."""
     try:
         name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
+    except (OSError, UnicodeDecodeError):  # missing, unreadable or garbled: no live index
         return None
     folder = index_dir / name
     return folder if name.startswith("gen-") and folder.is_dir() else None
@@ -147,7 +147,8 @@ def _write_faiss(path: Path, matrix: np.ndarray[Any, Any], dim: int) -> None:
     flat = faiss.IndexFlatIP(dim)
     if len(matrix):
         flat.add(np.ascontiguousarray(matrix, dtype=np.float32))
-    faiss.write_index(flat, str(path))
+    # Written from Python so a full disk surfaces as OSError (ENOSPC), like every other file.
+    path.write_bytes(faiss.serialize_index(flat).tobytes())
 
 
 def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
@@ -204,15 +205,36 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: Vectors,
         _write_durably(index_dir / POINTER, name + "\n")
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        raise IndexError_(f"cannot write the index in {index_dir} ({exc.strerror or exc}); "
-                          "the previous index is unchanged") from exc
+        raise write_failure(index_dir, exc) from exc
     remove_stale_generations(index_dir)
     return folder
 
 
+def write_failure(index_dir: Path, exc: OSError) -> IndexWriteError:
+    """The one-line error for a build that could not write (full disk, read-only folder)."""
+    return IndexWriteError(f"cannot write the index in {index_dir} ({exc.strerror or exc}); "
+                           "the previous index is unchanged: free some disk space, make the "
+                           "folder writable or choose another one with --index")
+
+
+def check_writable(index_dir: Path) -> None:
+    """Fail before any embedding work when the index folder cannot take new files.
+
+    Raises:
+        OSError: the folder cannot be created or written.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    probe = index_dir / f".probe-{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink(missing_ok=True)
+
+
 def remove_stale_generations(index_dir: Path) -> None:
-    """Delete generation folders other than the live one (left by older or killed builds)."""
+    """Delete generation folders other than the live one and pointer drafts, left by older
+    or killed builds (called under the build lock)."""
     live = live_generation(index_dir)
     for path in index_dir.glob("gen-*"):
         if path.is_dir() and path != live:
             shutil.rmtree(path, ignore_errors=True)
+    for draft in index_dir.glob(f".{POINTER}.*.tmp"):
+        draft.unlink(missing_ok=True)

@@ -75,9 +75,9 @@ class QABot:
         with self._model_lock:
             return self.engine.answer(question, top_k)
 
-    def _refresh(self, force: bool = False) -> str:
+    def _refresh(self, force: bool = False, strict: bool = True) -> str:
         with self._refresh_lock:
-            changes = self.engine.refresh(force=force)
+            changes = self.engine.refresh(force=force, strict=strict)
         if changes.any:
             logger.info("%s", changes.describe())
         return changes.describe()
@@ -85,8 +85,10 @@ class QABot:
     async def ask(self, question: str, top_k: int) -> Answer:
         return await asyncio.to_thread(self._answer, question, top_k)
 
-    async def refresh(self, force: bool = False) -> str:
-        return await asyncio.to_thread(self._refresh, force)
+    async def refresh(self, force: bool = False, strict: bool = True) -> str:
+        """`strict=False` (the source watcher) keeps the old index when the new one cannot be
+        written; `/reload` reports the failure."""
+        return await asyncio.to_thread(self._refresh, force, strict)
 
     # --- access ------------------------------------------------------------------------------
     def allowed(self, update: Update) -> bool:

@@ -187,7 +187,7 @@ async def watch_sources(bot: QABot) -> None:
     while True:
         await asyncio.sleep(bot.settings.watch_seconds)
         try:
-            await bot.refresh()
+            await bot.refresh(strict=False)
         except QabotError as exc:
             logger.warning("sources check failed: %s", exc)
 
