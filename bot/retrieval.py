@@ -35,6 +35,12 @@ _VIETNAMESE_LETTERS = frozenset(
     "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
 ENGLISH_MARKER_SHARE = 0.15
 FOLDED_SYLLABLE_SHARE = 0.5
+# Approximate mode (HNSW, large corpora): each retriever proposes this many passages, the
+# graph search looks this wide, and the dense z-score's mean and spread come from this many
+# evenly spaced passages instead of all of them.
+CANDIDATES = 100
+EF_SEARCH = 256
+Z_SAMPLE = 2048
 
 
 @dataclass(frozen=True)
@@ -134,23 +140,120 @@ def dense_scores(index: StoredIndex, sentence_cosines: npt.NDArray[np.float32],
     return PASSAGE_SHARE * passage + (1 - PASSAGE_SHARE) * best_sentence
 
 
-def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm) -> Retrieval:
-    """Rank all passages for the question; best first."""
+def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
+             candidates: int = CANDIDATES) -> Retrieval:
+    """Rank the passages for the question (all of them, or with an approximate index the
+    `candidates` best of each retriever); best first."""
     if not index.chunks:
         return Retrieval([], np.zeros(0, np.float32))
     query = embedder.embed_queries([form.search_text])
+    weights = WEIGHTS[form.kind]
+    lexical = (weights.plain * _normalized(index.lexical.plain_scores(form.search_text))
+               + weights.folded * _normalized(index.lexical.folded_scores(form.search_text)))
+    if index.approximate:
+        return _retrieve_candidates(index, query, lexical, candidates)
     sentence_cosines = _all_scores(index.sentence_vectors, query)
     cosine = dense_scores(index, sentence_cosines, query)
     spread = float(cosine.std()) or 1.0
     z = (cosine - float(cosine.mean())) / spread
-    plain = _normalized(index.lexical.plain_scores(form.search_text))
-    folded = _normalized(index.lexical.folded_scores(form.search_text))
-    weights = WEIGHTS[form.kind]
-    fused = z + weights.plain * plain + weights.folded * folded
+    rows = np.arange(len(index.chunks))
+    return Retrieval(_ranked(index, rows, cosine, z, lexical), sentence_cosines)
+
+
+def _ranked(index: StoredIndex, rows: npt.NDArray[np.int64], cosine: npt.NDArray[np.float32],
+            z: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32]) -> list[Ranked]:
+    """`rows` ordered by fused score (z plus lexical); `cosine` and `z` are per row given."""
+    fused = z + lexical[rows]
     order = np.argsort(-fused, kind="stable")
-    ranked = [Ranked(int(row), float(fused[row]), float(cosine[row]), float(z[row]))
-              for row in order]
-    return Retrieval(_captions_below_body(index, ranked), sentence_cosines)
+    ranked = [Ranked(int(rows[i]), float(fused[i]), float(cosine[i]), float(z[i]))
+              for i in order]
+    return _captions_below_body(index, ranked)
+
+
+def vector_matrix(vectors: Any) -> npt.NDArray[np.float32]:
+    """The stored vectors of a flat or HNSW index as an (n, dim) array, without a copy (the
+    file is memory-mapped)."""
+    import faiss
+
+    flat: Any = faiss.downcast_index(vectors.storage) if hasattr(vectors, "hnsw") else vectors
+    n, dim = int(flat.ntotal), int(flat.d)
+    if n == 0:
+        return np.zeros((0, dim), np.float32)
+    return faiss.rev_swig_ptr(flat.get_xb(), n * dim).reshape(n, dim)
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """The vectors of some passages and of their sentences, copied out of the index."""
+
+    passages: npt.NDArray[np.float32]
+    sentences: npt.NDArray[np.float32]
+    sentence_rows: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]  # sentences per passage
+
+
+def _gather(index: StoredIndex, rows: npt.NDArray[np.int64]) -> _Gathered:
+    owner = index.sentence_owner  # non-decreasing: sentences are stored passage by passage
+    starts = np.searchsorted(owner, rows, "left")
+    counts = np.searchsorted(owner, rows, "right") - starts
+    sentence_rows = (np.repeat(starts - np.cumsum(counts) + counts, counts)
+                     + np.arange(int(counts.sum())))
+    return _Gathered(vector_matrix(index.vectors)[rows],
+                     vector_matrix(index.sentence_vectors)[sentence_rows], sentence_rows,
+                     counts)
+
+
+def _dense(gathered: _Gathered, query: npt.NDArray[np.float32]
+           ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Exact dense scores of gathered passages (passage/best-sentence mix) and the cosines
+    of their sentences."""
+    q = query[0]
+    passage = gathered.passages @ q
+    sentence = (gathered.sentences @ q if len(gathered.sentences)
+                else np.zeros(0, np.float32))
+    best = passage.copy()
+    has = gathered.counts > 0
+    if sentence.size:
+        firsts = (np.cumsum(gathered.counts) - gathered.counts)[has]
+        best[has] = np.maximum(best[has], np.maximum.reduceat(sentence, firsts))
+    mixed = PASSAGE_SHARE * passage + (1 - PASSAGE_SHARE) * best
+    return mixed.astype(np.float32), sentence.astype(np.float32)
+
+
+def _candidate_rows(index: StoredIndex, query: npt.NDArray[np.float32],
+                    lexical: npt.NDArray[np.float32], candidates: int) -> npt.NDArray[np.int64]:
+    """Passages proposed by the HNSW graphs (passages and sentences) and by BM25."""
+    import faiss
+
+    n = len(index.chunks)
+    k = min(candidates, n)
+    params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing in stubs
+    params.efSearch = max(EF_SEARCH, 2 * k)
+    _, passages = index.vectors.search(query, k, params=params)
+    found = [passages[0][passages[0] >= 0]]
+    if index.sentence_vectors.ntotal:
+        _, sentences = index.sentence_vectors.search(
+            query, min(2 * k, int(index.sentence_vectors.ntotal)), params=params)
+        found.append(index.sentence_owner[sentences[0][sentences[0] >= 0]])
+    if k < n:
+        found.append(np.argpartition(-lexical, k)[:k])
+    return np.unique(np.concatenate(found).astype(np.int64))
+
+
+def _retrieve_candidates(index: StoredIndex, query: npt.NDArray[np.float32],
+                         lexical: npt.NDArray[np.float32], candidates: int) -> Retrieval:
+    rows = _candidate_rows(index, query, lexical, candidates)
+    gathered = _gather(index, rows)
+    cosine, sentence = _dense(gathered, query)
+    if "z_sample" not in index.memo:  # the same passages every time: gather them once
+        index.memo["z_sample"] = _gather(index, np.unique(
+            np.linspace(0, len(index.chunks) - 1, Z_SAMPLE).astype(np.int64)))
+    population = _dense(index.memo["z_sample"], query)[0]
+    spread = float(population.std()) or 1.0
+    z = ((cosine - float(population.mean())) / spread).astype(np.float32)
+    sentence_cosines = np.full(len(index.sentence_owner), -1.0, np.float32)
+    sentence_cosines[gathered.sentence_rows] = sentence
+    return Retrieval(_ranked(index, rows, cosine, z, lexical), sentence_cosines)
 
 
 def _captions_below_body(index: StoredIndex, ranked: list[Ranked]) -> list[Ranked]:

@@ -1,0 +1,99 @@
+"""Large-corpus search: above `ann_min_passages` the vectors go into HNSW graphs and a
+question is scored exactly on the candidates the graphs and BM25 propose."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.config import Settings
+from bot.embedding import SentenceTransformerEmbedder
+from bot.engine import Engine
+from bot.retrieval import (
+    _dense,
+    _gather,
+    classify,
+    dense_scores,
+    retrieve,
+)
+from bot.store import StoredIndex
+from bot.text import nfc
+from tests.conftest import XQUAD
+
+
+@pytest.fixture(scope="module")
+def hnsw_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
+                embedder: SentenceTransformerEmbedder) -> Engine:
+    root = tmp_path_factory.mktemp("hnsw")
+    shutil.copytree(XQUAD / "source_text", root / "source_text")
+    engine = Engine(Settings(sources=root / "source_text", index=root / "index",
+                             cache=cache_dir, ann_min_passages=50),
+                    load_model=lambda name: embedder)
+    engine.refresh()
+    return engine
+
+
+def as_exact(index: StoredIndex) -> StoredIndex:
+    import faiss
+
+    from bot.retrieval import vector_matrix
+
+    def flat(vectors: object) -> object:
+        copy = faiss.IndexFlatIP(int(vectors.d))  # type: ignore[attr-defined]
+        copy.add(np.ascontiguousarray(vector_matrix(vectors)))
+        return copy
+
+    return replace(index, vectors=flat(index.vectors),
+                   sentence_vectors=flat(index.sentence_vectors),
+                   manifest={**index.manifest, "search": "exact"}, memo={})
+
+
+def test_the_search_kind_follows_the_corpus_size(hnsw_engine: Engine,
+                                                 seed_engine: Engine) -> None:
+    assert hnsw_engine.index.approximate and hnsw_engine.index.manifest["search"] == "hnsw"
+    assert hasattr(hnsw_engine.index.vectors, "hnsw")
+    assert not seed_engine.index.approximate  # 20 passages, under the default 10,000
+
+
+def test_candidate_scores_equal_the_exact_dense_scores(hnsw_engine: Engine) -> None:
+    index = hnsw_engine.index
+    query = hnsw_engine.embedder.embed_queries(["Amazon rừng mưa rộng bao nhiêu?"])
+    exact_index = as_exact(index)
+    from bot.retrieval import _all_scores
+
+    everything = dense_scores(exact_index, _all_scores(exact_index.sentence_vectors, query),
+                              query)
+    rows = np.array(sorted(np.random.default_rng(1).choice(len(index.chunks), 40, False)))
+    mixed, _ = _dense(_gather(index, rows), query)
+    np.testing.assert_allclose(mixed, everything[rows], rtol=0, atol=1e-5)
+
+
+def test_few_candidates_still_find_what_exact_search_finds(hnsw_engine: Engine) -> None:
+    """With only 5 candidates per retriever out of 128 passages, the top passage is still
+    the one exact search ranks first for nearly every question."""
+    index, embedder = hnsw_engine.index, hnsw_engine.embedder
+    exact = as_exact(index)
+    same = []
+    for line in (XQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines()[::3]:
+        question = nfc(json.loads(line)["q"])
+        form = classify(question, index.lexical.restorer)
+        approximate = retrieve(index, embedder, form, candidates=5).ranked
+        assert len(approximate) < len(index.chunks)  # only candidates were scored
+        same.append(approximate[0].row == retrieve(exact, embedder, form).ranked[0].row)
+    assert sum(same) / len(same) >= 0.97
+
+
+def test_hnsw_index_answers_and_reuses_its_vectors_on_rebuild(hnsw_engine: Engine) -> None:
+    result = hnsw_engine.answer("Đội thủ Panthers đã thua bao nhiêu điểm?", 3)
+    assert result.answered and "308" in result.passages[0].text
+    assert result.passages[0].highlight in result.passages[0].text
+    extra = hnsw_engine.settings.sources / "note.txt"
+    extra.write_text("Cầu Long Biên dài 2.290 mét và bắc qua sông Hồng.\n", encoding="utf-8")
+    changes = hnsw_engine.refresh()
+    assert changes.added == ["note.txt"] and changes.embedded <= 3 and changes.reused > 500
+    assert "2.290" in hnsw_engine.answer("Cầu Long Biên dài bao nhiêu?", 1).passages[0].text
