@@ -143,10 +143,13 @@ def exact_copy(index: StoredIndex) -> StoredIndex:
 
 
 def ann_recall(approx: Any, exact: Any, queries: Any, k: int = 10) -> float:
+    """Recall@k of the bare HNSW graph against exact search, at the efSearch qabot uses."""
     import faiss
 
+    from bot import retrieval
+
     params = faiss.SearchParametersHNSW()
-    params.efSearch = 256
+    params.efSearch = retrieval.EF_SEARCH
     _, found = approx.search(queries, k, params=params)
     _, truth = exact.search(queries, k)
     return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(found, truth, strict=True)]))

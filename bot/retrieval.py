@@ -38,8 +38,8 @@ FOLDED_SYLLABLE_SHARE = 0.5
 # Approximate mode (HNSW, large corpora): each retriever proposes this many passages, the
 # graph search looks this wide, and the dense z-score's mean and spread come from this many
 # evenly spaced passages instead of all of them.
-CANDIDATES = 100
-EF_SEARCH = 256
+CANDIDATES = 300
+EF_SEARCH = 1024
 Z_SAMPLE = 2048
 
 
