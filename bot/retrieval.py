@@ -4,7 +4,7 @@ reciprocal rank fusion with weights chosen by the form of the question."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -180,6 +180,21 @@ def vector_matrix(vectors: Any) -> npt.NDArray[np.float32]:
     if n == 0:
         return np.zeros((0, dim), np.float32)
     return faiss.rev_swig_ptr(flat.get_xb(), n * dim).reshape(n, dim)
+
+
+def exact_view(index: StoredIndex) -> StoredIndex:
+    """The same index searched exactly: in-memory flat copies of its vectors (the baseline
+    the approximate search is measured against)."""
+    import faiss
+
+    def flat(vectors: Any) -> Any:
+        copy = faiss.IndexFlatIP(int(vectors.d))
+        copy.add(np.ascontiguousarray(vector_matrix(vectors)))
+        return copy
+
+    return replace(index, vectors=flat(index.vectors),
+                   sentence_vectors=flat(index.sentence_vectors),
+                   manifest={**index.manifest, "search": "exact"}, memo={})
 
 
 @dataclass(frozen=True)

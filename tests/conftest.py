@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,18 @@ def seed_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
     shutil.copytree(SEED, root / "source_text")
     engine = Engine(Settings(sources=root / "source_text", index=root / "index",
                              cache=cache_dir), load_model=lambda name: embedder)
+    engine.refresh()
+    return engine
+
+
+def xquad_copy_engine(root: Path, cache_dir: Path, embedder: SentenceTransformerEmbedder,
+                      ann_min_passages: int | None = None) -> Engine:
+    """An engine over a copy of the 24 xquad-dev articles in `root`, index built."""
+    shutil.copytree(XQUAD / "source_text", root / "source_text")
+    settings = Settings(sources=root / "source_text", index=root / "index", cache=cache_dir)
+    if ann_min_passages is not None:
+        settings = replace(settings, ann_min_passages=ann_min_passages)
+    engine = Engine(settings, load_model=lambda name: embedder)
     engine.refresh()
     return engine
 

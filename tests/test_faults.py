@@ -165,7 +165,7 @@ def _can_mount() -> bool:
 
 
 @contextlib.contextmanager
-def small_disk(folder: Path) -> Iterator[callable]:  # type: ignore[valid-type]
+def small_disk(folder: Path) -> Iterator[Callable[[int], None]]:
     """`folder` on a tmpfs; the yielded function shrinks it to what it holds plus `spare`
     bytes (grow it again with a large spare). Without root, a file size limit stands in."""
     folder.mkdir(parents=True, exist_ok=True)

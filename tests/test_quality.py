@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.answer import evidence, is_answered
-from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder
 from bot.engine import Engine
 from bot.evaluate import GroupScore, evaluate, read_questions
 from bot.retrieval import classify, retrieve
 from bot.text import nfc
-from tests.conftest import DATA, SHARED, XQUAD
+from tests.conftest import DATA, SHARED, XQUAD, xquad_copy_engine
 
 DEV = SHARED / "eval" / "dev.jsonl"
 
@@ -56,12 +54,7 @@ def test_unanswerable_questions_are_mostly_rejected_and_answerable_ones_kept(
 @pytest.fixture(scope="module")
 def xquad_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
                  embedder: SentenceTransformerEmbedder) -> Engine:
-    root = tmp_path_factory.mktemp("xquad")
-    shutil.copytree(XQUAD / "source_text", root / "source_text")
-    engine = Engine(Settings(sources=root / "source_text", index=root / "index",
-                             cache=cache_dir), load_model=lambda name: embedder)
-    engine.refresh()
-    return engine
+    return xquad_copy_engine(tmp_path_factory.mktemp("xquad"), cache_dir, embedder)
 
 
 def test_xquad_dev_recall_at_1_floor(xquad_engine: Engine) -> None:

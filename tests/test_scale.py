@@ -4,53 +4,31 @@ question is scored exactly on the candidates the graphs and BM25 propose."""
 from __future__ import annotations
 
 import json
-import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder
 from bot.engine import Engine
 from bot.retrieval import (
+    _all_scores,
     _dense,
     _gather,
     classify,
     dense_scores,
+    exact_view,
     retrieve,
 )
-from bot.store import StoredIndex
 from bot.text import nfc
-from tests.conftest import XQUAD
+from tests.conftest import XQUAD, xquad_copy_engine
 
 
 @pytest.fixture(scope="module")
 def hnsw_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
                 embedder: SentenceTransformerEmbedder) -> Engine:
-    root = tmp_path_factory.mktemp("hnsw")
-    shutil.copytree(XQUAD / "source_text", root / "source_text")
-    engine = Engine(Settings(sources=root / "source_text", index=root / "index",
-                             cache=cache_dir, ann_min_passages=50),
-                    load_model=lambda name: embedder)
-    engine.refresh()
-    return engine
-
-
-def as_exact(index: StoredIndex) -> StoredIndex:
-    import faiss
-
-    from bot.retrieval import vector_matrix
-
-    def flat(vectors: object) -> object:
-        copy = faiss.IndexFlatIP(int(vectors.d))  # type: ignore[attr-defined]
-        copy.add(np.ascontiguousarray(vector_matrix(vectors)))
-        return copy
-
-    return replace(index, vectors=flat(index.vectors),
-                   sentence_vectors=flat(index.sentence_vectors),
-                   manifest={**index.manifest, "search": "exact"}, memo={})
+    return xquad_copy_engine(tmp_path_factory.mktemp("hnsw"), cache_dir, embedder,
+                             ann_min_passages=50)
 
 
 def test_the_search_kind_follows_the_corpus_size(hnsw_engine: Engine,
@@ -63,9 +41,7 @@ def test_the_search_kind_follows_the_corpus_size(hnsw_engine: Engine,
 def test_candidate_scores_equal_the_exact_dense_scores(hnsw_engine: Engine) -> None:
     index = hnsw_engine.index
     query = hnsw_engine.embedder.embed_queries(["Amazon rừng mưa rộng bao nhiêu?"])
-    exact_index = as_exact(index)
-    from bot.retrieval import _all_scores
-
+    exact_index = exact_view(index)
     everything = dense_scores(exact_index, _all_scores(exact_index.sentence_vectors, query),
                               query)
     rows = np.array(sorted(np.random.default_rng(1).choice(len(index.chunks), 40, False)))
@@ -77,7 +53,7 @@ def test_few_candidates_still_find_what_exact_search_finds(hnsw_engine: Engine) 
     """With only 5 candidates per retriever out of 128 passages, the top passage is still
     the one exact search ranks first for nearly every question."""
     index, embedder = hnsw_engine.index, hnsw_engine.embedder
-    exact = as_exact(index)
+    exact = exact_view(index)
     same = []
     for line in (XQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines()[::3]:
         question = nfc(json.loads(line)["q"])
