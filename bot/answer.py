@@ -118,7 +118,7 @@ def evidence(form: QueryForm, top: Ranked, index: StoredIndex) -> Evidence:
 # English question shares no words with Vietnamese text, so only the dense evidence counts.
 COVERAGE_WEIGHT = {"vietnamese": 3.0, "no_diacritics": 3.0, "english": 0.0}
 PAIR_COVERAGE_WEIGHT = {"vietnamese": 2.0, "no_diacritics": 2.0, "english": 0.0}
-MIN_STRENGTH = {"vietnamese": 3.6, "no_diacritics": 3.6, "english": 2.0}
+MIN_STRENGTH = {"vietnamese": 3.6, "no_diacritics": 3.6, "english": 2.4}
 
 
 def is_answered(form: QueryForm, found: Evidence) -> bool:

@@ -16,6 +16,7 @@ from bot import store
 from bot.chunking import Chunk, ChunkerParams, chunk_source, content_key
 from bot.embedding import Embedder
 from bot.errors import IndexError_, IndexLockedError, SourcesError
+from bot.language_shift import compute_shift, sample_digest
 from bot.sources import SourceFile, list_source_files, read_source
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ def detect_changes(target: IndexTarget, files: list[SourceFile],
         changes.reasons.append(f"model changed to {target.model_id}")
     if manifest.get("chunker") != asdict(target.chunker):
         changes.reasons.append("chunker settings changed")
+    if manifest.get("question_sample") != sample_digest():
+        changes.reasons.append("question sample changed")
     indexed: dict[str, Any] = manifest.get("sources", {})
     for file in files:
         entry = indexed.get(file.name)
@@ -132,13 +135,26 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
 
     vectors = store.Vectors(matrix(passage_texts), matrix(sentence_texts), owner,
                             [content_key(t) for t in passage_texts],
-                            [content_key(t) for t in sentence_texts])
+                            [content_key(t) for t in sentence_texts],
+                            _language_shift(embedder, previous))
     manifest = {"model": {"id": embedder.model_id, "dim": embedder.dim},
-                "chunker": asdict(target.chunker), "sources": entries,
+                "chunker": asdict(target.chunker), "question_sample": sample_digest(),
+                "sources": entries,
                 "built_at": time.time(), "chunk_count": len(chunks),
                 "search": "hnsw" if len(chunks) >= target.ann_min_passages else "exact"}
     store.publish(target.index, chunks, vectors, manifest)
     return store.load(target.index), len(missing), len(by_key) - len(missing)
+
+
+def _language_shift(embedder: Embedder,
+                    previous: store.StoredIndex | None) -> np.ndarray[Any, Any]:
+    """The model's English-to-Vietnamese question shift, kept from the previous index when
+    the model and the question sample are the same (else 280 short questions embedded)."""
+    if (previous is not None
+            and previous.manifest.get("model", {}).get("id") == embedder.model_id
+            and previous.manifest.get("question_sample") == sample_digest()):
+        return previous.language_shift
+    return compute_shift(embedder)
 
 
 def load_or_none(index_dir: Path, warn: bool) -> store.StoredIndex | None:

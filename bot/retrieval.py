@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.embedding import Embedder
+from bot.language_shift import shifted
 from bot.lexical import Restorer
 from bot.store import StoredIndex
 from bot.text import fold, words
@@ -147,6 +148,8 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
     if not index.chunks:
         return Retrieval([], np.zeros(0, np.float32))
     query = embedder.embed_queries([form.search_text])
+    if form.kind == "english":  # cross-lingual: move the question toward Vietnamese
+        query = shifted(query, index.language_shift)
     weights = WEIGHTS[form.kind]
     lexical = (weights.plain * _normalized(index.lexical.plain_scores(form.search_text))
                + weights.folded * _normalized(index.lexical.folded_scores(form.search_text)))

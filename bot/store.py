@@ -4,7 +4,7 @@
 Layout of the index folder:
     CURRENT            name of the live generation folder (replaced atomically)
     .lock              held while a build writes
-    gen-<time>-<pid>/  manifest.json, vectors.faiss, chunks.jsonl, lexical/...
+    gen-<time>-<pid>/  manifest.json, vectors.faiss, chunks.jsonl, lexical/, language_shift.npy ...
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from bot.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+# Vectors stored by these formats embed the same texts the same way: a build reuses them.
+REUSABLE_FORMATS = (2, 3)
 POINTER = "CURRENT"
 # HNSW graph: 32 links per node and a wide construction beam keep recall@10 near exact search
 # on e5 vectors (measured in bench/scale.py); efSearch is set per query in retrieval.
@@ -46,6 +48,7 @@ class StoredIndex:
     sentence_vectors: Any  # faiss.Index over the passages' sentences
     sentence_owner: np.ndarray[Any, Any]  # passage row of each sentence row
     lexical: LexicalIndex
+    language_shift: np.ndarray[Any, Any]  # see bot.language_shift
     # Per-index values computed on first use by retrieval (e.g. the z-score sample).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -57,7 +60,7 @@ class StoredIndex:
     def vector_by_key(self) -> dict[str, np.ndarray[Any, Any]]:
         """Stored vectors keyed by the content hash of the text they embed, for reuse."""
         found: dict[str, np.ndarray[Any, Any]] = {}
-        if self.manifest.get("format") != FORMAT_VERSION:
+        if self.manifest.get("format") not in REUSABLE_FORMATS:
             return found
         try:
             keys = json.loads((self.folder / "keys.json").read_text(encoding="utf-8"))
@@ -80,6 +83,7 @@ class Vectors:
     owner: np.ndarray[Any, Any]
     passage_keys: list[str]  # content hash of the text behind each row
     sentence_keys: list[str]
+    language_shift: np.ndarray[Any, Any]  # English-to-Vietnamese question shift of this model
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -142,12 +146,22 @@ def load(index_dir: Path) -> StoredIndex:
         sentence_vectors = _read_faiss(folder / "sentences.faiss")
         owner = np.load(folder / "sentence_owner.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
+        shift = _read_shift(folder, int(vectors.d))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexError_(f"the index in {index_dir} is damaged ({exc})") from exc
     if (vectors.ntotal != len(chunks) or lexical.size != len(chunks)
-            or sentence_vectors.ntotal != len(owner)):
+            or sentence_vectors.ntotal != len(owner) or shift.shape != (vectors.d,)):
         raise IndexError_(f"the index in {index_dir} is damaged (row counts disagree)")
-    return StoredIndex(folder, manifest, chunks, vectors, sentence_vectors, owner, lexical)
+    return StoredIndex(folder, manifest, chunks, vectors, sentence_vectors, owner, lexical,
+                       shift.astype(np.float32))
+
+
+def _read_shift(folder: Path, dim: int) -> np.ndarray[Any, Any]:
+    """The stored language shift; an index of format 2 has none (no shift), and is loaded
+    only so that the upgrading build can reuse its vectors. A current index lists the file
+    in its checksums, so there a missing file is caught as damage before this point."""
+    path = folder / "language_shift.npy"
+    return np.load(path, allow_pickle=False) if path.exists() else np.zeros(dim, np.float32)
 
 
 def _write_faiss(path: Path, matrix: np.ndarray[Any, Any], dim: int, approximate: bool) -> None:
@@ -188,6 +202,8 @@ def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
     _write_faiss(folder / "vectors.faiss", vectors.passages, dim, approximate)
     _write_faiss(folder / "sentences.faiss", vectors.sentences, dim, approximate)
     np.save(folder / "sentence_owner.npy", vectors.owner.astype(np.int32), allow_pickle=False)
+    np.save(folder / "language_shift.npy", vectors.language_shift.astype(np.float32),
+            allow_pickle=False)
     (folder / "keys.json").write_text(
         json.dumps({"passages": vectors.passage_keys, "sentences": vectors.sentence_keys}),
         encoding="utf-8")

@@ -10,7 +10,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from bot import store
@@ -18,6 +20,7 @@ from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder, load_embedder
 from bot.engine import Engine
 from bot.errors import SourcesError
+from bot.language_shift import compute_shift, sample_digest
 from tests.conftest import XQUAD
 
 
@@ -173,3 +176,71 @@ def test_build_killed_halfway_leaves_the_last_good_index(tmp_path: Path, cache_d
     changes = engine.refresh()
     assert len(changes.added) == 12
     assert len(list(settings.index.glob("gen-*"))) == 1
+
+
+def test_language_shift_is_stored_once_and_reused(engine: Engine, sources: Path,
+                                                  embedder: SentenceTransformerEmbedder) -> None:
+    engine.refresh()
+    shift = engine.index.language_shift
+    assert shift.shape == (384,) and float(np.linalg.norm(shift)) > 0.05
+    assert np.allclose(shift, compute_shift(embedder), atol=1e-5)
+    assert engine.index.manifest["question_sample"] == sample_digest()
+    assert "language_shift.npy" in engine.index.manifest["files"]
+    counting = CountingEmbedder(embedder)
+    (sources / "them.txt").write_text("Điện Biên có sân bay mới.\n", encoding="utf-8")
+    changes = Engine(engine.settings, load_model=lambda _: counting).refresh()
+    assert changes.added == ["them.txt"] and counting.queries == 0  # the shift was kept
+    assert np.array_equal(store.load(engine.settings.index).language_shift, shift)
+
+
+def test_changed_question_sample_recomputes_the_shift_without_reembedding(
+        engine: Engine, embedder: SentenceTransformerEmbedder) -> None:
+    engine.refresh()
+    _edit_live_manifest(engine.settings.index, question_sample="an older sample")
+    counting = CountingEmbedder(embedder)
+    changes = Engine(engine.settings, load_model=lambda _: counting).refresh()
+    assert changes.reasons == ["question sample changed"] and changes.embedded == 0
+    assert counting.queries == 280 and counting.passages == 0
+
+
+def test_index_of_the_previous_format_is_upgraded_reusing_its_vectors(
+        engine: Engine, embedder: SentenceTransformerEmbedder) -> None:
+    engine.refresh()
+    live = store.live_generation(engine.settings.index)
+    assert live is not None
+    (live / "language_shift.npy").unlink()  # format 2 had no shift and no sample digest
+    manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"]["language_shift.npy"], manifest["question_sample"]
+    _edit_live_manifest(engine.settings.index, replace_all=manifest, format=2)
+    changes = Engine(engine.settings, load_model=lambda _: embedder).refresh()
+    assert "index format changed" in changes.reasons
+    assert changes.embedded == 0 and changes.reused > 0
+    assert float(np.linalg.norm(store.load(engine.settings.index).language_shift)) > 0.05
+
+
+def _edit_live_manifest(index_dir: Path, replace_all: dict[str, Any] | None = None,
+                        **fields: Any) -> None:
+    live = store.live_generation(index_dir)
+    assert live is not None
+    path = live / "manifest.json"
+    manifest = replace_all or json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**manifest, **fields}), encoding="utf-8")
+
+
+class CountingEmbedder:
+    """The real model, counting what it is asked to embed."""
+
+    def __init__(self, model: SentenceTransformerEmbedder) -> None:
+        self.model, self.model_id, self.dim = model, model.model_id, model.dim
+        self.queries = self.passages = 0
+
+    def embed_queries(self, texts: list[str]) -> Any:
+        self.queries += len(texts)
+        return self.model.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> Any:
+        self.passages += len(texts)
+        return self.model.embed_passages(texts)
+
+    def truncate(self, text: str) -> tuple[str, bool]:
+        return self.model.truncate(text)
