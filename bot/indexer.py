@@ -18,6 +18,7 @@ from bot.embedding import Embedder
 from bot.errors import IndexError_, IndexLockedError, SourcesError
 from bot.language_shift import compute_shift, sample_digest
 from bot.sources import SourceFile, list_source_files, read_source
+from bot.threads import all_cores
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,10 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
     owner = np.array([row for row, c in enumerate(chunks) for _ in c.sentence_texts()], np.int32)
     by_key = {content_key(t): t for t in passage_texts + sentence_texts}
     missing = [key for key in by_key if key not in known]
-    known.update(zip(missing, embedder.embed_passages([by_key[k] for k in missing]), strict=True))
+    with all_cores():
+        known.update(zip(missing, embedder.embed_passages([by_key[k] for k in missing]),
+                         strict=True))
+        shift = _language_shift(embedder, previous)
 
     def matrix(texts: list[str]) -> np.ndarray[Any, Any]:
         if not texts:
@@ -135,8 +139,7 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
 
     vectors = store.Vectors(matrix(passage_texts), matrix(sentence_texts), owner,
                             [content_key(t) for t in passage_texts],
-                            [content_key(t) for t in sentence_texts],
-                            _language_shift(embedder, previous))
+                            [content_key(t) for t in sentence_texts], shift)
     manifest = {"model": {"id": embedder.model_id, "dim": embedder.dim},
                 "chunker": asdict(target.chunker), "question_sample": sample_digest(),
                 "sources": entries,

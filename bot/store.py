@@ -24,6 +24,7 @@ from bot.checksums import file_sha256
 from bot.chunking import Chunk
 from bot.errors import IndexError_, IndexWriteError
 from bot.lexical import LexicalIndex
+from bot.threads import all_cores, one_core
 
 logger = logging.getLogger(__name__)
 
@@ -172,11 +173,8 @@ def _write_faiss(path: Path, matrix: np.ndarray[Any, Any], dim: int, approximate
         index = faiss.IndexHNSWFlat(dim, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     if len(matrix):
-        faiss.omp_set_num_threads(os.cpu_count() or 1)  # graph construction uses every core
-        try:
+        with all_cores():  # graph construction
             index.add(np.ascontiguousarray(matrix, dtype=np.float32))
-        finally:
-            faiss.omp_set_num_threads(1)
     # Written from Python so a full disk surfaces as OSError (ENOSPC), like every other file.
     path.write_bytes(faiss.serialize_index(index).tobytes())
 
@@ -185,9 +183,7 @@ def _read_faiss(path: Path) -> Any:
     """Memory-map the vectors where FAISS allows it (flat codes, HNSW storage)."""
     import faiss
 
-    # Questions are searched one at a time: parallel regions would only leave spinning threads
-    # that steal a core from the next question's embedding (measured: 2x slower at 25k).
-    faiss.omp_set_num_threads(1)
+    one_core()  # questions are searched one at a time
     return faiss.read_index(str(path), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
 
 

@@ -218,6 +218,19 @@ def test_index_of_the_previous_format_is_upgraded_reusing_its_vectors(
     assert float(np.linalg.norm(store.load(engine.settings.index).language_shift)) > 0.05
 
 
+def test_a_build_after_loading_an_index_embeds_on_every_core(
+        engine: Engine, sources: Path, embedder: SentenceTransformerEmbedder) -> None:
+    engine.refresh()
+    store.load(engine.settings.index)  # loading sets one thread for questions
+    counting = CountingEmbedder(embedder)
+    (sources / "them.txt").write_text("Điện Biên có sân bay mới.\n", encoding="utf-8")
+    Engine(engine.settings, load_model=lambda _: counting).refresh()
+    assert counting.threads == [os.cpu_count()]
+    import torch
+
+    assert torch.get_num_threads() == 1  # and answering is back on one thread
+
+
 def _edit_live_manifest(index_dir: Path, replace_all: dict[str, Any] | None = None,
                         **fields: Any) -> None:
     live = store.live_generation(index_dir)
@@ -233,13 +246,17 @@ class CountingEmbedder:
     def __init__(self, model: SentenceTransformerEmbedder) -> None:
         self.model, self.model_id, self.dim = model, model.model_id, model.dim
         self.queries = self.passages = 0
+        self.threads: list[int] = []  # torch's threads at each embedding call
 
     def embed_queries(self, texts: list[str]) -> Any:
         self.queries += len(texts)
         return self.model.embed_queries(texts)
 
     def embed_passages(self, texts: list[str]) -> Any:
+        import torch
+
         self.passages += len(texts)
+        self.threads.append(torch.get_num_threads())
         return self.model.embed_passages(texts)
 
     def truncate(self, text: str) -> tuple[str, bool]:
