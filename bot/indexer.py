@@ -18,7 +18,6 @@ from bot.embedding import Embedder
 from bot.errors import IndexError_, IndexLockedError, SourcesError
 from bot.language_shift import compute_shift, sample_digest
 from bot.sources import SourceFile, list_source_files, read_source
-from bot.threads import all_cores
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +126,8 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
     owner = np.array([row for row, c in enumerate(chunks) for _ in c.sentence_texts()], np.int32)
     by_key = {content_key(t): t for t in passage_texts + sentence_texts}
     missing = [key for key in by_key if key not in known]
-    with all_cores():
-        known.update(zip(missing, embedder.embed_passages([by_key[k] for k in missing]),
-                         strict=True))
-        shift = _language_shift(embedder, previous)
+    known.update(zip(missing, embedder.embed_passages([by_key[k] for k in missing]), strict=True))
+    shift = _language_shift(embedder, previous)
 
     def matrix(texts: list[str]) -> np.ndarray[Any, Any]:
         if not texts:

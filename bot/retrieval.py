@@ -15,6 +15,7 @@ from bot.language_shift import shifted
 from bot.lexical import Restorer
 from bot.store import StoredIndex
 from bot.text import fold, words
+from bot.threads import one_core
 
 # Dense similarity mixes the whole passage with its best-matching sentence: a question usually
 # asks about one sentence, and the sentence vector is not diluted by the rest of the paragraph.
@@ -115,7 +116,8 @@ def _normalized(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 def _all_scores(vectors: Any, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Cosine of the query with every stored row, in row order."""
     n = int(vectors.ntotal)
-    found, rows = vectors.search(query, n)
+    with one_core():
+        found, rows = vectors.search(query, n)
     scores = np.full(n, -1.0, dtype=np.float32)
     valid = rows[0] >= 0
     scores[rows[0][valid]] = found[0][valid]
@@ -247,12 +249,13 @@ def _candidate_rows(index: StoredIndex, query: npt.NDArray[np.float32],
     k = min(candidates, n)
     params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing in stubs
     params.efSearch = max(EF_SEARCH, 2 * k)
-    _, passages = index.vectors.search(query, k, params=params)
-    found = [passages[0][passages[0] >= 0]]
-    if index.sentence_vectors.ntotal:
-        _, sentences = index.sentence_vectors.search(
-            query, min(2 * k, int(index.sentence_vectors.ntotal)), params=params)
-        found.append(index.sentence_owner[sentences[0][sentences[0] >= 0]])
+    with one_core():
+        _, passages = index.vectors.search(query, k, params=params)
+        found = [passages[0][passages[0] >= 0]]
+        if index.sentence_vectors.ntotal:
+            _, sentences = index.sentence_vectors.search(
+                query, min(2 * k, int(index.sentence_vectors.ntotal)), params=params)
+            found.append(index.sentence_owner[sentences[0][sentences[0] >= 0]])
     if k < n:
         found.append(np.argpartition(-lexical, k)[:k])
     return np.unique(np.concatenate(found).astype(np.int64))

