@@ -19,7 +19,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+# Measure what `qabot` runs: it sets this before numpy loads (see bot/cli.py).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -14,6 +14,7 @@ import numpy as np
 
 from bot import store
 from bot.chunking import Chunk, ChunkerParams, chunk_source, content_key
+from bot.config import DEFAULT_ANN_MIN_PASSAGES
 from bot.embedding import Embedder
 from bot.errors import IndexError_, IndexLockedError, SourcesError
 from bot.language_shift import compute_shift, sample_digest
@@ -59,7 +60,7 @@ class IndexTarget:
     index: Path
     model_id: str
     chunker: ChunkerParams
-    ann_min_passages: int = 10_000  # HNSW instead of exact search from this many passages
+    ann_min_passages: int = DEFAULT_ANN_MIN_PASSAGES  # HNSW instead of exact search from here
 
 
 def _same_stat(entry: dict[str, Any], file: SourceFile) -> bool:
@@ -118,9 +119,9 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
     """Chunk every source, embed passages not already embedded, publish; returns the index
     and the counts of embedded and reused passages."""
     chunks, entries = _chunk_all(files, target.chunker)
-    known = {}
-    if previous is not None and previous.manifest.get("model", {}).get("id") == embedder.model_id:
-        known = previous.vector_by_key()
+    if previous is not None and previous.manifest.get("model", {}).get("id") != embedder.model_id:
+        previous = None  # another model's vectors and shift are never reused
+    known = previous.vector_by_key() if previous is not None else {}
     passage_texts = [c.search_text for c in chunks]
     sentence_texts = [text for c in chunks for text in c.sentence_texts()]
     owner = np.array([row for row, c in enumerate(chunks) for _ in c.sentence_texts()], np.int32)
@@ -139,8 +140,7 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
                             [content_key(t) for t in sentence_texts], shift)
     manifest = {"model": {"id": embedder.model_id, "dim": embedder.dim},
                 "chunker": asdict(target.chunker), "question_sample": sample_digest(),
-                "sources": entries,
-                "built_at": time.time(), "chunk_count": len(chunks),
+                "sources": entries, "built_at": time.time(), "chunk_count": len(chunks),
                 "search": "hnsw" if len(chunks) >= target.ann_min_passages else "exact"}
     store.publish(target.index, chunks, vectors, manifest)
     return store.load(target.index), len(missing), len(by_key) - len(missing)
@@ -148,11 +148,9 @@ def build(target: IndexTarget, embedder: Embedder, previous: store.StoredIndex |
 
 def _language_shift(embedder: Embedder,
                     previous: store.StoredIndex | None) -> np.ndarray[Any, Any]:
-    """The model's English-to-Vietnamese question shift, kept from the previous index when
-    the model and the question sample are the same (else 280 short questions embedded)."""
-    if (previous is not None
-            and previous.manifest.get("model", {}).get("id") == embedder.model_id
-            and previous.manifest.get("question_sample") == sample_digest()):
+    """The model's English-to-Vietnamese question shift, kept from the previous index (same
+    model) when the question sample is the same (else 280 short questions embedded)."""
+    if previous is not None and previous.manifest.get("question_sample") == sample_digest():
         return previous.language_shift
     return compute_shift(embedder)
 

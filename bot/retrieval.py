@@ -1,5 +1,5 @@
-"""Hybrid retrieval: dense (FAISS) plus BM25 on original and diacritic-folded text, fused by
-reciprocal rank fusion with weights chosen by the form of the question."""
+"""Hybrid retrieval: dense (FAISS) plus BM25 on original and diacritic-folded text, fused as
+the dense z-score plus BM25 scores with weights chosen by the form of the question."""
 
 from __future__ import annotations
 
