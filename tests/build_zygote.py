@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import DEFAULT_MODEL, Settings
-from bot.embedding import load_embedder
+from bot.embedding.models import load_embedder
 from bot.engine import Engine
 
 

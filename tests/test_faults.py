@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import store
-from bot.answer import answer
 from bot.config import Settings
-from bot.embedding import SentenceTransformerEmbedder
+from bot.corpus.sources import list_source_files
+from bot.embedding.models import SentenceTransformerEmbedder
 from bot.engine import Engine
 from bot.errors import IndexError_, IndexWriteError
-from bot.indexer import IndexTarget, build
-from bot.sources import list_source_files
+from bot.retrieval.answer import answer
+from bot.store import generations as store
+from bot.store.freshness import IndexTarget, build
 from tests.conftest import REPO, XQUAD
 
 QUESTION = "Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?"

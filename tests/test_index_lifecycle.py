@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot import store
 from bot.config import Settings
-from bot.embedding import SentenceTransformerEmbedder, load_embedder
+from bot.embedding.language_shift import compute_shift, sample_digest
+from bot.embedding.models import SentenceTransformerEmbedder, load_embedder
 from bot.engine import Engine
 from bot.errors import SourcesError
-from bot.language_shift import compute_shift, sample_digest
+from bot.store import generations as store
 from tests.conftest import XQUAD
 
 

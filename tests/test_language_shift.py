@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.embedding import SentenceTransformerEmbedder
-from bot.language_shift import compute_shift, sample_pairs, sample_text, shifted
+from bot.embedding.language_shift import compute_shift, sample_pairs, sample_text, shifted
+from bot.embedding.models import SentenceTransformerEmbedder
 
 # Not in the bundled sample: the shift must generalize to questions it never saw.
 HELD_OUT = [

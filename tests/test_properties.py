@@ -7,9 +7,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.chunking import ChunkerParams, chunk_source
-from bot.sentences import sentence_spans, unit_spans
-from bot.text import clean_question, fold, nfc
+from bot.corpus.chunking import ChunkerParams, chunk_source
+from bot.corpus.sentences import sentence_spans, unit_spans
+from bot.corpus.text import clean_question, fold, nfc
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ" \
              "ùúủũụừứửữựỳýỷỹỵĐÂĂÊÔƠƯ .,;:!?%/-–\"'()…\n\t0123456789"

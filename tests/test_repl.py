@@ -16,7 +16,7 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from bot.engine import Engine
-from bot.repl import Repl, ReplState
+from bot.frontends.repl import Repl, ReplState
 
 Run = Callable[..., CompletedProcess[str]]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embedding import SentenceTransformerEmbedder
+from bot.corpus.text import nfc
+from bot.embedding.models import SentenceTransformerEmbedder
 from bot.engine import Engine
-from bot.retrieval import (
+from bot.retrieval.fusion import (
     _all_scores,
     _dense,
     _gather,
@@ -20,7 +21,6 @@ from bot.retrieval import (
     exact_view,
     retrieve,
 )
-from bot.text import nfc
 from tests.conftest import XQUAD, xquad_copy_engine
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.telegram import NOT_ALLOWED
+from bot.frontends.telegram.bot import NOT_ALLOWED
 from tests.fake_bot_api import BOT_USER, FakeBotAPI
 from tests.test_telegram import run_bot, texts, until
 

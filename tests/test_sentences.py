@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.sentences import sentence_spans, unit_spans
+from bot.corpus.sentences import sentence_spans, unit_spans
 
 
 def split(text: str) -> list[str]:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import Engine
-from bot.ratelimit import RateLimiter
-from bot.telegram import ADMIN_ONLY, NOT_ALLOWED, SLOW_DOWN, TEXT_ONLY, QABot
-from bot.telegram_config import BotSettings
-from bot.telegram_handlers import build_application
+from bot.frontends.telegram.bot import ADMIN_ONLY, NOT_ALLOWED, SLOW_DOWN, TEXT_ONLY, QABot
+from bot.frontends.telegram.config import BotSettings
+from bot.frontends.telegram.handlers import build_application
+from bot.frontends.telegram.ratelimit import RateLimiter
 from tests.fake_bot_api import BOT_USER, TOKEN, FakeBotAPI
 
 Scenario = Callable[[FakeBotAPI], Awaitable[None]]

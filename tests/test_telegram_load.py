@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bot.engine import Engine
-from bot.ratelimit import RateLimiter
+from bot.frontends.telegram.ratelimit import RateLimiter
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_telegram import run_bot, until
 

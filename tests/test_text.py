@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.text import clean_question, fold, nfc, words
+from bot.corpus.text import clean_question, fold, nfc, words
 
 
 def test_nfd_input_is_stored_as_nfc() -> None:

@@ -16,12 +16,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.answer import Answer
 from bot.engine import Engine
 from bot.errors import QuestionError
-from bot.ratelimit import RateLimiter
-from bot.telegram_config import BotSettings
-from bot.telegram_render import render_messages
+from bot.frontends.telegram.config import BotSettings
+from bot.frontends.telegram.ratelimit import RateLimiter
+from bot.frontends.telegram.render import render_messages
+from bot.retrieval.answer import Answer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -15,10 +15,10 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.answer import Answer, Passage
 from bot.engine import Engine
 from bot.errors import QabotError
-from bot.render_text import NO_ANSWER
+from bot.frontends.render_text import NO_ANSWER
+from bot.retrieval.answer import Answer, Passage
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.corpus.text import nfc
 from bot.errors import SourcesError
-from bot.text import nfc
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from bot.embedding import Embedder
+from bot.embedding.models import Embedder
 
 # Multilingual embeddings keep a language component that every English question shares and no
 # Vietnamese passage has. Removing 70 % of it put 5 more English questions at rank 1 on

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from bot.embedding import Vectors
+from bot.corpus.text import nfc
+from bot.embedding.models import Vectors
 from bot.errors import ModelError
-from bot.text import nfc
 
 MAX_TOKENS = 512
 

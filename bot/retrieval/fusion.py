@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.embedding import Embedder
-from bot.language_shift import shifted
-from bot.lexical import Restorer
-from bot.store import StoredIndex
-from bot.text import fold, words
-from bot.threads import one_core
+from bot.corpus.text import fold, words
+from bot.embedding.language_shift import shifted
+from bot.embedding.models import Embedder
+from bot.store.generations import StoredIndex
+from bot.store.lexical import Restorer
+from bot.store.threads import one_core
 
 # Dense similarity mixes the whole passage with its best-matching sentence: a question usually
 # asks about one sentence, and the sentence vector is not diluted by the rest of the paragraph.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.answer import Answer, Passage
+from bot.retrieval.answer import Answer, Passage
 
 NO_ANSWER = ("Các bài viết không nói về điều này. (The articles don't say.) "
              "Những đoạn gần nhất (yếu / weak):")

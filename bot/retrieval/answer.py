@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.embedding import Embedder
+from bot.corpus.sentences import unit_spans
+from bot.corpus.text import clean_question, encodable, fold, words
+from bot.embedding.models import Embedder
 from bot.errors import QuestionError
-from bot.retrieval import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, classify, retrieve
-from bot.sentences import unit_spans
-from bot.store import StoredIndex
-from bot.text import clean_question, encodable, fold, words
+from bot.retrieval.fusion import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, classify, retrieve
+from bot.store.generations import StoredIndex
 
 MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 tokens anyway
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.answer import Answer, Passage
-from bot.sentences import unit_spans
+from bot.corpus.sentences import unit_spans
+from bot.retrieval.answer import Answer, Passage
 
 MESSAGE_LIMIT = 4096
 NO_ANSWER_HTML = ("Các bài viết không nói về điều này. <i>(The articles don't say.)</i>\n"

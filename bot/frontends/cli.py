@@ -93,10 +93,10 @@ def _questions(args: argparse.Namespace) -> Iterable[str]:
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    from bot.corpus.text import encodable
     from bot.engine import Engine
     from bot.errors import QuestionError
-    from bot.render_text import format_answer
-    from bot.text import encodable
+    from bot.frontends.render_text import format_answer
 
     engine = Engine(_settings(args))
     engine.refresh(strict=False)
@@ -128,7 +128,7 @@ def run_repl(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from bot.engine import Engine
-    from bot.repl import Repl, ReplState, terminal_reader
+    from bot.frontends.repl import Repl, ReplState, terminal_reader
 
     settings = _settings(args)
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
@@ -137,15 +137,15 @@ def run_repl(args: argparse.Namespace) -> int:
 
 
 def run_telegram(args: argparse.Namespace) -> int:
-    from bot.telegram_config import RedactSecret, load_bot_settings
+    from bot.frontends.telegram.config import RedactSecret, load_bot_settings
 
     bot_settings = load_bot_settings(os.environ, args.base_url)
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecret(bot_settings.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
     from bot.engine import Engine
-    from bot.telegram import QABot
-    from bot.telegram_handlers import build_application
+    from bot.frontends.telegram.bot import QABot
+    from bot.frontends.telegram.handlers import build_application
 
     engine = Engine(_settings(args))
     engine.query_embedder  # noqa: B018 - load the model before taking updates
@@ -164,7 +164,7 @@ def run_index(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     from bot.engine import Engine
-    from bot.evaluate import evaluate, format_report, read_questions
+    from bot.retrieval.evaluate import evaluate, format_report, read_questions
 
     rows = read_questions(args.file)
     engine = Engine(_settings(args))

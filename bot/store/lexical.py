@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.text import fold, with_bigrams, words
+from bot.corpus.text import fold, with_bigrams, words
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.checksums import file_sha256
 from bot.errors import ModelError
+from bot.store.checksums import file_sha256
 
 logger = logging.getLogger(__name__)
 

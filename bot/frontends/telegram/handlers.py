@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.errors import QabotError, QuestionError
-from bot.telegram import (
+from bot.frontends.telegram.bot import (
     ADMIN_ONLY,
     APOLOGY,
     COMMANDS,
@@ -34,7 +34,7 @@ from bot.telegram import (
     reply,
     with_retries,
 )
-from bot.telegram_render import MESSAGE_LIMIT, plain_summary, render_messages
+from bot.frontends.telegram.render import MESSAGE_LIMIT, plain_summary, render_messages
 
 logger = logging.getLogger(__name__)
 

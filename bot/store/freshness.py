@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from bot import store
-from bot.chunking import Chunk, ChunkerParams, chunk_source, content_key
 from bot.config import DEFAULT_ANN_MIN_PASSAGES
-from bot.embedding import Embedder
+from bot.corpus.chunking import Chunk, ChunkerParams, chunk_source, content_key
+from bot.corpus.sources import SourceFile, list_source_files, read_source
+from bot.embedding.language_shift import compute_shift, sample_digest
+from bot.embedding.models import Embedder
 from bot.errors import IndexError_, IndexLockedError, SourcesError
-from bot.language_shift import compute_shift, sample_digest
-from bot.sources import SourceFile, list_source_files, read_source
+from bot.store import generations as store
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.checksums import file_sha256
-from bot.chunking import Chunk
+from bot.corpus.chunking import Chunk
 from bot.errors import IndexError_, IndexWriteError
-from bot.lexical import LexicalIndex
+from bot.store.checksums import file_sha256
+from bot.store.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class StoredIndex:
     sentence_vectors: Any  # faiss.Index over the passages' sentences
     sentence_owner: np.ndarray[Any, Any]  # passage row of each sentence row
     lexical: LexicalIndex
-    language_shift: np.ndarray[Any, Any]  # see bot.language_shift
+    language_shift: np.ndarray[Any, Any]  # see bot.embedding.language_shift
     # Per-index values computed on first use by retrieval (e.g. the z-score sample).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.sentences import sentence_spans, unit_spans
-from bot.text import fold
+from bot.corpus.sentences import sentence_spans, unit_spans
+from bot.corpus.text import fold
 
 _BANNER = re.compile(
     r"^(tải ứng dụng|tai ung dung|download (the )?app|xem thêm|đọc thêm)\b.{0,20}$", re.IGNORECASE)

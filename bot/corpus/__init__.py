@@ -1,0 +1,1 @@
+"""Reading articles and turning them into passages: sources, Unicode text, sentences, chunks."""

@@ -1,0 +1,1 @@
+"""What users talk to: the command line, the REPL and the Telegram bot."""
