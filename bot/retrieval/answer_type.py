@@ -1,0 +1,96 @@
+"""What a question asks for (a number, a date, a person, a place) and the spans of a sentence
+that could be that kind of answer: the evidence behind the verdict and the short answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.corpus.text import fold
+
+NUMBER, DATE, PERSON, PLACE = "number", "date", "person", "place"
+
+# Matched on the folded, lower-cased question, so they hold for Vietnamese typed with or
+# without diacritics alike. Dates come first: "năm bao nhiêu" asks for a year, not a count.
+_ASKS = (
+    (DATE, r"\b(khi nao|nam nao|luc nao|bao gio|ngay nao|thang nao|thoi gian nao|nam bao nhieu|"
+           r"the ky nao|thoi diem nao|dip nao|what year|which year|what date|what day|"
+           r"what century|which century|what decade|when)\b"),
+    (NUMBER, r"\b(bao nhieu|how many|how much|how long|how old|how far|how large|how big|"
+             r"how tall|how high|how fast|what percentage|what percent|what proportion|"
+             r"what share|what number|what amount|so luong|ty le|ti le|dan so)\b|\bmấy\b|"
+             r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|number)\b"),
+    (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|nguoi nao|ong nao|ba nao|vi nao|"
+             r"nhan vat nao|tac gia)\b"),
+    (PLACE, r"\b(o dau|where|noi nao|tai dau|dia diem nao|thanh pho nao|nuoc nao|"
+            r"quoc gia nao|tinh nao|vung nao|in which (city|country|state|region|town))\b"),
+)
+
+# 17.970 | 17,66 | 1.446 | 98 | 3,97 — Vietnamese writes "." for thousands and "," for
+# decimals; English text the other way round: both are accepted.
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_UNIT = (r"(?:\s*%(?:/năm)?|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:đồng|USD|đô la|người))?"
+         r"|\s+(?:đồng|USD|km2|km|m|ha|héc-ta|người|hộ|xã|phường|tấn|lần|năm|tuổi|dân tộc|"
+         r"điểm|ca|percent|million|billion|thousand|people|years|points|miles|feet))?")
+_NUMBER_RE = re.compile(rf"(?<![\w/.,]){_NUMBER}{_UNIT}(?![\w])")
+_DATE_RE = re.compile(
+    r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{3,4})?)"
+    r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
+    r"|tháng\s+\d{1,2}(?:\s*(?:năm|/)\s*\d{3,4})?"
+    r"|(?:năm|thế kỷ|thập niên|những năm)\s+(?:\d{2,4}|[IVXLC]+)"
+    r"|\b(?:1\d{3}|20\d{2})\b"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2},?\s+\d{4}\b")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def capitalized_runs(text: str, least: int = 1) -> list[tuple[int, int]]:
+    """Spans of `least` or more capitalized words in a row (names: "Nguyễn Duy Ngọc")."""
+    runs: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        if not match.group(0)[0].isupper():
+            continue
+        if runs and text[runs[-1][1]:match.start()] == " ":
+            runs[-1] = (runs[-1][0], match.end())
+        else:
+            runs.append((match.start(), match.end()))
+    return [(s, e) for s, e in runs if len(text[s:e].split()) >= least]
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of answer `question` asks for, or None for open questions (what, why, how)."""
+    lowered = question.lower()
+    folded = fold(lowered)
+    for kind, pattern in _ASKS:
+        if re.search(pattern, folded) or re.search(pattern, lowered):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span of a sentence that could answer a question of some kind."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def candidates(text: str, kind: str) -> list[Candidate]:
+    """Spans of `text` of the given kind (person and place both look for names)."""
+    if kind in (PERSON, PLACE):  # a name of two words or more, not the sentence's first word
+        return [Candidate(kind, s, e, text[s:e]) for s, e in capitalized_runs(text, 2)
+                if s > 0 or len(text[s:e].split()) > 2]
+    pattern = _DATE_RE if kind == DATE else _NUMBER_RE
+    found = [Candidate(kind, m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    if kind == NUMBER:  # a year or a date is not a count
+        dates = [(m.start(), m.end()) for m in _DATE_RE.finditer(text)]
+        found = [c for c in found if not any(s <= c.start < e for s, e in dates)]
+    return found
+
+
+def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
+    """Candidates the question does not already contain (it does not ask what it says)."""
+    asked = fold(question.lower())
+    return [c for c in found if fold(c.text.lower()) not in asked]

@@ -1,0 +1,170 @@
+"""The evidence behind an answer: how each sentence of the top passage relates to the question
+(for the highlight) and the question-level signals the verdict weighs."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.corpus.sentences import unit_spans
+from bot.corpus.text import fold, words
+from bot.retrieval.answer_type import candidates, capitalized_runs, not_in_question
+from bot.retrieval.fusion import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, Retrieval
+from bot.store.generations import StoredIndex
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """One sentence (or clause) of a passage, measured against the question."""
+
+    start: int  # offsets into the passage text
+    end: int
+    cosine: float  # the question's cosine with the sentence in context (-1 when unknown)
+    coverage: float  # share of the question's content weight the sentence holds
+    pair_coverage: float  # the same for adjacent syllable pairs
+    fits: bool  # holds a span of the kind asked for that the question does not contain
+
+
+def _content(tokens: list[str]) -> set[str]:
+    return {t for t in tokens if t not in ENGLISH_FUNCTION_WORDS}
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:], strict=False))
+
+
+def _weight(count: int, total: int) -> float:
+    # A word the corpus never uses weighs most: asking about it is asking about something else.
+    return math.log(1 + total / (1 + count))
+
+
+def _share(asked: set[Any], found: set[Any], counts: Counter[Any]) -> float:
+    total = counts.total()
+    weights = {w: _weight(counts[w], total) for w in asked}
+    mass = sum(weights.values())
+    return sum(weights[w] for w in asked & found) / mass if mass else 0.0
+
+
+def _unseen_share(asked: set[Any], counts: Counter[Any]) -> float:
+    total = counts.total()
+    weights = {w: _weight(counts[w], total) for w in asked}
+    mass = sum(weights.values())
+    return sum(v for w, v in weights.items() if counts[w] == 0) / mass if mass else 0.0
+
+
+def _names(question: str) -> list[str]:
+    """Capitalized words in a row, not counting the question's first word ("Ai", "What")."""
+    return [question[s:e] for s, e in capitalized_runs(question) if s > 0]
+
+
+class QuestionTerms:
+    """The question's folded syllables and pairs, with the corpus counts that weigh them."""
+
+    def __init__(self, form: QueryForm, index: StoredIndex) -> None:
+        self.tokens = words(fold(form.search_text))
+        self.content = _content(self.tokens)
+        self.pairs = _pairs(self.tokens)
+        self.syllable_counts, self.pair_counts = index.lexical.restorer.folded_counts
+        self.content_pairs = {p for p in self.pairs if p[0] in self.content
+                              and p[1] in self.content}
+        self.names = ["".join(words(fold(name))) for name in _names(form.search_text)]
+        self.numbers = [t for t in self.tokens if t.isdigit()]
+
+    def coverage(self, text: str) -> tuple[float, float]:
+        found = words(fold(text))
+        return (_share(self.content, set(found), self.syllable_counts),
+                _share(self.pairs, _pairs(found), self.pair_counts))
+
+    def unseen(self) -> float:
+        """Share of the question's content weight in syllables the articles never use."""
+        return _unseen_share(self.content, self.syllable_counts)
+
+    def unseen_pairs(self) -> float:
+        """Share of the question's pair weight in syllable pairs the articles never use."""
+        return _unseen_share(self.content_pairs, self.pair_counts)
+
+
+def sentence_views(form: QueryForm, row: int, index: StoredIndex, kind: str | None,
+                   sentence_cosines: npt.NDArray[np.float32],
+                   terms: QuestionTerms) -> list[SentenceView]:
+    """Every sentence (clause) of passage `row`, measured against the question."""
+    passage = index.chunks[row].text
+    spans = unit_spans(passage) or [(0, len(passage))]
+    first, stop = (int(i) for i in np.searchsorted(index.sentence_owner, [row, row + 1]))
+    cosines = (sentence_cosines[first:stop] if stop - first == len(spans)
+               else np.full(len(spans), -1.0, np.float32))
+    views = []
+    for (start, end), cosine in zip(spans, cosines, strict=True):
+        text = passage[start:end]
+        coverage, pairs = terms.coverage(text)
+        fits = kind is not None and bool(not_in_question(candidates(text, kind),
+                                                         form.search_text))
+        views.append(SentenceView(start, end, float(cosine), coverage, pairs, fits))
+    return views
+
+
+@dataclass(frozen=True)
+class PassageSignals:
+    """How the top passage stands against the rest and how much of the question it holds."""
+
+    dense_z: float  # its cosine, in standard deviations above all passages'
+    dense_margin: float  # its dense z over the best of the next five
+    fused_gap: float  # its fused score over the second passage's
+    coverage: float  # share of the question's content weight it holds
+    pair_coverage: float  # the same for adjacent syllable pairs
+    unseen: float  # share of the question's content weight the articles never use
+    unseen_pairs: float  # the same for adjacent syllable pairs ("dân số", "Lai Châu")
+    missing_name: float  # 1 when a name the question gives is not in the passage
+    missing_number: float  # 1 when a number the question gives is not in the passage
+
+
+def passage_signals(found: Retrieval, index: StoredIndex,
+                    terms: QuestionTerms) -> PassageSignals:
+    """Signals of the top-ranked passage (`found.ranked` must not be empty)."""
+    ranked: list[Ranked] = found.ranked
+    top = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else top
+    text = index.chunks[top.row].search_text
+    coverage, pairs = terms.coverage(text)
+    spaceless = "".join(words(fold(text)))
+    return PassageSignals(
+        top.dense_z, top.dense_z - max((r.dense_z for r in ranked[1:6]), default=0.0),
+        top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
+        float(any(name not in spaceless for name in terms.names)),
+        float(any(number not in spaceless for number in terms.numbers)))
+
+
+@dataclass(frozen=True)
+class Population:
+    """Mean and spread of the question's cosines with every stored sentence."""
+
+    mean: float
+    std: float
+
+    @classmethod
+    def of(cls, sentence_cosines: npt.NDArray[np.float32]) -> Population:
+        known = sentence_cosines[sentence_cosines > -1.0]  # -1: not scored (approximate mode)
+        if known.size < 2:
+            return cls(0.0, 1.0)
+        return cls(float(known.mean()), float(known.std()) or 1.0)
+
+
+def features(signals: PassageSignals, best: SentenceView, population: Population,
+             kind: str | None) -> dict[str, float]:
+    """The signals the verdict weighs, for the top passage and its highlighted sentence."""
+    return {
+        "dense_z": signals.dense_z, "dense_margin": signals.dense_margin,
+        "fused_gap": signals.fused_gap, "coverage": signals.coverage,
+        "pair_coverage": signals.pair_coverage, "unseen": signals.unseen,
+        "unseen_pairs": signals.unseen_pairs, "missing_name": signals.missing_name,
+        "missing_number": signals.missing_number,
+        "sentence_coverage": best.coverage, "sentence_pair_coverage": best.pair_coverage,
+        "sentence_z": (best.cosine - population.mean) / population.std,
+        "asks_kind": float(kind is not None),
+        "kind_fits": float(kind is not None and best.fits),
+    }

@@ -1,0 +1,54 @@
+"""Judging a retrieval: the sentence to highlight in each passage shown, whether the top
+passage answers (the verdict), and the short answer inside its highlighted sentence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from bot.retrieval.answer_type import asked_kind
+from bot.retrieval.evidence import (
+    Population,
+    QuestionTerms,
+    SentenceView,
+    features,
+    passage_signals,
+    sentence_views,
+)
+from bot.retrieval.fusion import QueryForm, Retrieval
+from bot.retrieval.short_answer import short_span
+from bot.retrieval.verdict import highlight_choice, strength
+from bot.store.generations import StoredIndex
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the evidence says; every span is (start, end) into its passage's text."""
+
+    answered: bool
+    strength: float  # the verdict's score minus its threshold (answered when >= 0)
+    highlights: list[tuple[int, int]]  # one per passage shown, best first
+    short: tuple[int, int] | None  # inside the first passage, when answered and sure
+
+
+def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
+          shown: int) -> Judgement:
+    """Judge the first `shown` passages of `found` for `question` (already cleaned)."""
+    if not found.ranked:
+        return Judgement(False, -math.inf, [], None)
+    kind = asked_kind(question)
+    terms = QuestionTerms(form, index)
+    chosen: list[SentenceView] = []
+    for item in found.ranked[:max(shown, 1)]:
+        views = sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
+        chosen.append(views[highlight_choice(form.kind, kind, views)])
+    best = chosen[0]
+    value = strength(form.kind, features(passage_signals(found, index, terms), best,
+                                         Population.of(found.sentence_cosines), kind))
+    short = None
+    if value >= 0:
+        sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]
+        span = short_span(question, kind, sentence)
+        if span is not None:
+            short = (best.start + span.start, best.start + span.end)
+    return Judgement(value >= 0, value, [(v.start, v.end) for v in chosen[:shown]], short)

@@ -1,0 +1,58 @@
+"""The verdict: whether the evidence is strong enough to call the top passage the answer (a
+small logistic model per question form), and which sentence of a passage to highlight. Both
+read their weights from bot/data/verdict.json, fitted by bench/fit_verdict.py."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from bot.retrieval.evidence import SentenceView
+
+FORMS = ("vietnamese", "no_diacritics", "english")
+FEATURES = ["dense_z", "dense_margin", "fused_gap", "coverage", "pair_coverage",
+            "sentence_coverage", "sentence_pair_coverage", "unseen", "unseen_pairs",
+            "missing_name", "missing_number", "sentence_z", "asks_kind", "kind_fits"]
+HIGHLIGHT_FEATURES = ["cosine", "coverage", "pair_coverage", "fits"]
+
+
+def form_of(kind: str) -> str:
+    """The verdict model a question form uses (a mixed question leans on its Vietnamese
+    words, which the lexical signals see)."""
+    return "vietnamese" if kind == "mixed" else kind
+
+
+@cache
+def coefficients() -> dict[str, Any]:
+    """The fitted models, read once from the package's data."""
+    text = resources.files("bot").joinpath("data", "verdict.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def highlight_choice(kind: str, asked: str | None, views: list[SentenceView],
+                     weights: dict[str, float] | None = None) -> int:
+    """Index of the sentence to highlight: the one that answers, not just the most similar.
+
+    Its cosine counts relative to the passage's best sentence; shared rare words and
+    holding the kind of thing asked for (a number for "bao nhiêu") count on top."""
+    if len(views) == 1:
+        return 0
+    w = weights or coefficients()["highlight"][form_of(kind)]
+    top = max(v.cosine for v in views)
+
+    def strength(view: SentenceView) -> float:
+        return (w["cosine"] * (view.cosine - top) + w["coverage"] * view.coverage
+                + w["pair_coverage"] * view.pair_coverage
+                + w["fits"] * float(asked is not None and view.fits))
+
+    return max(range(len(views)), key=lambda i: strength(views[i]))
+
+
+def strength(kind: str, features: dict[str, float]) -> float:
+    """The model's score minus its threshold: the top passage answers when it is at least 0."""
+    model = coefficients()["forms"][form_of(kind)]
+    value = sum(float(model["weights"][name]) * features[name] for name in FEATURES)
+    return value + float(model["intercept"]) - float(model["threshold"])
