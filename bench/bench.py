@@ -42,7 +42,7 @@ Ranker = Callable[[StoredIndex, str], list[int]]
 def qabot_ranker(engine: Engine) -> Ranker:
     def rank(index: StoredIndex, question: str) -> list[int]:
         form = classify(nfc(question), index.lexical.restorer)
-        return [r.row for r in retrieve(index, engine.embedder, form).ranked[:3]]
+        return [r.row for r in retrieve(index, engine.build_model(), form).ranked[:3]]
     return rank
 
 
@@ -56,7 +56,7 @@ def bm25_ranker(folded: bool) -> Ranker:
 
 def dense_ranker(engine: Engine) -> Ranker:
     def rank(index: StoredIndex, question: str) -> list[int]:
-        scores = index.vectors.cosines(engine.embedder.embed_queries([nfc(question)]))
+        scores = index.vectors.cosines(engine.build_model().embed_queries([nfc(question)]))
         return [int(i) for i in np.argsort(-scores, kind="stable")[:3]]
     return rank
 

@@ -36,7 +36,7 @@ def test_the_graphs_find_the_nearest_rows_exact_search_finds(hnsw_engine: Engine
     index = hnsw_engine.index
     questions = [nfc(json.loads(line)["q"]) for line in
                  (XQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines()[::20]]
-    queries = hnsw_engine.embedder.embed_queries(questions)
+    queries = hnsw_engine.build_model().embed_queries(questions)
     for graph in (index.vectors, index.sentence_vectors):
         exact = exact_copy(graph)
         recall = np.mean([len(set(graph.nearest(q[None], 10)) & set(exact.nearest(q[None], 10)))
@@ -47,7 +47,7 @@ def test_the_graphs_find_the_nearest_rows_exact_search_finds(hnsw_engine: Engine
 def test_few_candidates_still_find_what_exact_search_finds(hnsw_engine: Engine) -> None:
     """With only 5 candidates per retriever out of 128 passages, the top passage is still
     the one exact search ranks first for nearly every question."""
-    index, embedder = hnsw_engine.index, hnsw_engine.embedder
+    index, embedder = hnsw_engine.index, hnsw_engine.build_model()
     exact = exact_view(index)
     same = []
     for line in (XQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines()[::3]:
