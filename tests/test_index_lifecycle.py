@@ -91,7 +91,7 @@ def test_corrupt_index_file_is_detected_and_rebuilt(engine: Engine, settings: Se
     with (folder / "vectors.faiss").open("r+b") as handle:
         handle.seek(100)
         handle.write(b"\x00garbage\x00")
-    fresh = Engine(settings, load_model=lambda name: engine.embedder)
+    fresh = Engine(settings, load_model=lambda name: engine.build_model())
     changes = fresh.refresh()
     assert "index damaged" in changes.reasons
     assert "does not match its checksum" in caplog.text
@@ -106,7 +106,7 @@ def test_truncated_chunk_table_is_detected(engine: Engine, settings: Settings) -
     table.write_bytes(table.read_bytes()[:100])
     with pytest.raises(Exception, match="damaged"):
         store.load(settings.index)
-    assert Engine(settings, load_model=lambda name: engine.embedder).refresh().any
+    assert Engine(settings, load_model=lambda name: engine.build_model()).refresh().any
 
 
 def test_another_model_rebuilds_instead_of_mixing(engine: Engine, settings: Settings,

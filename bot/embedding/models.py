@@ -18,7 +18,7 @@ from bot.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
-Vectors = npt.NDArray[np.float32]
+Embeddings = npt.NDArray[np.float32]  # one L2-normalized row per text
 FALLBACK_HUB_MODEL = "intfloat/multilingual-e5-small"
 
 
@@ -28,9 +28,9 @@ class Embedder(Protocol):
     model_id: str
     dim: int
 
-    def embed_queries(self, texts: list[str]) -> Vectors: ...
+    def embed_queries(self, texts: list[str]) -> Embeddings: ...
 
-    def embed_passages(self, texts: list[str]) -> Vectors: ...
+    def embed_passages(self, texts: list[str]) -> Embeddings: ...
 
     def truncate(self, text: str) -> tuple[str, bool]: ...
 
@@ -81,7 +81,7 @@ class SentenceTransformerEmbedder:
         self._passage_prompt = "passage" if "passage" in prompts else None
         self._max_tokens = int(getattr(model, "max_seq_length", 512) or 512)
 
-    def _encode(self, texts: list[str], prompt_name: str | None) -> Vectors:
+    def _encode(self, texts: list[str], prompt_name: str | None) -> Embeddings:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode([nfc(t) for t in texts], prompt_name=prompt_name,
@@ -89,10 +89,10 @@ class SentenceTransformerEmbedder:
                                      convert_to_numpy=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def embed_queries(self, texts: list[str]) -> Vectors:
+    def embed_queries(self, texts: list[str]) -> Embeddings:
         return self._encode(texts, self._query_prompt)
 
-    def embed_passages(self, texts: list[str]) -> Vectors:
+    def embed_passages(self, texts: list[str]) -> Embeddings:
         return self._encode(texts, self._passage_prompt)
 
     def truncate(self, text: str) -> tuple[str, bool]:

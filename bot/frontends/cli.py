@@ -98,8 +98,8 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.errors import QuestionError
     from bot.frontends.render_text import format_answer
 
-    engine = Engine(_settings(args))
-    engine.refresh(strict=False)
+    engine = Engine(_settings(args))  # checked once, at start
+    engine.start()
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     failed = 0
     for question in _questions(args):
@@ -148,8 +148,7 @@ def run_telegram(args: argparse.Namespace) -> int:
     from bot.frontends.telegram.handlers import build_application
 
     engine = Engine(_settings(args))
-    engine.query_embedder  # noqa: B018 - load the model before taking updates
-    logger.info("%s", engine.refresh(strict=False).describe())
+    logger.info("%s", engine.start().describe())  # the model loads before taking updates
     build_application(QABot(engine, bot_settings)).run_polling()
     return 0
 
@@ -168,7 +167,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
     rows = read_questions(args.file)
     engine = Engine(_settings(args))
-    engine.refresh()
+    engine.start(strict=True)
     print(format_report(evaluate(rows, lambda q: engine.answer(q, args.top_k))))
     return 0
 

@@ -13,12 +13,14 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.status import Status
 from rich.text import Text
 
-from bot.engine import Engine
+from bot.engine import Engine, Freshness, Stage
 from bot.errors import QabotError
 from bot.frontends.render_text import NO_ANSWER
 from bot.retrieval.answer import Answer, Passage
+from bot.store.freshness import Changes
 
 logger = logging.getLogger(__name__)
 
@@ -75,25 +77,44 @@ def render_answer(answer: Answer) -> Group:
     return Group(*parts)
 
 
+class ConsoleProgress:
+    """The engine's slow steps as a spinner, and what a rebuild changed as a line."""
+
+    STATUS = {Stage.LOADING_MODEL: "Đang tải mô hình… (loading the model)",
+              Stage.CHECKING_SOURCES: "Đang kiểm tra nguồn… (checking sources)"}
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def stage(self, name: str) -> Status:
+        return self.console.status(self.STATUS.get(name, name))
+
+    def changed(self, changes: Changes) -> None:
+        if changes.any:
+            self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
+                               f"{changes.describe()}", highlight=False)
+
+
 class Repl:
-    """One interactive session over an `Engine`."""
+    """One interactive session over an `Engine`, which checks the sources before each
+    question."""
 
     def __init__(self, engine: Engine, console: Console, read_line: Callable[[], str],
                  state: ReplState | None = None, clock: Callable[[], float] = time.time) -> None:
         self.engine, self.console, self.read_line = engine, console, read_line
         self.state = state or ReplState()
         self.clock = clock
+        engine.freshness = Freshness.before_every_question()
+        engine.progress = ConsoleProgress(console)
         self.commands: dict[str, Callable[[str], None]] = {
             ":help": lambda _: self.console.print(HELP), ":sources": self._sources,
-            ":reload": lambda _: self._refresh(announce=True), ":k": self._set_k,
+            ":reload": self._reload, ":k": self._set_k,
             ":json": self._toggle_json, ":quit": self._quit, ":q": self._quit,
             ":exit": self._quit}
 
     def start(self) -> None:
         """Load the model and bring the index up to date, showing progress."""
-        with self.console.status("Đang tải mô hình… (loading the model)"):
-            self.engine.query_embedder  # noqa: B018 - load now, not at the first question
-        self._refresh()
+        self.engine.start()
         self.console.print(f"Sẵn sàng. Ready — {len(self.engine.index.chunks)} đoạn trích từ "
                            f"{len(self.engine.source_summary())} bài. Gõ :help để xem lệnh.")
 
@@ -125,7 +146,6 @@ class Repl:
                     return
                 command(argument.strip())
                 return
-            self._refresh()
             self._show(self.engine.answer(text, self.state.top_k))
         except QabotError as exc:
             self.console.print(f"[red]Lỗi / Error:[/red] {exc}", highlight=False)
@@ -140,14 +160,9 @@ class Repl:
         else:
             self.console.print(render_answer(answer))
 
-    def _refresh(self, announce: bool = False) -> None:
-        """Rebuild what changed in the sources; `announce` also says when nothing did."""
-        with self.console.status("Đang kiểm tra nguồn… (checking sources)"):
-            changes = self.engine.refresh(strict=announce)
-        if changes.any:
-            self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
-                               f"{changes.describe()}", highlight=False)
-        elif announce:
+    def _reload(self, _: str) -> None:
+        """Check the sources now (the progress shows what changed), or say nothing did."""
+        if not self.engine.refresh().any:
             self.console.print("Chỉ mục đã mới nhất. The index is up to date.")
 
     def _sources(self, _: str) -> None:

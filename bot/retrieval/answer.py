@@ -15,7 +15,8 @@ from bot.corpus.sentences import unit_spans
 from bot.corpus.text import clean_question, encodable, fold, words
 from bot.embedding.models import Embedder
 from bot.errors import QuestionError
-from bot.retrieval.fusion import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, classify, retrieve
+from bot.retrieval.fusion import Ranked, retrieve
+from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm, classify
 from bot.store.generations import StoredIndex
 
 MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 tokens anyway

@@ -24,6 +24,7 @@ from bot.corpus.chunking import Chunk
 from bot.errors import IndexError_, IndexWriteError
 from bot.store.checksums import file_sha256
 from bot.store.lexical import LexicalIndex
+from bot.store.vectors import VectorIndex, read, write
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,6 @@ FORMAT_VERSION = 3
 # Vectors stored by these formats embed the same texts the same way: a build reuses them.
 REUSABLE_FORMATS = (2, 3)
 POINTER = "CURRENT"
-# HNSW graph: 32 links per node and a wide construction beam keep recall@10 near exact search
-# on e5 vectors (measured in bench/scale.py); efSearch is set per query in retrieval.
-HNSW_LINKS = 32
-HNSW_EF_CONSTRUCTION = 80
 
 
 @dataclass
@@ -44,8 +41,8 @@ class StoredIndex:
     folder: Path
     manifest: dict[str, Any]
     chunks: list[Chunk]
-    vectors: Any  # faiss.Index over passages; inner product of normalized vectors == cosine
-    sentence_vectors: Any  # faiss.Index over the passages' sentences
+    vectors: VectorIndex  # passages (row i is chunk i)
+    sentence_vectors: VectorIndex  # the passages' sentences
     sentence_owner: np.ndarray[Any, Any]  # passage row of each sentence row
     lexical: LexicalIndex
     language_shift: np.ndarray[Any, Any]  # see bot.embedding.language_shift
@@ -55,7 +52,7 @@ class StoredIndex:
     @property
     def approximate(self) -> bool:
         """True when the vectors are in HNSW graphs (large corpora), False for exact search."""
-        return self.manifest.get("search") == "hnsw"
+        return self.vectors.approximate
 
     def vector_by_key(self) -> dict[str, np.ndarray[Any, Any]]:
         """Stored vectors keyed by the content hash of the text they embed, for reuse."""
@@ -66,9 +63,7 @@ class StoredIndex:
             keys = json.loads((self.folder / "keys.json").read_text(encoding="utf-8"))
             for name, vectors in (("passages", self.vectors),
                                   ("sentences", self.sentence_vectors)):
-                if vectors.ntotal:
-                    found.update(zip(keys[name], vectors.reconstruct_n(0, vectors.ntotal),
-                                     strict=True))
+                found.update(zip(keys[name], np.array(vectors.matrix()), strict=True))
         except (OSError, ValueError, KeyError, TypeError):
             return {}  # nothing to reuse: everything gets embedded again
         return found
@@ -142,15 +137,15 @@ def load(index_dir: Path) -> StoredIndex:
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
             chunks = [Chunk(**json.loads(line)) for line in handle]
-        vectors = _read_faiss(folder / "vectors.faiss")
-        sentence_vectors = _read_faiss(folder / "sentences.faiss")
+        vectors = read(folder / "vectors.faiss")
+        sentence_vectors = read(folder / "sentences.faiss")
         owner = np.load(folder / "sentence_owner.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
-        shift = _read_shift(folder, int(vectors.d))
+        shift = _read_shift(folder, vectors.dim)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexError_(f"the index in {index_dir} is damaged ({exc})") from exc
-    if (vectors.ntotal != len(chunks) or lexical.size != len(chunks)
-            or sentence_vectors.ntotal != len(owner) or shift.shape != (vectors.d,)):
+    if (vectors.size != len(chunks) or lexical.size != len(chunks)
+            or sentence_vectors.size != len(owner) or shift.shape != (vectors.dim,)):
         raise IndexError_(f"the index in {index_dir} is damaged (row counts disagree)")
     return StoredIndex(folder, manifest, chunks, vectors, sentence_vectors, owner, lexical,
                        shift.astype(np.float32))
@@ -164,26 +159,6 @@ def _read_shift(folder: Path, dim: int) -> np.ndarray[Any, Any]:
     return np.load(path, allow_pickle=False) if path.exists() else np.zeros(dim, np.float32)
 
 
-def _write_faiss(path: Path, matrix: np.ndarray[Any, Any], dim: int, approximate: bool) -> None:
-    import faiss
-
-    index: Any = faiss.IndexFlatIP(dim)
-    if approximate:
-        index = faiss.IndexHNSWFlat(dim, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-    if len(matrix):
-        index.add(np.ascontiguousarray(matrix, dtype=np.float32))
-    # Written from Python so a full disk surfaces as OSError (ENOSPC), like every other file.
-    path.write_bytes(faiss.serialize_index(index).tobytes())
-
-
-def _read_faiss(path: Path) -> Any:
-    """Memory-map the vectors where FAISS allows it (flat codes, HNSW storage)."""
-    import faiss
-
-    return faiss.read_index(str(path), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
-
-
 def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
                       manifest: dict[str, Any]) -> None:
     folder.mkdir(parents=True)
@@ -192,8 +167,8 @@ def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
             handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
     dim = int(manifest["model"]["dim"])
     approximate = manifest.get("search") == "hnsw"
-    _write_faiss(folder / "vectors.faiss", vectors.passages, dim, approximate)
-    _write_faiss(folder / "sentences.faiss", vectors.sentences, dim, approximate)
+    write(folder / "vectors.faiss", vectors.passages, dim, approximate)
+    write(folder / "sentences.faiss", vectors.sentences, dim, approximate)
     np.save(folder / "sentence_owner.npy", vectors.owner.astype(np.int32), allow_pickle=False)
     np.save(folder / "language_shift.npy", vectors.language_shift.astype(np.float32),
             allow_pickle=False)

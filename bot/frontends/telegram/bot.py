@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -16,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.engine import Engine
+from bot.engine import Engine, Freshness
 from bot.errors import QuestionError
 from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.ratelimit import RateLimiter
@@ -58,37 +57,31 @@ async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 5) -> T
 
 
 class QABot:
-    """The bot's state: the engine, who may ask, rate limits and pending "Xem thêm" pages."""
+    """The bot's state: the engine, who may ask, rate limits and pending "Xem thêm" pages.
+    The engine checks the sources in the background, every `watch_seconds`."""
 
     def __init__(self, engine: Engine, settings: BotSettings,
                  limiter: RateLimiter | None = None) -> None:
         self.engine, self.settings = engine, settings
+        engine.freshness = Freshness.in_background(settings.watch_seconds)
         self.limiter = limiter or RateLimiter(settings.questions_per_minute)
-        self._model_lock = threading.Lock()  # two questions must not fight over two cores
-        self._refresh_lock = threading.Lock()
         self._pages: OrderedDict[str, tuple[str, int]] = OrderedDict()
         self._refused: set[int] = set()
         self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # --- work done off the event loop -------------------------------------------------------
-    def _answer(self, question: str, top_k: int) -> Answer:
-        with self._model_lock:
-            return self.engine.answer(question, top_k)
+    async def ask(self, question: str, top_k: int) -> Answer:
+        return await asyncio.to_thread(self.engine.answer, question, top_k)
 
-    def _refresh(self, force: bool = False, strict: bool = True) -> str:
-        with self._refresh_lock:
-            changes = self.engine.refresh(force=force, strict=strict)
-        if changes.any:
-            logger.info("%s", changes.describe())
+    async def refresh(self, force: bool = False) -> str:
+        """`/reload`: check now and say what changed (a failed write is reported)."""
+        changes = await asyncio.to_thread(self.engine.refresh, force)
         return changes.describe()
 
-    async def ask(self, question: str, top_k: int) -> Answer:
-        return await asyncio.to_thread(self._answer, question, top_k)
-
-    async def refresh(self, force: bool = False, strict: bool = True) -> str:
-        """`strict=False` (the source watcher) keeps the old index when the new one cannot be
-        written; `/reload` reports the failure."""
-        return await asyncio.to_thread(self._refresh, force, strict)
+    async def refresh_if_due(self) -> None:
+        """The source watcher: check when the engine's policy says so; a rebuild that
+        cannot be written keeps the old index."""
+        await asyncio.to_thread(self.engine.refresh_if_due)
 
     # --- access ------------------------------------------------------------------------------
     def allowed(self, update: Update) -> bool:

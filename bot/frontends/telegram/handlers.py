@@ -182,12 +182,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def watch_sources(bot: QABot) -> None:
-    """Notice changed sources and rebuild in the background; answers keep using the old
-    index until the new one is swapped in."""
-    while True:
-        await asyncio.sleep(bot.settings.watch_seconds)
+    """Notice changed sources and rebuild in the background, as often as the engine's
+    freshness policy says; answers keep using the old index until the new one is swapped in."""
+    while (wait := bot.engine.seconds_until_check()) is not None:
+        await asyncio.sleep(wait)
         try:
-            await bot.refresh(strict=False)
+            await bot.refresh_if_due()
         except QabotError as exc:
             logger.warning("sources check failed: %s", exc)
 

@@ -1,0 +1,67 @@
+"""What form a question takes (Vietnamese, Vietnamese typed without diacritics, English) and
+the text each retriever searches for; decided once per question, here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.corpus.text import words
+from bot.store.lexical import Restorer
+
+# A Vietnamese syllable, written without marks: optional onset, vowel nucleus, optional coda.
+VI_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(uye|uya|uyu|ieu|yeu|oai|oay|oeo|uay|uoi|uou|ươi|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|"
+    r"ue|ui|uo|uu|uy|ye|[aeiouy])"
+    r"(ch|ng|nh|[cmnpt])?$")
+# Words that mark an English question and are not also common Vietnamese syllables without
+# marks ("to", "the", "do", "that" are: tô, thể, do, thật).
+ENGLISH_MARKERS = frozenset(
+    "what who whom whose how which when where why is are was were did does of and for with from "
+    "many much this these those their its has have had been there not or by at as she they "
+    "his her would could should will into about".split())
+ENGLISH_FUNCTION_WORDS = ENGLISH_MARKERS | {"the", "to", "in", "on", "an", "a", "do", "that"}
+VIETNAMESE_LETTERS = frozenset(
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+# A question is English from this share of English markers among its words, and Vietnamese
+# without diacritics from this share of its words being Vietnamese syllables of the articles.
+ENGLISH_MARKER_SHARE = 0.15
+FOLDED_SYLLABLE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class QueryForm:
+    """How the question is written, and the text each retriever should search for."""
+
+    kind: str  # "vietnamese", "no_diacritics" or "english"
+    search_text: str  # diacritics restored for "no_diacritics", else the question
+    restored: bool
+
+
+def english_marker_share(question: str) -> float:
+    """Share of English function words; a capitalized one inside the question is part of a
+    name ("Doctor Who") and does not count."""
+    raw = re.findall(r"\w+", question)
+    markers = sum(word.lower() in ENGLISH_MARKERS and (i == 0 or not word[0].isupper())
+                  for i, word in enumerate(raw))
+    return markers / len(raw) if raw else 0.0
+
+
+def folded_syllable_share(tokens: list[str], restorer: Restorer) -> float:
+    """Share of `tokens` that are Vietnamese syllables without marks used by the articles."""
+    return sum(bool(VI_SYLLABLE.match(t)) and t in restorer.unigrams
+               and t not in ENGLISH_MARKERS for t in tokens) / len(tokens)
+
+
+def classify(question: str, restorer: Restorer) -> QueryForm:
+    """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart."""
+    if english_marker_share(question) >= ENGLISH_MARKER_SHARE:
+        return QueryForm("english", question, False)
+    if any(ch in VIETNAMESE_LETTERS for ch in question.lower()):
+        return QueryForm("vietnamese", question, False)
+    tokens = [t for t in words(question) if not t.isdigit()]
+    if tokens and folded_syllable_share(tokens, restorer) >= FOLDED_SYLLABLE_SHARE:
+        restored = restorer.restore(question)
+        return QueryForm("no_diacritics", restored or question, restored != question.lower())
+    return QueryForm("english" if tokens else "vietnamese", question, False)
