@@ -41,7 +41,8 @@ from bot.embedding.models import DEFAULT_MODEL, load_embedder  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.retrieval.answer_type import asked_kind  # noqa: E402
 from bot.retrieval.evidence import QuestionTerms, passage_signals, sentence_views  # noqa: E402
-from bot.retrieval.fusion import classify, retrieve  # noqa: E402
+from bot.retrieval.fusion import retrieve  # noqa: E402
+from bot.retrieval.question import classify  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "verdict_data.jsonl"
 CACHE = Path(os.environ.get("QABOT_CACHE", Path.home() / ".cache" / "qabot"))

@@ -14,7 +14,8 @@ import numpy.typing as npt
 from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import candidates, capitalized_runs, not_in_question
-from bot.retrieval.fusion import ENGLISH_FUNCTION_WORDS, QueryForm, Ranked, Retrieval
+from bot.retrieval.fusion import Ranked, Retrieval
+from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm
 from bot.store.generations import StoredIndex
 
 

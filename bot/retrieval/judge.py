@@ -15,7 +15,8 @@ from bot.retrieval.evidence import (
     passage_signals,
     sentence_views,
 )
-from bot.retrieval.fusion import QueryForm, Retrieval
+from bot.retrieval.fusion import Retrieval
+from bot.retrieval.question import QueryForm
 from bot.retrieval.short_answer import short_span
 from bot.retrieval.verdict import highlight_choice, strength
 from bot.store.generations import StoredIndex
