@@ -4,7 +4,6 @@ stderr and an exit code (1 for our errors, 2 for usage)."""
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -96,7 +95,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.corpus.text import encodable
     from bot.engine import Engine
     from bot.errors import QuestionError
-    from bot.frontends.render_text import format_answer
+    from bot.frontends.render_text import format_answer, json_text
 
     engine = Engine(_settings(args))
     engine.refresh(strict=False)
@@ -108,14 +107,14 @@ def run_ask(args: argparse.Namespace) -> int:
         except QuestionError as exc:
             failed += 1
             if args.json:
-                print(json.dumps({"question": encodable(question), "answered": False,
-                                  "passages": [],
-                                  "error": str(exc)}, ensure_ascii=False), flush=True)
+                print(json_text({"question": encodable(question), "answered": False,
+                                 "answer": None, "passages": [], "error": str(exc)}),
+                      flush=True)
             else:
                 print(f"Error: {exc}", file=sys.stderr)
             continue
         if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+            print(json_text(result.to_json()), flush=True)
         else:
             print(format_answer(result, color) + "\n", flush=True)
     return 1 if failed else 0
