@@ -70,8 +70,8 @@ class Answer:
     def searched_for(self) -> str | None:
         """The searched text when it differs from the question beyond spacing, case and a cut
         (the "tìm theo" line), else None."""
-        asked = clean_question(self.question)
-        if self.searched.casefold() == asked.casefold() or asked.startswith(self.searched):
+        asked, searched = clean_question(self.question), " ".join(self.searched.split())
+        if searched.casefold() == asked.casefold() or asked.startswith(searched):
             return None
         return self.searched
 

@@ -5,7 +5,7 @@ characters on sentence boundaries and never inside a tag."""
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape as _escape
 
 from bot.corpus.sentences import unit_spans
 from bot.frontends.presentation import (
@@ -20,14 +20,19 @@ from bot.frontends.presentation import (
 MESSAGE_LIMIT = 4096  # the Bot API's limit for one message's text
 # A longer sentence is cut at spaces, so any piece fits in a message beside its header.
 PIECE_LIMIT = MESSAGE_LIMIT // 2
-# Escaping can grow a character to six ("&#x27;"), so raw text is clipped to a sixth of what
-# may be sent: a note, the short answer or a source name then always fits one message.
-ESCAPE_GROWTH = 6
+# Escaping can grow a character to five ("&amp;"); raw text is clipped well below a fifth of
+# a message, so a note, the short answer or a source name always fits beside the rest.
+ESCAPE_GROWTH = 5
 TEXT_CHARS = 500
 SOURCE_CHARS = 256
 BLOCK_SEPARATOR = "\n\n"
 QUOTE_OPEN, QUOTE_CLOSE = "\n<blockquote>", "</blockquote>"
 INLINE_TITLE_CHARS = 120  # inline results show one line as the title
+
+
+def escape(text: str) -> str:
+    """Telegram HTML wants only <, > and & escaped; quotes stay readable."""
+    return _escape(text, quote=False)
 
 
 def _clip(text: str, limit: int) -> str:
