@@ -6,12 +6,16 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 from rich.console import Console
 
-from bot.frontends.render_text import format_answer, json_text, safe
+from bot.frontends.render_text import format_answer
 from bot.frontends.repl import render_answer
+from bot.frontends.terminal import json_text, safe
 from bot.retrieval.answer import Answer, Passage, ShortAnswer
 
 TITLE = "\x1b]0;owned\x07"  # sets the terminal's window title
@@ -19,6 +23,7 @@ CLEAR = "\x1b[2J"  # clears the screen
 HOSTILE = ["\x00", "\x08", "\r", "\x0b", "\x7f", "\x85", "\x9b", "\u202e", "\u2066", "\u2028"]
 SOURCE = (f"Giá vàng {TITLE}tăng mạnh. Giá xăng {CLEAR}giảm nhẹ{''.join(HOSTILE)}. "
           "Chứng khoán\u202e đi ngang.")
+Run = Callable[..., CompletedProcess[str]]
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # colour and bold: the only sequences we emit ourselves
 
 
@@ -86,3 +91,30 @@ def test_pretty_json_for_the_repl_decodes_exactly_too() -> None:
     text = json_text(data, indent=2)
     assert json.loads(text) == data
     assert_inert(text)
+
+
+def test_qabot_ask_shows_a_hostile_article_inertly_and_its_json_exactly(run_cli: Run,
+                                                                       tmp_path: Path) -> None:
+    name = "cảnh\nbáo\x1b[2J.txt"
+    text = f"Hồ Pá Khoang {TITLE}có diện tích 600 ha{CLEAR}, nằm ở\u202e Điện Biên.\n"
+    (tmp_path / "source_text" / name).write_text(text, encoding="utf-8")
+    question = f"Hồ Pá Khoang {CLEAR}có diện tích bao nhiêu?"
+    shown = run_cli("ask", question, "--top-k", "1")
+    assert shown.returncode == 0, shown.stderr
+    assert_inert(shown.stdout + shown.stderr)
+    assert "cảnh␊báo␛[2J.txt · đoạn 1" in shown.stdout and "␛]0;owned␇" in shown.stdout
+    assert shown.stdout.startswith("Hỏi: Hồ Pá Khoang ␛[2Jcó")
+    exact = run_cli("ask", question, "--top-k", "1", "--json")
+    assert exact.returncode == 0, exact.stderr
+    (line,) = exact.stdout.splitlines()
+    (passage,) = json.loads(line)["passages"]
+    assert passage["source"] == name and passage["text"] == text.strip()
+    assert json.loads(line)["question"] == question
+
+
+def test_error_messages_show_a_hostile_folder_name_inertly(run_cli: Run,
+                                                           tmp_path: Path) -> None:
+    done = run_cli("index", "--sources", str(tmp_path / f"bài{TITLE}\nx"))
+    assert done.returncode == 1
+    assert "␛]0;owned␇␊x" in done.stderr
+    assert_inert(done.stderr)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import DEFAULT_TOP_K, Settings, load_settings
 from bot.errors import QabotError
+from bot.frontends.terminal import json_text, safe
 
 # Before numpy loads: one question at a time gains nothing from OpenBLAS threads, and their
 # spin-waiting after each matrix product steals a core from the native model (measured at
@@ -95,7 +96,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.corpus.text import encodable
     from bot.engine import Engine
     from bot.errors import QuestionError
-    from bot.frontends.render_text import format_answer, json_text
+    from bot.frontends.render_text import format_answer
 
     engine = Engine(_settings(args))
     engine.refresh(strict=False)
@@ -111,7 +112,7 @@ def run_ask(args: argparse.Namespace) -> int:
                                  "answer": None, "passages": [], "error": str(exc)}),
                       flush=True)
             else:
-                print(f"Error: {exc}", file=sys.stderr)
+                print(f"Error: {safe(str(exc))}", file=sys.stderr)
             continue
         if args.json:
             print(json_text(result.to_json()), flush=True)
@@ -157,7 +158,7 @@ def run_index(args: argparse.Namespace) -> int:
     from bot.engine import Engine
 
     changes = Engine(_settings(args)).refresh(force=args.force)
-    print(changes.describe())
+    print(safe(changes.describe()))
     return 0
 
 
@@ -177,7 +178,7 @@ class _Formatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         level = "" if record.levelno <= logging.INFO else f"{record.levelname.lower()}: "
-        return f"qabot: {level}{record.getMessage()}"
+        return f"qabot: {level}{safe(record.getMessage())}"  # messages name files
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -211,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QabotError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {safe(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -18,7 +18,7 @@ from rich.text import Text
 from bot.engine import Engine
 from bot.errors import QabotError
 from bot.frontends.presentation import SHORT_MARK, Message, PassageView, present, relevance_bar
-from bot.frontends.render_text import json_text, safe
+from bot.frontends.terminal import json_text, safe
 from bot.retrieval.answer import Answer
 
 logger = logging.getLogger(__name__)
@@ -139,7 +139,8 @@ class Repl:
 
     def _show(self, answer: Answer) -> None:
         if self.state.json:
-            self.console.print(JSONHighlighter()(json_text(answer.to_json(), indent=2)))
+            self.console.print(JSONHighlighter()(json_text(answer.to_json(), indent=2)),
+                               soft_wrap=True)  # long strings stay whole when copied
         else:
             self.console.print(render_answer(answer))
 
