@@ -40,16 +40,19 @@ def test_ask_json_contract_for_a_batch_from_stdin(run_cli: Run, tmp_path: Path) 
     source_text = unicodedata.normalize(
         "NFC", next((tmp_path / "source_text").glob("*.txt")).read_text(encoding="utf-8"))
     for line in lines:
-        assert set(line) == {"question", "answered", "passages"}
+        assert set(line) == {"question", "answered", "answer", "searched", "context",
+                             "passages"}
         assert isinstance(line["answered"], bool) and len(line["passages"]) == 2
         for passage in line["passages"]:
             assert set(passage) == {"text", "source", "paragraph", "start", "end", "score",
-                                    "highlight"}
+                                    "highlight", "highlight_start", "highlight_end"}
             assert passage["source"] == "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"
             assert source_text[passage["start"]:passage["end"]] == passage["text"]
-            assert passage["highlight"] in passage["text"]
+            highlight = source_text[passage["highlight_start"]:passage["highlight_end"]]
+            assert highlight == passage["highlight"] and highlight in passage["text"]
             assert isinstance(passage["score"], float) and isinstance(passage["paragraph"], int)
     assert lines[0]["answered"] and "17,66%" in lines[0]["passages"][0]["text"]
+    assert lines[0]["searched"] == "tỉ lệ hộ nghèo" and lines[0]["context"] is False
     assert not lines[1]["answered"]
     assert "Nguyễn Duy Ngọc" in lines[2]["passages"][0]["text"]
 

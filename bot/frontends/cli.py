@@ -4,7 +4,6 @@ stderr and an exit code (1 for our errors, 2 for usage)."""
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from bot.config import DEFAULT_TOP_K, Settings, load_settings
 from bot.errors import QabotError
+from bot.frontends.terminal import json_text, safe
 
 # Before numpy loads: one question at a time gains nothing from OpenBLAS threads, and their
 # spin-waiting after each matrix product steals a core from the native model (measured at
@@ -108,14 +108,14 @@ def run_ask(args: argparse.Namespace) -> int:
         except QuestionError as exc:
             failed += 1
             if args.json:
-                print(json.dumps({"question": encodable(question), "answered": False,
-                                  "passages": [],
-                                  "error": str(exc)}, ensure_ascii=False), flush=True)
+                print(json_text({"question": encodable(question), "answered": False,
+                                 "answer": None, "passages": [], "error": str(exc)}),
+                      flush=True)
             else:
-                print(f"Error: {exc}", file=sys.stderr)
+                print(f"Error: {safe(str(exc))}", file=sys.stderr)
             continue
         if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+            print(json_text(result.to_json()), flush=True)
         else:
             print(format_answer(result, color) + "\n", flush=True)
     return 1 if failed else 0
@@ -157,7 +157,7 @@ def run_index(args: argparse.Namespace) -> int:
     from bot.engine import Engine
 
     changes = Engine(_settings(args)).refresh(force=args.force)
-    print(changes.describe())
+    print(safe(changes.describe()))
     return 0
 
 
@@ -177,7 +177,7 @@ class _Formatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         level = "" if record.levelno <= logging.INFO else f"{record.levelname.lower()}: "
-        return f"qabot: {level}{record.getMessage()}"
+        return f"qabot: {level}{safe(record.getMessage())}"  # messages name files
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QabotError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {safe(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -1,44 +1,49 @@
-"""Plain-terminal rendering of an `Answer`: the quote, its best sentence highlighted, and where
-it stands in the source."""
+"""Plain-terminal rendering of an `Answer`'s display parts (`qabot ask`)."""
 
 from __future__ import annotations
 
 import textwrap
 
-from bot.retrieval.answer import Answer, Passage
+from bot.frontends.presentation import SHORT_MARK, Message, PassageView, Quote, present
+from bot.frontends.terminal import safe
+from bot.retrieval.answer import Answer
 
-NO_ANSWER = ("Các bài viết không nói về điều này. (The articles don't say.) "
-             "Những đoạn gần nhất (yếu / weak):")
-_BOLD, _RESET = "\033[1;33m", "\033[0m"
+WRAP_WIDTH = 96
+QUOTE_MARGIN = "    │ "
+_BOLD, _HIGHLIGHT, _RESET = "\033[1m", "\033[1;33m", "\033[0m"
 
 
-def _quote(passage: Passage, color: bool) -> str:
-    text = passage.text
-    if color and passage.highlight and passage.highlight != text:
-        at = text.find(passage.highlight)
-        if at >= 0:
-            end = at + len(passage.highlight)
-            text = f"{text[:at]}{_BOLD}{text[at:end]}{_RESET}{text[end:]}"
-    return textwrap.indent(textwrap.fill(text, width=96) if not color else text, "    │ ")
+def _message(message: Message) -> str:
+    return f"{message.text} ({message.english})" if message.english else message.text
+
+
+def _header(passage: PassageView) -> str:
+    labels = " · ".join(safe(label) for label in passage.labels())
+    return (f"[{passage.rank}] {labels} "
+            f"(ký tự {passage.start}–{passage.end}, điểm {passage.score:.2f})")
+
+
+def _quote(quote: Quote, color: bool) -> str:
+    if color:
+        text = safe(quote.before) + (f"{_HIGHLIGHT}{safe(quote.highlight)}{_RESET}"
+                                     if quote.highlight else "") + safe(quote.after)
+    else:  # escape codes would confuse the wrapping, so only plain text is wrapped
+        text = textwrap.fill(safe(quote.text), width=WRAP_WIDTH)
+    return textwrap.indent(text, QUOTE_MARGIN, lambda _: True)
 
 
 def format_answer(answer: Answer, color: bool = False) -> str:
-    """Human-readable text for one answer."""
-    lines = [f"Hỏi: {answer.question}"]
-    if answer.searched_for:
-        lines.append(f"(tìm theo: {answer.searched_for})")
-    if answer.note:
-        lines.append(f"(lưu ý: {answer.note})")
-    if not answer.passages:
-        lines.append("Không có đoạn nào. (No passages.)")
-    elif not answer.answered:
-        lines.append(NO_ANSWER)
-    for rank, passage in enumerate(answer.passages, 1):
-        kind = " · chú thích ảnh" if passage.caption else ""
-        weak = " · yếu" if not answer.answered else ""
-        lines.append(f"[{rank}] {passage.source}, đoạn {passage.paragraph}{kind}{weak} "
-                     f"(ký tự {passage.start}–{passage.end}, điểm {passage.score:.2f})")
-        if answer.answered and passage.highlight and passage.highlight != passage.text:
-            lines.append(f"  → {passage.highlight}")
-        lines.append(_quote(passage, color))
+    """Human-readable text for one answer; `color` adds bold and highlight escape codes."""
+    view = present(answer)
+    lines = [f"Hỏi: {safe(view.question)}"]
+    if view.short:
+        short = f"{SHORT_MARK} {safe(view.short)}"
+        lines.append(f"{_BOLD}{short}{_RESET}" if color else short)
+    lines += [f"({note.label}: {safe(note.text)})" for note in view.notes]
+    lines += [_message(message) for message in view.verdict]
+    for passage in view.passages:
+        lines.append(_header(passage))
+        if passage.quote.highlight:
+            lines.append(f"  → {safe(passage.quote.highlight)}")
+        lines.append(_quote(passage.quote, color))
     return "\n".join(lines)

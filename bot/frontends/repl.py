@@ -3,7 +3,6 @@ the sources before each question and renders the same `Answer` as `qabot ask`.""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -12,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group
+from rich.highlighter import JSONHighlighter
 from rich.panel import Panel
 from rich.status import Status
 from rich.text import Text
 
 from bot.engine import Engine, Freshness, Stage
 from bot.errors import QabotError
-from bot.frontends.render_text import NO_ANSWER
-from bot.retrieval.answer import Answer, Passage
+from bot.frontends.presentation import SHORT_MARK, Message, PassageView, present, relevance_bar
+from bot.frontends.terminal import json_text, safe
+from bot.retrieval.answer import Answer
 from bot.store.freshness import Changes
 
 logger = logging.getLogger(__name__)
@@ -43,37 +44,38 @@ class ReplState:
     running: bool = True
 
 
-def relevance_bar(passage: Passage, best: float) -> str:
-    """Five dots, filled in proportion to the passage's score against the best one."""
-    filled = max(1, min(5, round(5 * passage.score / best))) if best > 0 else 1
-    return "●" * filled + "○" * (5 - filled)
+def _quote(passage: PassageView) -> Text:
+    quote = passage.quote
+    text = Text(style="dim" if passage.weak else "")
+    text.append(safe(quote.before))
+    text.append(safe(quote.highlight), style="bold yellow")
+    text.append(safe(quote.after))
+    return text
 
 
-def _quote(passage: Passage, answered: bool) -> Text:
-    text = Text(passage.text, style="" if answered else "dim")
-    at = passage.text.find(passage.highlight) if passage.highlight != passage.text else -1
-    if answered and at >= 0:
-        text.stylize("bold yellow", at, at + len(passage.highlight))
+def _message(message: Message, style: str) -> Text:
+    text = Text(message.text, style=style)
+    if message.english:
+        text.append(f" ({message.english})")
     return text
 
 
 def render_answer(answer: Answer) -> Group:
-    """The answer as rich renderables: a note line, then one panel per passage."""
+    """The answer as rich renderables: the short answer, notes and verdict, then one panel per
+    passage with its relevance bar."""
+    view = present(answer)
     parts: list[Any] = []
-    if answer.searched_for:
-        parts.append(Text(f"tìm theo: {answer.searched_for}", style="italic cyan"))
-    if answer.note:
-        parts.append(Text(f"lưu ý: {answer.note}", style="italic"))
-    if not answer.answered:
-        parts.append(Text(NO_ANSWER, style="bold red"))
-    best = max((p.score for p in answer.passages), default=0.0)
-    for rank, passage in enumerate(answer.passages, 1):
-        kind = " · chú thích ảnh" if passage.caption else ""
-        weak = " · yếu" if not answer.answered else ""
-        title = f"[{rank}] {passage.source} · đoạn {passage.paragraph}{kind}{weak}"
-        parts.append(Panel(_quote(passage, answer.answered), title=title, title_align="left",
-                           subtitle=relevance_bar(passage, best), subtitle_align="right",
-                           border_style="green" if answer.answered else "grey50"))
+    if view.short:
+        parts.append(Text(f"{SHORT_MARK} {safe(view.short)}", style="bold"))
+    parts += [Text(f"{note.label}: {safe(note.text)}", style="italic cyan")
+              for note in view.notes]
+    parts += [_message(message, "bold red") for message in view.verdict]
+    for passage in view.passages:
+        title = Text(f"[{passage.rank}] " + " · ".join(safe(label)
+                                                       for label in passage.labels()))
+        parts.append(Panel(_quote(passage), title=title, title_align="left",
+                           subtitle=relevance_bar(passage.relevance), subtitle_align="right",
+                           border_style="grey50" if passage.weak else "green"))
     return Group(*parts)
 
 
@@ -91,8 +93,8 @@ class ConsoleProgress:
 
     def changed(self, changes: Changes) -> None:
         if changes.any:
-            self.console.print(f"[cyan]Nguồn đã thay đổi / sources changed:[/cyan] "
-                               f"{changes.describe()}", highlight=False)
+            self.console.print(Text.assemble(("Nguồn đã thay đổi / sources changed:", "cyan"),
+                                             f" {safe(changes.describe())}"))
 
 
 class Repl:
@@ -142,13 +144,14 @@ class Repl:
                 name, _, argument = text.partition(" ")
                 command = self.commands.get(name.lower())
                 if command is None:
-                    self.console.print(f"Không rõ lệnh {name}. Unknown command — try :help")
+                    self.console.print(Text(f"Không rõ lệnh {safe(name)}. "
+                                            "Unknown command — try :help"))
                     return
                 command(argument.strip())
                 return
             self._show(self.engine.answer(text, self.state.top_k))
         except QabotError as exc:
-            self.console.print(f"[red]Lỗi / Error:[/red] {exc}", highlight=False)
+            self.console.print(Text.assemble(("Lỗi / Error:", "red"), f" {safe(str(exc))}"))
         except Exception:  # a bug must not end the reader's session
             logger.debug("unexpected error", exc_info=True)
             self.console.print("[red]Xin lỗi, đã có lỗi không mong đợi. Sorry, something went "
@@ -156,7 +159,8 @@ class Repl:
 
     def _show(self, answer: Answer) -> None:
         if self.state.json:
-            self.console.print_json(json.dumps(answer.to_json(), ensure_ascii=False))
+            self.console.print(JSONHighlighter()(json_text(answer.to_json(), indent=2)),
+                               soft_wrap=True)  # long strings stay whole when copied
         else:
             self.console.print(render_answer(answer))
 
@@ -167,7 +171,7 @@ class Repl:
 
     def _sources(self, _: str) -> None:
         for name, paragraphs in self.engine.source_summary():
-            self.console.print(f"  {name} — {paragraphs} đoạn", highlight=False)
+            self.console.print(Text(f"  {safe(name)} — {paragraphs} đoạn"))
         built = self.engine.built_at()
         if built:
             age = _age(max(0.0, self.clock() - built))

@@ -24,7 +24,8 @@ MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 
 
 @dataclass(frozen=True)
 class Passage:
-    """One quoted passage: `text` is exactly `source_text[start:end]` of `source`."""
+    """One quoted passage: `text` is exactly `source_text[start:end]` of `source`, and
+    `highlight` is `source_text[highlight_start:highlight_end]`, inside it."""
 
     text: str
     source: str
@@ -33,6 +34,8 @@ class Passage:
     end: int
     score: float
     highlight: str
+    highlight_start: int
+    highlight_end: int
     caption: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -42,17 +45,41 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer the question: `source_text[start:end]` of the first
+    passage's source."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What every front end renders: the question, the verdict and the ranked passages."""
+    """Everything a front end shows: the question, what was searched, the verdict, the short
+    answer and the ranked passages."""
 
     question: str
     answered: bool
     passages: list[Passage]
-    searched_for: str | None = None  # the question with diacritics restored, when it was
+    searched: str  # the text actually searched: the question, or with diacritics restored
     note: str | None = None  # e.g. that an over-long question was cut
+    short: ShortAnswer | None = None
+    context: bool = False  # whether earlier questions of the conversation were used
+
+    @property
+    def searched_for(self) -> str | None:
+        """The searched text when it differs from the question beyond spacing, case and a cut
+        (the "tìm theo" line), else None."""
+        asked, searched = clean_question(self.question), " ".join(self.searched.split())
+        if searched.casefold() == asked.casefold() or asked.startswith(searched):
+            return None
+        return self.searched
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "answered": self.answered,
+                "answer": asdict(self.short) if self.short else None,
+                "searched": self.searched, "context": self.context,
                 "passages": [p.to_json() for p in self.passages]}
 
 
@@ -61,13 +88,14 @@ def _evidence_words(text: str) -> set[str]:
 
 
 def _best_sentence(row: int, form: QueryForm, index: StoredIndex,
-                   sentence_cosines: npt.NDArray[np.float32]) -> str:
-    """The sentence (or clause) of passage `row` that answers best: the one sharing the rarest
-    words with a Vietnamese question, else the one closest in meaning."""
+                   sentence_cosines: npt.NDArray[np.float32]) -> tuple[int, int]:
+    """The span (within the passage) of the sentence or clause of passage `row` that answers
+    best: the one sharing the rarest words with a Vietnamese question, else the one closest in
+    meaning."""
     passage = index.chunks[row].text
     spans = unit_spans(passage)
     if len(spans) <= 1:
-        return passage
+        return 0, len(passage)
     first, stop = np.searchsorted(index.sentence_owner, [row, row + 1])
     cosines = (sentence_cosines[first:stop] if stop - first == len(spans)
                else np.zeros(len(spans), np.float32))
@@ -79,7 +107,7 @@ def _best_sentence(row: int, form: QueryForm, index: StoredIndex,
                    for w in asked & _evidence_words(passage[span[0]:span[1]]))
 
     best = max(range(len(spans)), key=lambda i: (round(overlap(spans[i]), 6), cosines[i]))
-    return passage[spans[best][0]:spans[best][1]]
+    return spans[best]
 
 
 @dataclass(frozen=True)
@@ -155,10 +183,11 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     passages = []
     for item in ranked[:top_k]:
         chunk = index.chunks[item.row]
-        passages.append(Passage(chunk.text, chunk.source, chunk.paragraph, chunk.start,
-                                chunk.end, round(item.score, 6),
-                                _best_sentence(item.row, form, index, found.sentence_cosines),
-                                chunk.caption))
+        first, stop = _best_sentence(item.row, form, index, found.sentence_cosines)
+        passages.append(Passage(
+            chunk.text, chunk.source, chunk.paragraph, chunk.start, chunk.end,
+            round(item.score, 6), highlight=chunk.text[first:stop],
+            highlight_start=chunk.start + first, highlight_end=chunk.start + stop,
+            caption=chunk.caption))
     answered = bool(ranked) and is_answered(form, evidence(form, ranked[0], index))
-    return Answer(encodable(question), answered, passages,
-                  form.search_text if form.restored else None, note)
+    return Answer(encodable(question), answered, passages, form.search_text, note)

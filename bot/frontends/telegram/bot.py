@@ -1,6 +1,6 @@
-"""`qabot telegram`: the Telegram front end (python-telegram-bot v22). Handlers decide who may
-ask and what counts as a question; answers come from the same `Engine` as the CLI, computed in
-a worker thread so the bot keeps receiving updates."""
+"""`qabot telegram`: the Telegram front end (python-telegram-bot v22). The bot's state: the
+engine, who may ask, rate limits and the answers awaiting "Xem thêm"; answers are computed in a
+worker thread so the bot keeps receiving updates."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -17,6 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot.engine import Engine, Freshness
 from bot.errors import QuestionError
+from bot.frontends.presentation import present
 from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.ratelimit import RateLimiter
 from bot.frontends.telegram.render import render_messages
@@ -24,6 +26,8 @@ from bot.retrieval.answer import Answer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 GREETING = ("Xin chào! Tôi trả lời câu hỏi về các bài viết bằng chính những đoạn trích từ bài.\n"
             "Cứ gửi câu hỏi, có dấu hay không dấu đều được (ví dụ: <i>ti le ho ngheo</i>). "
@@ -32,15 +36,25 @@ GREETING = ("Xin chào! Tôi trả lời câu hỏi về các bài viết bằng
             "<i>Hi! Ask me about the articles, in Vietnamese or English; I answer with quotes.</i>")
 APOLOGY = "Xin lỗi, đã có lỗi. Vui lòng thử lại sau. <i>(Sorry, something went wrong.)</i>"
 NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ một số cuộc trò chuyện. <i>(Not available here.)</i>"
+NOT_AVAILABLE = "Not available here."  # a callback answer is one plain line
 SLOW_DOWN = "Bạn hỏi hơi nhanh, vui lòng chậm lại một chút. <i>(Please slow down.)</i>"
 TEXT_ONLY = "Tôi chỉ đọc được câu hỏi bằng chữ. <i>(Please send your question as text.)</i>"
 ADMIN_ONLY = "Chỉ quản trị viên mới dùng được lệnh này. <i>(Admins only.)</i>"
+EMPTY_QUESTION = "Hãy gõ một câu hỏi. <i>(Please type a question.)</i>"
 MORE = "Xem thêm"
 COMMANDS = [("start", "Giới thiệu"), ("help", "Cách hỏi"), ("ask", "Hỏi trong nhóm"),
             ("sources", "Các bài viết"), ("reload", "Cập nhật chỉ mục (quản trị)")]
 
+RETRY_ATTEMPTS = 5
+RETRY_BASE_DELAY_S = 0.25  # doubled on each attempt: 0.5, 1, 2, 4 s
+PAGES_PER_CHAT = 20  # "Xem thêm" works on this many recent answers in each chat
+PAGE_CHATS = 1000  # chats whose answers are kept; the least recently used are forgotten
+REFUSED_CHATS = 10_000  # chats already told they may not ask (told again once forgotten)
+TOKEN_CHARS = 16  # callback data is at most 64 bytes; 64 random bits cannot be guessed
 
-async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 5) -> T:
+
+async def with_retries(call: Callable[[], Awaitable[T]],
+                       attempts: int = RETRY_ATTEMPTS) -> T:
     """Retry a Bot API call on flood control and network errors; bad requests are final."""
     for attempt in range(1, attempts + 1):
         try:
@@ -50,10 +64,62 @@ async def with_retries(call: Callable[[], Awaitable[T]], attempts: int = 5) -> T
         except (RetryAfter, NetworkError, TimedOut) as exc:
             if attempt == attempts:
                 raise
-            delay = exc.retry_after if isinstance(exc, RetryAfter) else 0.25 * 2**attempt
+            delay = (exc.retry_after if isinstance(exc, RetryAfter)
+                     else RETRY_BASE_DELAY_S * 2**attempt)
             await asyncio.sleep(delay.total_seconds() if hasattr(delay, "total_seconds")
                                 else float(delay))
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+class LRU(OrderedDict[K, V]):
+    """A mapping that forgets its least recently used entries beyond `bound`."""
+
+    def __init__(self, bound: int) -> None:
+        super().__init__()
+        self.bound = bound
+
+    def use(self, key: K) -> V | None:
+        """The value for `key`, now the most recently used; None when forgotten."""
+        if key not in self:
+            return None
+        self.move_to_end(key)
+        return self[key]
+
+    def put(self, key: K, value: V) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.bound:
+            self.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    """An answer already computed and how many of its passages were sent."""
+
+    answer: Answer
+    shown: int
+
+
+class PageStore:
+    """The answers awaiting "Xem thêm", per chat and by token, bounded both ways."""
+
+    def __init__(self, per_chat: int = PAGES_PER_CHAT, chats: int = PAGE_CHATS) -> None:
+        self.per_chat = per_chat
+        self._chats: LRU[int, LRU[str, Page]] = LRU(chats)
+
+    def put(self, chat_id: int, page: Page) -> str:
+        """Keep `page` and return the token its button carries."""
+        pages = self._chats.use(chat_id)
+        if pages is None:
+            pages = LRU(self.per_chat)
+            self._chats.put(chat_id, pages)
+        token = uuid.uuid4().hex[:TOKEN_CHARS]
+        pages.put(token, page)
+        return token
+
+    def get(self, chat_id: int, token: str) -> Page | None:
+        pages = self._chats.use(chat_id)
+        return pages.use(token) if pages is not None else None
 
 
 class QABot:
@@ -65,8 +131,8 @@ class QABot:
         self.engine, self.settings = engine, settings
         engine.freshness = Freshness.in_background(settings.watch_seconds)
         self.limiter = limiter or RateLimiter(settings.questions_per_minute)
-        self._pages: OrderedDict[str, tuple[str, int]] = OrderedDict()
-        self._refused: set[int] = set()
+        self.pages = PageStore()
+        self._refused: LRU[int, bool] = LRU(REFUSED_CHATS)
         self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # --- work done off the event loop -------------------------------------------------------
@@ -92,11 +158,10 @@ class QABot:
                update.effective_user.id if update.effective_user else None}
         return bool(ids & allowed)
 
-    async def refuse_once(self, update: Update) -> None:
-        chat = update.effective_chat
-        if chat is not None and update.effective_message and chat.id not in self._refused:
-            self._refused.add(chat.id)
-            await reply(update.effective_message, NOT_ALLOWED)
+    async def refuse_once(self, message: Message) -> None:
+        if self._refused.use(message.chat_id) is None:
+            self._refused.put(message.chat_id, True)
+            await reply(message, NOT_ALLOWED)
 
     # --- answering ---------------------------------------------------------------------------
     async def answer_in_chat(self, message: Message, question: str, user_id: int) -> None:
@@ -110,29 +175,27 @@ class QABot:
             await self._answer_and_send(message, question)
 
     async def _answer_and_send(self, message: Message, question: str) -> None:
+        # Every passage "Xem thêm" may show is computed now: paging never asks again.
         try:
-            result = await self.ask(question, self.settings.first_page)
+            result = await self.ask(question, self.settings.max_passages)
         except QuestionError:
-            await reply(message, "Hãy gõ một câu hỏi. <i>(Please type a question.)</i>")
+            await reply(message, EMPTY_QUESTION)
             return
-        token = self.remember(question, self.settings.first_page)
-        messages = render_messages(result)
+        await self.send_page(message, Page(result, 0), self.settings.first_page)
+
+    async def send_page(self, message: Message, page: Page, count: int) -> None:
+        """Send `count` passages of `page.answer` after the `page.shown` already sent, with a
+        "Xem thêm" button on the last message when more remain."""
+        stop = min(page.shown + count, len(page.answer.passages))
+        messages = render_messages(present(page.answer), page.shown, stop)
+        more = stop < len(page.answer.passages)
+        token = self.pages.put(message.chat_id, replace(page, shown=stop)) if more else None
         for index, html in enumerate(messages):
             last = index == len(messages) - 1
-            await reply(message, html, self.more_button(token) if last else None)
-
-    def remember(self, question: str, shown: int) -> str:
-        token = uuid.uuid4().hex[:16]
-        self._pages[token] = (question, shown)
-        while len(self._pages) > 2000:
-            self._pages.popitem(last=False)
-        return token
+            await reply(message, html, self.more_button(token) if token and last else None)
 
     def more_button(self, token: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton(MORE, callback_data=f"more:{token}")]])
-
-    def page(self, token: str) -> tuple[str, int] | None:
-        return self._pages.get(token)
 
 
 async def reply(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -14,67 +14,38 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.errors import QabotError, QuestionError
+from bot.frontends.presentation import present
 from bot.frontends.telegram.bot import (
     ADMIN_ONLY,
     APOLOGY,
     COMMANDS,
     GREETING,
+    NOT_AVAILABLE,
     TEXT_ONLY,
     QABot,
     _qabot,
     reply,
     with_retries,
 )
-from bot.frontends.telegram.render import MESSAGE_LIMIT, plain_summary, render_messages
+from bot.frontends.telegram.render import inline_html, plain_summary
 
 logger = logging.getLogger(__name__)
 
-
-async def _admitted(update: Update, context: ContextTypes.DEFAULT_TYPE
-                    ) -> tuple[QABot, Message] | None:
-    """The bot and the message when the sender may ask; refuses (once) those who may not."""
-    bot, message = _qabot(context), update.message
-    if message is None:
-        return None
-    if not bot.allowed(update):
-        await bot.refuse_once(update)
-        return None
-    return bot, message
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if admitted := await _admitted(update, context):
-        await reply(admitted[1], GREETING)
-
-
-async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not (admitted := await _admitted(update, context)):
-        return
-    bot, message = admitted
-    lines = [f"• {escape(name)} — {count} đoạn" for name, count in bot.engine.source_summary()]
-    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(bot.engine.built_at()))
-    await reply(message, "\n".join(["<b>Các bài viết</b>", *lines,
-                                     f"<i>Chỉ mục xây lúc {built}</i>"]))
-
-
-async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not (admitted := await _admitted(update, context)):
-        return
-    bot, message = admitted
-    user = update.effective_user
-    if user is None or user.id not in bot.settings.admin_ids:
-        await reply(message, ADMIN_ONLY)
-        return
-    await reply(message, escape(await bot.refresh(force=False)))
+INLINE_RESULTS = 3
+INLINE_CACHE_S = 30  # how long Telegram may reuse the results for the same query
+INLINE_EMPTY_CACHE_S = 5
+FLOOD_RETRIES = 3  # AIORateLimiter's own retries after a 429, before with_retries'
 
 
 def _question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -92,24 +63,63 @@ def _question_in(message: Message, bot_username: str, bot_id: int) -> str | None
     return None
 
 
+async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group -1, before every handler: senders outside the allow-list are refused (once per
+    chat, and only when they address the bot) and their update goes no further."""
+    bot = _qabot(context)
+    if bot.allowed(update):
+        return
+    callback, inline_query, message = update.callback_query, update.inline_query, update.message
+    if callback is not None:
+        await with_retries(lambda: callback.answer(NOT_AVAILABLE))
+    elif inline_query is not None:
+        await with_retries(lambda: inline_query.answer([], cache_time=INLINE_EMPTY_CACHE_S,
+                                                       is_personal=True))
+    elif message is not None and (
+            (message.text or "").startswith("/")
+            or _question_in(message, context.bot.username or "", context.bot.id) is not None):
+        await bot.refuse_once(message)
+    raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.message is not None:
+        await reply(update.message, GREETING)
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    bot, message = _qabot(context), update.message
+    if message is None:
+        return
+    lines = [f"• {escape(name)} — {count} đoạn" for name, count in bot.engine.source_summary()]
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(bot.engine.built_at()))
+    await reply(message, "\n".join(["<b>Các bài viết</b>", *lines,
+                                     f"<i>Chỉ mục xây lúc {built}</i>"]))
+
+
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    bot, message, user = _qabot(context), update.message, update.effective_user
+    if message is None:
+        return
+    if user is None or user.id not in bot.settings.admin_ids:
+        await reply(message, ADMIN_ONLY)
+        return
+    await reply(message, escape(await bot.refresh(force=False)))
+
+
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot, message, user = _qabot(context), update.message, update.effective_user
     if message is None or user is None:
         return
     question = _question_in(message, context.bot.username or "", context.bot.id)
-    if question is None:
-        return
-    if not bot.allowed(update):
-        await bot.refuse_once(update)
-        return
-    await bot.answer_in_chat(message, question, user.id)
+    if question is not None:
+        await bot.answer_in_chat(message, question, user.id)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
-    if user is None or not (admitted := await _admitted(update, context)):
+    bot, message, user = _qabot(context), update.message, update.effective_user
+    if message is None or user is None:
         return
-    bot, message = admitted
     question = " ".join(context.args or [])
     if not question.strip():
         await reply(message, "Dùng: /ask câu hỏi <i>(usage: /ask your question)</i>")
@@ -119,59 +129,49 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.message
-    if message is not None and message.chat.type == ChatType.PRIVATE and _qabot(
-            context).allowed(update):
+    if message is not None and message.chat.type == ChatType.PRIVATE:
         await reply(message, TEXT_ONLY)
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Xem thêm": the next passages of the answer already computed."""
     bot, query = _qabot(context), update.callback_query
-    if query is None or query.message is None or not isinstance(query.message, Message):
+    if query is None or not isinstance(query.message, Message):
         return
-    if not bot.allowed(update):
-        await with_retries(lambda: query.answer("Not available here."))
-        return
-    pending = bot.page((query.data or "").removeprefix("more:"))
-    if pending is None:
+    page = bot.pages.get(query.message.chat_id, (query.data or "").removeprefix("more:"))
+    if page is None:
         await with_retries(lambda: query.answer("Câu hỏi này đã cũ, hãy hỏi lại."))
         return
     await with_retries(lambda: query.answer())
-    question, shown = pending
-    wanted = min(shown + bot.settings.page, bot.settings.max_passages)
-    result = await bot.ask(question, wanted)
-    extra = result.passages[shown:]
-    if not extra:
+    if page.shown >= len(page.answer.passages):
         await reply(query.message, "Không còn đoạn nào nữa. <i>(No more passages.)</i>")
         return
-    page = type(result)(result.question, result.answered, extra)
-    messages = render_messages(page, first_rank=shown + 1, intro=False)
-    token = bot.remember(question, wanted) if wanted < bot.settings.max_passages else None
-    for index, html in enumerate(messages):
-        markup = bot.more_button(token) if token and index == len(messages) - 1 else None
-        await reply(query.message, html, markup)
+    await bot.send_page(query.message, page, bot.settings.page)
 
 
 async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot, query = _qabot(context), update.inline_query
     if query is None:
         return
-    if not bot.allowed(update) or not query.query.strip():
-        await with_retries(lambda: query.answer([], cache_time=5))
-        return
+    # Results are personal when there is an allow-list: Telegram must not hand one user's
+    # cached results to someone who may not ask.
+    personal = bot.settings.allowed_chats is not None
     try:
-        result = await bot.ask(query.query, 3)
+        result = await bot.ask(query.query, INLINE_RESULTS) if query.query.strip() else None
     except QuestionError:
-        await with_retries(lambda: query.answer([], cache_time=5))
+        result = None
+    if result is None:
+        await with_retries(lambda: query.answer([], cache_time=INLINE_EMPTY_CACHE_S,
+                                                is_personal=personal))
         return
-    articles = []
-    for rank, passage in enumerate(result.passages, 1):
-        single = type(result)(result.question, result.answered, [passage])
-        html = render_messages(single, first_rank=rank)[0][:MESSAGE_LIMIT]
-        articles.append(InlineQueryResultArticle(
-            id=f"{rank}", title=plain_summary(passage),
-            description=f"{passage.source} · đoạn {passage.paragraph}",
-            input_message_content=InputTextMessageContent(html, parse_mode=ParseMode.HTML)))
-    await with_retries(lambda: query.answer(articles, cache_time=30))
+    articles = [InlineQueryResultArticle(
+        id=f"{passage.rank}", title=plain_summary(passage),
+        description=" · ".join(passage.labels()),
+        input_message_content=InputTextMessageContent(inline_html(passage),
+                                                      parse_mode=ParseMode.HTML))
+        for passage in present(result).passages]
+    await with_retries(lambda: query.answer(articles, cache_time=INLINE_CACHE_S,
+                                            is_personal=personal))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -208,13 +208,14 @@ def build_application(bot: QABot) -> Application:  # type: ignore[type-arg]
 
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder().token(bot.settings.token)
-        .rate_limiter(AIORateLimiter(max_retries=3)).concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES)).concurrent_updates(True)
         .post_init(post_init).post_stop(post_stop))
     if bot.settings.base_url:
         base = bot.settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     app = builder.build()
     app.bot_data["qabot"] = bot
+    app.add_handler(TypeHandler(Update, check_access), group=-1)
     app.add_handler(CommandHandler(["start", "help"], start))
     app.add_handler(CommandHandler("sources", sources))
     app.add_handler(CommandHandler("reload", reload))

@@ -6,11 +6,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+WINDOW_S = 60.0  # the limit is "per minute"
+
 
 class RateLimiter:
     """At most `limit` events per `window` seconds for each key."""
 
-    def __init__(self, limit: int, window: float = 60.0,
+    def __init__(self, limit: int, window: float = WINDOW_S,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.limit, self.window, self.clock = limit, window, clock
         self._events: dict[int, deque[float]] = {}

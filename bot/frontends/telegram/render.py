@@ -1,96 +1,144 @@
-"""Telegram HTML for an `Answer`: each passage in a blockquote with its best sentence in bold
-and its place in italics, everything escaped, split into messages of at most 4096 characters
-on sentence boundaries and never inside a tag."""
+"""Telegram HTML for an answer's display parts: each passage in a blockquote with its highlight
+in bold and its place in italics, everything escaped, split into messages of at most 4096
+characters on sentence boundaries and never inside a tag."""
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape as _escape
 
 from bot.corpus.sentences import unit_spans
-from bot.retrieval.answer import Answer, Passage
+from bot.frontends.presentation import (
+    SHORT_MARK,
+    AnswerView,
+    Message,
+    PassageView,
+    Quote,
+    relevance_bar,
+)
 
-MESSAGE_LIMIT = 4096
-NO_ANSWER_HTML = ("Các bài viết không nói về điều này. <i>(The articles don't say.)</i>\n"
-                  "Những đoạn gần nhất (yếu / weak):")
-
-
-def _header(passage: Passage, rank: int, weak: bool) -> str:
-    kind = " · chú thích ảnh" if passage.caption else ""
-    return (f"<i>[{rank}] {escape(passage.source)} · đoạn {passage.paragraph}{kind}"
-            f"{' · yếu' if weak else ''}</i>")
-
-
-def _pieces(passage: Passage, bold: bool) -> list[str]:
-    """The quote as escaped pieces (sentences plus the spaces before them), best one bold."""
-    text, pieces, cursor, marked = passage.text, [], 0, False
-    for start, end in unit_spans(text) or [(0, len(text))]:
-        piece = escape(text[cursor:end])
-        if bold and not marked and text[start:end] == passage.highlight != text:
-            piece = escape(text[cursor:start]) + f"<b>{escape(text[start:end])}</b>"
-            marked = True
-        pieces.append(piece)
-        cursor = end
-    if cursor < len(text):
-        pieces.append(escape(text[cursor:]))
-    return [p for part in pieces for p in _fit(part, MESSAGE_LIMIT // 2)]
+MESSAGE_LIMIT = 4096  # the Bot API's limit for one message's text
+# A longer sentence is cut at spaces, so any piece fits in a message beside its header.
+PIECE_LIMIT = MESSAGE_LIMIT // 2
+# Escaping can grow a character to five ("&amp;"); raw text is clipped well below a fifth of
+# a message, so a note, the short answer or a source name always fits beside the rest.
+ESCAPE_GROWTH = 5
+TEXT_CHARS = 500
+SOURCE_CHARS = 256
+BLOCK_SEPARATOR = "\n\n"
+QUOTE_OPEN, QUOTE_CLOSE = "\n<blockquote>", "</blockquote>"
+INLINE_TITLE_CHARS = 120  # inline results show one line as the title
 
 
-def _fit(piece: str, budget: int) -> list[str]:
-    """Cut an over-long sentence at spaces (outside tags and entities) so each part fits."""
-    if len(piece) <= budget:
-        return [piece]
-    bold = "<b>" in piece
-    plain = piece.replace("<b>", "").replace("</b>", "")
+def escape(text: str) -> str:
+    """Telegram HTML wants only <, > and & escaped; quotes stay readable."""
+    return _escape(text, quote=False)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def message_html(message: Message) -> str:
+    """A fixed message with its English gloss in italics."""
+    english = f" <i>({escape(message.english)})</i>" if message.english else ""
+    return escape(message.text) + english
+
+
+def _header(passage: PassageView) -> str:
+    labels = [_clip(passage.source, SOURCE_CHARS), *passage.labels()[1:]]
+    return (f"<i>[{passage.rank}] {escape(' · '.join(labels))}</i> "
+            f"{relevance_bar(passage.relevance)}")
+
+
+def _cut(text: str, budget: int) -> list[str]:
+    """Cut `text` at spaces (inside a word only when one word alone is over) so each part,
+    once escaped, is at most `budget` characters."""
+    words = [w for word in re.findall(r"\S+\s*|\s+", text)
+             for w in ([word] if len(escape(word)) <= budget
+                       else re.findall(f".{{1,{budget // ESCAPE_GROWTH}}}", word, re.S))]
     parts, current = [], ""
-    for word in plain.split(" "):
-        if current and len(current) + len(word) + 16 > budget:
+    for word in words:
+        if current and len(escape(current + word)) > budget:
             parts.append(current)
             current = ""
-        current = f"{current} {word}" if current else word
-    parts.append(current)
-    return [f"<b>{p}</b>" if bold else p for p in parts]
+        current += word
+    return [*parts, current] if current else parts
 
 
-def passage_blocks(passage: Passage, rank: int, answered: bool) -> list[str]:
+def _html(raw: str, bold: bool) -> str:
+    body = raw.lstrip()
+    lead = escape(raw[:len(raw) - len(body)])
+    return f"{lead}<b>{escape(body)}</b>" if bold and body else escape(raw)
+
+
+def _pieces(quote: Quote) -> list[str]:
+    """The quote as HTML pieces, each a sentence (with the spaces before it) or part of one,
+    each closing its own tags."""
+    pieces = []
+    for text, bold in ((quote.before, False), (quote.highlight, True), (quote.after, False)):
+        cursor = 0
+        for _, end in unit_spans(text):
+            pieces.append((text[cursor:end], bold))
+            cursor = end
+        if cursor < len(text):
+            pieces.append((text[cursor:], bold))
+    return [_html(part, bold) for raw, bold in pieces
+            for part in _cut(raw, PIECE_LIMIT - len("<b></b>"))]
+
+
+def passage_blocks(passage: PassageView) -> list[str]:
     """Header plus one or more blockquotes, each block short enough for one message."""
-    header = _header(passage, rank, not answered)
-    budget = MESSAGE_LIMIT - len(header) - len("\n<blockquote></blockquote>") - 8
-    blocks, current = [], ""
-    for piece in _pieces(passage, answered):
+    header = _header(passage)
+    budget = MESSAGE_LIMIT - len(header) - len(QUOTE_OPEN) - len(QUOTE_CLOSE)
+    bodies, current = [], ""
+    for piece in _pieces(passage.quote):
         if current and len(current) + len(piece) > budget:
-            blocks.append(current)
+            bodies.append(current)
             current = piece.lstrip()
         else:
             current += piece
-    blocks.append(current)
-    return [f"{header}\n<blockquote>{body.strip()}</blockquote>" for body in blocks]
+    bodies.append(current)
+    return [f"{header}{QUOTE_OPEN}{body.strip()}{QUOTE_CLOSE}" for body in bodies]
 
 
-def render_messages(answer: Answer, first_rank: int = 1, intro: bool = True) -> list[str]:
-    """Messages (HTML, each ≤ 4096 characters) showing `answer.passages`."""
-    blocks: list[str] = []
-    if intro and answer.searched_for:
-        blocks.append(f"<i>tìm theo: {escape(answer.searched_for)}</i>")
-    if intro and answer.note:
-        blocks.append(f"<i>lưu ý: {escape(answer.note)}</i>")
-    if intro and not answer.answered:
-        blocks.append(NO_ANSWER_HTML)
-    for offset, passage in enumerate(answer.passages):
-        blocks += passage_blocks(passage, first_rank + offset, answer.answered)
-    if not answer.passages:
-        blocks.append("Không tìm thấy đoạn nào. <i>(Nothing found.)</i>")
+def intro_blocks(view: AnswerView) -> list[str]:
+    """What comes before the first passage: notes, the verdict, the short answer."""
+    blocks = [f"<i>{escape(note.label)}: {escape(_clip(note.text, TEXT_CHARS))}</i>"
+              for note in view.notes]
+    if view.verdict:
+        blocks.append("\n".join(message_html(message) for message in view.verdict))
+    if view.short:
+        blocks.append(f"<b>{SHORT_MARK} {escape(_clip(view.short, TEXT_CHARS))}</b>")
+    return blocks
+
+
+def pack(blocks: list[str]) -> list[str]:
+    """Join blocks into as few messages of at most MESSAGE_LIMIT characters as they fit."""
     messages, current = [], ""
     for block in blocks:
-        if current and len(current) + 2 + len(block) > MESSAGE_LIMIT:
+        if current and len(current) + len(BLOCK_SEPARATOR) + len(block) > MESSAGE_LIMIT:
             messages.append(current)
             current = block
         else:
-            current = f"{current}\n\n{block}" if current else block
-    messages.append(current)
-    return messages
+            current = f"{current}{BLOCK_SEPARATOR}{block}" if current else block
+    return [*messages, current] if current else messages
 
 
-def plain_summary(passage: Passage, limit: int = 120) -> str:
+def render_messages(view: AnswerView, first: int = 0, stop: int | None = None) -> list[str]:
+    """Messages (HTML) showing passages `first` to `stop`; the first page adds the intro."""
+    blocks = intro_blocks(view) if first == 0 else []
+    for passage in view.passages[first:stop]:
+        blocks += passage_blocks(passage)
+    return pack(blocks)
+
+
+def inline_html(passage: PassageView) -> str:
+    """One passage as a message of its own (an inline result); a long one keeps its start."""
+    return passage_blocks(passage)[0]
+
+
+def plain_summary(passage: PassageView) -> str:
     """A short plain-text line (inline results show it as the title)."""
-    text = " ".join((passage.highlight or passage.text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    text = " ".join((passage.quote.highlight or passage.quote.text).split())
+    return _clip(text, INLINE_TITLE_CHARS)
