@@ -199,7 +199,7 @@ def exact_view(index: StoredIndex) -> StoredIndex:
 
     return replace(index, vectors=flat(index.vectors),
                    sentence_vectors=flat(index.sentence_vectors),
-                   manifest={**index.manifest, "search": "exact"}, memo={})
+                   manifest=replace(index.manifest, search="exact"), memo={})
 
 
 @dataclass(frozen=True)
