@@ -23,7 +23,9 @@ def _eta(seconds: float | None) -> str:
 
 
 def describe(step: BuildProgress) -> str:
-    """`embedded 1200/5000 texts (85/s, about 45 s left)`."""
+    """`embedded 1200/5000 texts (85/s, about 45 s left)`, or the total when done."""
+    if step.done >= step.total:
+        return f"embedded {step.total} texts in {_eta(step.elapsed)} ({step.rate:.0f}/s)"
     return (f"embedded {step.done}/{step.total} texts ({step.rate:.0f}/s, "
             f"about {_eta(step.eta)} left)")
 
