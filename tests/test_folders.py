@@ -147,7 +147,6 @@ def test_an_index_from_before_markers_is_adopted_and_its_old_generation_removed_
     old = store.live_generation(index)
     assert old is not None
     (old / GENERATION_MARKER).unlink()
-    (index / ".qabot-index").unlink()
     manifest = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
     del manifest["files"][GENERATION_MARKER]
     (old / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

@@ -2,7 +2,6 @@
 `manifest.json`, written as a new generation folder and published by an atomic pointer swap.
 
 Layout of the index folder:
-    .qabot-index       marks the folder as qabot's (it refuses a non-empty folder without it)
     CURRENT            name of the live generation folder (replaced atomically)
     .lock              held while a build writes
     gen-<time>-<pid>/  .qabot-generation (the marker: only marked folders are ever removed),

@@ -1,6 +1,6 @@
-"""What in the index folder is qabot's: a marker file claims the folder, another marks each
-generation folder qabot writes. Only marked generations are ever removed, and a non-empty
-folder that is not qabot's is refused rather than written into."""
+"""What in the index folder is qabot's: a marker file in each generation folder qabot writes.
+Only marked generations are ever removed, and a non-empty folder that is not a qabot index (no
+CURRENT, and something other than qabot's own files in it) is refused rather than written into."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from bot.errors import IndexError_
 
 logger = logging.getLogger(__name__)
 
-INDEX_MARKER = ".qabot-index"
 GENERATION_MARKER = ".qabot-generation"
 POINTER = "CURRENT"
 _MARKER_TEXT = "written by qabot; the folder holding this file may be deleted by qabot\n"
 # Names qabot itself leaves in the index folder, and files a checked-out repository keeps in
 # an otherwise generated folder: neither makes a folder "someone else's".
-_OWN_NAMES = frozenset({INDEX_MARKER, POINTER, ".lock"})
+_OWN_NAMES = frozenset({POINTER, ".lock"})
 _OWN_PREFIXES = (".probe-", f".{POINTER}.")
 _HARMLESS = frozenset({"README", "README.md", "README.txt", ".gitignore", ".gitkeep"})
 
@@ -46,8 +45,8 @@ def mark_generation(folder: Path) -> None:
 
 
 def claim_index_folder(index_dir: Path, live: Path | None) -> None:
-    """Make sure `index_dir` is qabot's to write into, marking it (and, for an index built
-    before markers existed, its live generation) on first use.
+    """Make sure `index_dir` is qabot's to write into; an index built before markers existed
+    gets its live generation marked.
 
     Raises:
         IndexError_: the path is a file, or a non-empty folder that is not a qabot index.
@@ -57,9 +56,6 @@ def claim_index_folder(index_dir: Path, live: Path | None) -> None:
         raise IndexError_(f"the index folder {index_dir} is a file, not a folder; choose "
                           "another one with --index")
     index_dir.mkdir(parents=True, exist_ok=True)
-    marker = index_dir / INDEX_MARKER
-    if marker.is_file():
-        return
     if not (index_dir / POINTER).is_file():
         strangers = sorted(p.name for p in index_dir.iterdir() if not _is_ours(p))
         if strangers:
@@ -70,7 +66,6 @@ def claim_index_folder(index_dir: Path, live: Path | None) -> None:
                 "with --index")
     elif live is not None and live.parent == index_dir and not is_marked(live):
         mark_generation(live)  # CURRENT names it: qabot wrote it, before markers existed
-    marker.write_text(_MARKER_TEXT, encoding="utf-8")
 
 
 def _shown(name: str) -> str:
