@@ -143,3 +143,20 @@ def test_eval_with_top_k_1_still_scores_recall_at_3_and_skips_bad_lines(
     table = {line.split()[0]: line.split() for line in done.stdout.splitlines()}
     assert table["vi"][1] == "2"  # the unaskable question is counted, as a miss
     assert table["vi"][3] == "0.500"  # R@3: the gold passage ranks second or third
+
+
+def test_a_terminal_gets_a_progress_bar_that_nests_in_a_status_line() -> None:
+    import io
+
+    from rich.console import Console
+
+    from bot.frontends.progress import bar_progress
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    report = bar_progress(console)
+    with console.status("checking sources"):
+        for done in (256, 512, 600):
+            report(BuildProgress(done, 600, done / 100))
+    shown = out.getvalue()
+    assert "embedding" in shown and "512/600" in shown and "100/s" in shown

@@ -379,3 +379,22 @@ def test_a_build_waiting_for_another_says_so_then_finishes(
     worker.join(timeout=60)
     loaded, changes = result[0]  # type: ignore[misc]
     assert changes.added == ["new.txt"]
+
+
+def test_a_path_longer_than_the_system_allows_is_skipped_with_a_warning(
+        folder: Path, target: IndexTarget, caplog: pytest.LogCaptureFixture) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(20):  # 20 x 250 bytes: past PATH_MAX (4096) on Linux
+            os.mkdir("d" * 250, dir_fd=fd)
+            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        deep = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
+        os.write(deep, "Một bài ở rất sâu.\n".encode())
+        os.close(deep)
+    finally:
+        os.close(fd)
+    loaded, _ = ensure_fresh(target, Loader())
+    assert {c.source for c in loaded.chunks} == {"dien-bien.txt"}
+    assert any("File name too long" in w for w in warnings_in(caplog))

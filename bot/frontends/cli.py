@@ -129,13 +129,13 @@ def run_repl(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from bot.engine import Engine
-    from bot.frontends.progress import progress_for
+    from bot.frontends.progress import bar_progress
     from bot.frontends.repl import Repl, ReplState, terminal_reader
 
     settings = _settings(args)
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
     reader = terminal_reader(settings.cache / "repl_history")
-    engine = Engine(settings, progress=progress_for(sys.stderr))
+    engine = Engine(settings, progress=bar_progress(console))
     return Repl(engine, console, reader, ReplState(args.top_k, args.json)).run()
 
 

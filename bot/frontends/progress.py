@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bot.store.building import BuildProgress, ProgressFn
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +49,9 @@ def log_progress(clock: Callable[[], float] = time.monotonic,
     return report
 
 
-def bar_progress(stream: IO[str] | None = None) -> ProgressFn:
-    """A progress bar (texts embedded / total, rate, time left) that disappears when done."""
+def bar_progress(console: Console | None = None) -> ProgressFn:
+    """A progress bar (texts embedded / total, rate, time left) that disappears when done;
+    on `console` (e.g. the REPL's, where it nests inside its status line) or on stderr."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -64,11 +68,11 @@ def bar_progress(stream: IO[str] | None = None) -> ProgressFn:
             bar = Progress(TextColumn("Đang nhúng văn bản (embedding)"), BarColumn(),
                            MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                            TimeRemainingColumn(), transient=True,
-                           console=Console(file=stream, stderr=stream is None))
+                           console=console or Console(stderr=True))
             state["bar"], state["task"] = bar, bar.add_task("embed", total=step.total, rate="")
             bar.start()
         state["bar"].update(state["task"], completed=step.done, total=step.total,
-                            rate=f"{step.rate:.0f}/s")
+                            rate=f"{step.rate:.0f}/s", refresh=True)
         if step.done >= step.total:
             state.pop("bar").stop()
 
