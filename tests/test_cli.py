@@ -83,7 +83,7 @@ def test_settings_come_from_flags_over_environment(run_cli: Run, tmp_path: Path)
     (("ask", "x", "--sources", "missing"), 1, "Error: sources folder missing does not exist"),
     (("ask", "x", "--top-k", "0"), 2, "--top-k"),
     (("ask", "x", "--model", "no-such-model-anywhere"), 1, "Error: cannot load the embedding"),
-    (("eval", "missing.jsonl"), 1, "Error: cannot read missing.jsonl"),
+    (("eval", "missing.jsonl"), 1, "Error: missing.jsonl does not exist"),
     (("frobnicate",), 2, "invalid choice"),
     (("telegram",), 1, "Error: TELEGRAM_BOT_TOKEN is not set"),
 ])

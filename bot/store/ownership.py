@@ -1,0 +1,92 @@
+"""What in the index folder is qabot's: a marker file in each generation folder qabot writes.
+Only marked generations are ever removed, and a non-empty folder that is not a qabot index (no
+CURRENT, and something other than qabot's own files in it) is refused rather than written into."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from bot.errors import IndexError_
+
+logger = logging.getLogger(__name__)
+
+GENERATION_MARKER = ".qabot-generation"
+POINTER = "CURRENT"
+_MARKER_TEXT = "written by qabot; the folder holding this file may be deleted by qabot\n"
+# Names qabot itself leaves in the index folder, and files a checked-out repository keeps in
+# an otherwise generated folder: neither makes a folder "someone else's".
+_OWN_NAMES = frozenset({POINTER, ".lock"})
+_OWN_PREFIXES = (".probe-", f".{POINTER}.")
+_HARMLESS = frozenset({"README", "README.md", "README.txt", ".gitignore", ".gitkeep"})
+
+
+def _is_ours(entry: Path) -> bool:
+    name = entry.name
+    if name in _OWN_NAMES or name in _HARMLESS or name.startswith(_OWN_PREFIXES):
+        return True
+    return name.startswith("gen-") and is_marked(entry)
+
+
+def is_marked(folder: Path) -> bool:
+    """True for a real (not linked) generation folder carrying qabot's marker."""
+    return (folder.is_dir() and not folder.is_symlink()
+            and (folder / GENERATION_MARKER).is_file())
+
+
+def mark_generation(folder: Path) -> None:
+    """Mark a generation folder qabot has just created (before anything else goes in).
+
+    Raises:
+        OSError: the marker cannot be written.
+    """
+    (folder / GENERATION_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def claim_index_folder(index_dir: Path, live: Path | None) -> None:
+    """Make sure `index_dir` is qabot's to write into; an index built before markers existed
+    gets its live generation marked.
+
+    Raises:
+        IndexError_: the path is a file, or a non-empty folder that is not a qabot index.
+        OSError: the folder cannot be created or the marker written.
+    """
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexError_(f"the index folder {index_dir} is a file, not a folder; choose "
+                          "another one with --index")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if not (index_dir / POINTER).is_file():
+        strangers = sorted(p.name for p in index_dir.iterdir() if not _is_ours(p))
+        if strangers:
+            raise IndexError_(
+                f"refusing to use {index_dir} as the index folder: it is not empty and not a "
+                f"qabot index (it holds {_shown(strangers[0])}"
+                f"{' and more' if len(strangers) > 1 else ''}); choose an empty or new folder "
+                "with --index")
+    elif live is not None and live.parent == index_dir and not is_marked(live):
+        mark_generation(live)  # CURRENT names it: qabot wrote it, before markers existed
+
+
+def _shown(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def remove_stale_generations(index_dir: Path, live: Path | None) -> None:
+    """Delete marked generation folders other than the live one, and pointer drafts, left by
+    older or killed builds (called under the build lock). Anything unmarked stays."""
+    for path in index_dir.glob("gen-*"):
+        if path != live and is_marked(path):
+            shutil.rmtree(path, ignore_errors=True)
+    for draft in index_dir.glob(f".{POINTER}.*.tmp"):
+        if draft.is_file() and not draft.is_symlink():
+            draft.unlink(missing_ok=True)
+
+
+def is_within(path: Path, folder: Path) -> bool:
+    """True when `path` is `folder` or below it (both resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return False
+    return True
