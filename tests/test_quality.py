@@ -35,8 +35,8 @@ def test_seed_questions_of_every_form_find_their_passage(seed_engine: Engine) ->
     report = _seed_report(seed_engine, DEV, DATA / "seed_answerable.jsonl")
     assert report["vi"].hit_at_1 / report["vi"].questions >= 0.95
     assert report["no_diacritics"].hit_at_1 / report["no_diacritics"].questions >= 0.9
-    # 7 of 9: moving English questions toward Vietnamese (bot/embedding/language_shift.py) won 5 of 612
-    # on xquad-dev and pushed "Which sector ... driver of development?" from rank 3 to 4
+    # 7 of 9: moving English questions toward Vietnamese (bot/embedding/language_shift.py) won
+    # 5 of 612 on xquad-dev and pushed "Which sector ... driver of development?" from rank 3 to 4
     assert report["english"].hit_at_3 >= report["english"].questions - 2
 
 
