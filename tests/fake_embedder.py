@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ _WORD = re.compile(r"\w+")
 _WEIGHTS = {"syllable": 1.0, "accented": 0.5, "pair": 1.0, "trigram": 0.25}
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat; hashing dominates the time of a build
 def _bucket(feature: str, dim: int) -> tuple[int, float]:
     """A stable (across processes, unlike `hash`) slot and sign for one feature."""
     digest = int.from_bytes(hashlib.blake2b(feature.encode("utf-8", "replace"),
@@ -32,9 +34,14 @@ def _bucket(feature: str, dim: int) -> tuple[int, float]:
     return digest % dim, 1.0 if digest >> 63 else -1.0
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold(word: str) -> str:
+    return fold(word)
+
+
 def _features(text: str) -> list[tuple[str, str]]:
     accented = [w.lower() for w in _WORD.findall(nfc(text))]
-    folded = [fold(w) for w in accented]
+    folded = [_fold(w) for w in accented]
     found = [("syllable", w) for w in folded] + [("accented", w) for w in accented]
     found += [("pair", f"{a} {b}") for a, b in zip(folded, folded[1:], strict=False)]
     found += [("trigram", w[i:i + 3]) for w in folded if len(w) > 3
