@@ -22,7 +22,8 @@ def test_help_lists_the_commands(fake_cli: Run) -> None:
 
 
 @pytest.mark.slow
-def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run) -> None:
+def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run,
+                                                              seed_index: Path) -> None:
     done = run_cli("ask", "Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?")
     assert done.returncode == 0, done.stderr
     assert "đoạn 8" in done.stdout

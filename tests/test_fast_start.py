@@ -31,7 +31,8 @@ def _modules_after(code: str, cwd: Path, env: dict[str, str]) -> dict[str, bool]
 
 @pytest.mark.slow
 def test_one_shot_ask_on_a_fresh_index_never_imports_torch(run_cli: Run, tmp_path: Path,
-                                                           cache_dir: Path) -> None:
+                                                           cache_dir: Path,
+                                                           seed_index: Path) -> None:
     assert run_cli("index").returncode == 0
     env = {"QABOT_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     loaded = _modules_after(

@@ -249,7 +249,8 @@ def test_index_of_the_previous_format_is_upgraded_reusing_its_vectors(
 
 @pytest.mark.slow
 def test_a_build_after_answering_embeds_on_every_core(
-        engine: Engine, sources: Path, embedder: SentenceTransformerEmbedder) -> None:
+        engine: Engine, sources: Path, embedder: SentenceTransformerEmbedder,
+        seed_index: Path) -> None:
     import torch
 
     engine.refresh()

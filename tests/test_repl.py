@@ -87,9 +87,9 @@ def test_source_edited_mid_session_is_rebuilt_before_the_next_question(
 
 @pytest.mark.slow
 def test_json_mode_gives_the_same_passages_as_ask_json(engine: Engine, pipe: PipeInput,
-                                                       run_cli: Run) -> None:
+                                                       run_cli: Run, seed_index: Path) -> None:
     question = "Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?"
-    ask = run_cli("ask", "--json", question)  # builds the index both share
+    ask = run_cli("ask", "--json", question)
     assert ask.returncode == 0, ask.stderr
     # the same engine set-up as the command line: no injected model, native questions
     out = session(Engine(engine.settings), pipe, f":json\r{question}\r\x04")
