@@ -97,7 +97,7 @@ def observe(engine: Engine, question: str, gold: str | None,
     index = engine.index
     text = clean_question(question)
     form = classify(text, index.lexical.restorer)
-    found = retrieve(index, engine.embedder, form)
+    found = retrieve(index, engine.build_model(), form)
     kind = asked_kind(text)
     terms = QuestionTerms(form, index)
     ranked = found.ranked
@@ -125,7 +125,7 @@ def ask_all(engine: Engine, rows: list[dict[str, Any]], split: str, answerable: 
             out: Any) -> None:
     restorer = engine.index.lexical.restorer
     # Batched once: one question at a time through torch is ten times slower.
-    engine.embedder.embed_queries([classify(clean_question(r["q"]), restorer).search_text
+    engine.build_model().embed_queries([classify(clean_question(r["q"]), restorer).search_text
                                    for r in rows])
     for row in rows:
         record = observe(engine, row["q"], row.get("gold"), row.get("source"))

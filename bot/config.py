@@ -56,6 +56,9 @@ class Settings:
     ann_min_passages: int = DEFAULT_ANN_MIN_PASSAGES
     top_k: int = DEFAULT_TOP_K
     telegram: BotSettings = field(default_factory=BotSettings)
+    # `--model module:Name` loads an embedder written in Python only when this is on
+    # (QABOT_PYTHON_MODELS=1, for development and tests): a model name never imports code.
+    python_models: bool = False
 
 
 def parse_number(name: str, value: str, minimum: float = 1, maximum: float | None = None,
@@ -151,4 +154,5 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
                                          DEFAULT_ANN_MIN_PASSAGES)),
         top_k=top_k or defaults.top_k,
         telegram=_bot_settings(env, base_url, need_token=telegram),
+        python_models=env.get("QABOT_PYTHON_MODELS", "").strip() == "1",
     )

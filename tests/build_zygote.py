@@ -1,6 +1,6 @@
-"""A helper process for the kill test: loads the build model once, then for each line on
-stdin forks a child that runs a forced rebuild (`qabot index --force`'s code path) and prints
-the child's pid, then its exit status. Forking saves the 6 s model load per kill."""
+"""A helper process for the kill test: loads the build model (argument 4) once, then for each
+line on stdin forks a child that runs a forced rebuild (`qabot index --force`'s code path) and
+prints the child's pid, then its exit status. Forking saves loading the model per kill."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import DEFAULT_MODEL, Settings
+from bot.config import Settings
 from bot.embedding.models import load_embedder
 from bot.engine import Engine
 
 
 def main() -> None:
     sources, index, cache = (Path(arg) for arg in sys.argv[1:4])
-    embedder = load_embedder(DEFAULT_MODEL, cache)  # no inference before fork: no thread pools
-    settings = Settings(sources=sources, index=index, cache=cache)
+    model = sys.argv[4]
+    embedder = load_embedder(model, cache)  # no inference before fork: no thread pools
+    settings = Settings(sources=sources, index=index, cache=cache, model=model)
     for _ in sys.stdin:
         pid = os.fork()
         if pid == 0:

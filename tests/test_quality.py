@@ -17,6 +17,7 @@ from bot.retrieval.question import classify
 from tests.conftest import DATA, SHARED, XQUAD, xquad_copy_engine
 
 DEV = SHARED / "eval" / "dev.jsonl"
+pytestmark = pytest.mark.slow  # all of it is the real model's quality
 
 
 def _seed_report(engine: Engine, *files: Path) -> dict[str, GroupScore]:

@@ -1,4 +1,5 @@
-"""A real REPL session: prompt_toolkit reading keystrokes from a pipe, rich writing to a buffer."""
+"""A real REPL session: prompt_toolkit reading keystrokes from a pipe, rich writing to a buffer.
+Sessions run on the hashing embedder; the JSON comparison with `ask` runs the real model."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import pytest
 from prompt_toolkit import PromptSession
@@ -17,8 +17,7 @@ from rich.console import Console
 
 from bot.engine import Engine
 from bot.frontends.repl import Repl, ReplState
-
-Run = Callable[..., CompletedProcess[str]]
+from tests.conftest import Run
 
 
 @pytest.fixture
@@ -46,8 +45,8 @@ def session(engine: Engine, pipe: PipeInput, keys: str,
     return out.getvalue()
 
 
-def test_question_and_its_quote_commands_and_ctrl_d(engine: Engine, pipe: PipeInput) -> None:
-    out = session(engine, pipe, "ti le ho ngheo\r:sources\r:k 1\r:nope\r:help\r:reload\r\x04")
+def test_question_and_its_quote_commands_and_ctrl_d(fake_engine: Engine, pipe: PipeInput) -> None:
+    out = session(fake_engine, pipe, "ti le ho ngheo\r:sources\r:k 1\r:nope\r:help\r:reload\r\x04")
     assert "Sẵn sàng" in out
     assert "tìm theo: tỉ lệ hộ nghèo" in out
     assert "đoạn 8" in out and "17,66%" in out and "●●●●●" in out
@@ -60,36 +59,37 @@ def test_question_and_its_quote_commands_and_ctrl_d(engine: Engine, pipe: PipeIn
     assert out.rstrip().endswith("Tạm biệt. Bye.")
 
 
-def test_pasted_multi_line_text_is_one_question(engine: Engine, pipe: PipeInput) -> None:
+def test_pasted_multi_line_text_is_one_question(fake_engine: Engine, pipe: PipeInput) -> None:
     paste = "\x1b[200~Tỉ lệ hộ nghèo\nđa chiều năm 2025\x1b[201~"
-    out = session(engine, pipe, f":json\r{paste}\r\x04")
+    out = session(fake_engine, pipe, f":json\r{paste}\r\x04")
     assert '"question": "Tỉ lệ hộ nghèo\\nđa chiều năm 2025"' in out
     assert "17,66%" in out
 
 
-def test_ctrl_c_clears_the_line_and_the_session_goes_on(engine: Engine,
+def test_ctrl_c_clears_the_line_and_the_session_goes_on(fake_engine: Engine,
                                                         pipe: PipeInput) -> None:
-    out = session(engine, pipe, "half a questi\x03ti le ho ngheo\r:quit\r")
+    out = session(fake_engine, pipe, "half a questi\x03ti le ho ngheo\r:quit\r")
     assert "17,66%" in out and "half a questi" not in out
 
 
 def test_source_edited_mid_session_is_rebuilt_before_the_next_question(
-        engine: Engine, pipe: PipeInput, sources: Path) -> None:
+        fake_engine: Engine, pipe: PipeInput, sources: Path) -> None:
     def add_article() -> None:
         (sources / "san-bay.txt").write_text(
             "Sân bay Điện Biên được mở rộng, đón máy bay lớn từ tháng 12/2025.\n",
             encoding="utf-8")
 
-    out = session(engine, pipe, "ti le ho ngheo\rsân bay Điện Biên mở rộng khi nào\r\x04",
+    out = session(fake_engine, pipe, "ti le ho ngheo\rsân bay Điện Biên mở rộng khi nào\r\x04",
                   before_read={2: add_article})
     assert "sources changed" in out and "added: san-bay.txt" in out
     assert "san-bay.txt · đoạn 1" in out and "tháng 12/2025" in out
 
 
+@pytest.mark.slow
 def test_json_mode_gives_the_same_passages_as_ask_json(engine: Engine, pipe: PipeInput,
-                                                       run_cli: Run) -> None:
+                                                       run_cli: Run, seed_index: Path) -> None:
     question = "Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?"
-    ask = run_cli("ask", "--json", question)  # builds the index both share
+    ask = run_cli("ask", "--json", question)
     assert ask.returncode == 0, ask.stderr
     # the same engine set-up as the command line: no injected model, native questions
     out = session(Engine(engine.settings), pipe, f":json\r{question}\r\x04")
@@ -99,8 +99,8 @@ def test_json_mode_gives_the_same_passages_as_ask_json(engine: Engine, pipe: Pip
 
 
 def test_without_a_terminal_it_answers_line_by_line_without_prompt_or_colour(
-        run_cli: Run) -> None:
-    done = run_cli("repl", stdin="ti le ho ngheo\nWho is the Minister of Public Security?\n")
+        fake_cli: Run) -> None:
+    done = fake_cli("repl", stdin="ti le ho ngheo\nWho is the Minister of Public Security?\n")
     assert done.returncode == 0, done.stderr
     assert "hỏi ›" not in done.stdout
     assert not re.search(r"\x1b\[", done.stdout)

@@ -1,5 +1,6 @@
 """Large-corpus search: above `ann_min_passages` the vectors go into HNSW graphs and a
-question is scored exactly on the candidates the graphs and BM25 propose."""
+question is scored exactly on the candidates the graphs and BM25 propose. Search, not the
+model, is under test: the vectors are the hashing embedder's."""
 
 from __future__ import annotations
 
@@ -10,26 +11,27 @@ import numpy as np
 import pytest
 
 from bot.corpus.text import nfc
-from bot.embedding.models import SentenceTransformerEmbedder
+from bot.embedding.models import Embedder
 from bot.engine import Engine
 from bot.retrieval.fusion import exact_view, retrieve
 from bot.retrieval.question import classify
 from bot.store.vectors import exact_copy
 from tests.conftest import XQUAD, xquad_copy_engine
+from tests.fake_embedder import FAKE_MODEL
 
 
 @pytest.fixture(scope="module")
 def hnsw_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
-                embedder: SentenceTransformerEmbedder) -> Engine:
-    return xquad_copy_engine(tmp_path_factory.mktemp("hnsw"), cache_dir, embedder,
-                             ann_min_passages=50)
+                fake_embedder: Embedder) -> Engine:
+    return xquad_copy_engine(tmp_path_factory.mktemp("hnsw"), cache_dir, fake_embedder,
+                             ann_min_passages=50, model=FAKE_MODEL)
 
 
 def test_the_search_kind_follows_the_corpus_size(hnsw_engine: Engine,
-                                                 seed_engine: Engine) -> None:
+                                                 fake_seed_engine: Engine) -> None:
     assert hnsw_engine.index.approximate and hnsw_engine.index.manifest.search == "hnsw"
     assert hnsw_engine.index.vectors.approximate and hnsw_engine.index.sentence_vectors.approximate
-    assert not seed_engine.index.approximate  # 20 passages, under the default 10,000
+    assert not fake_seed_engine.index.approximate  # 20 passages, under the default 10,000
 
 
 def test_the_graphs_find_the_nearest_rows_exact_search_finds(hnsw_engine: Engine) -> None:

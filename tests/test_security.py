@@ -22,7 +22,7 @@ def test_no_pickle_eval_or_exec_in_the_package() -> None:
         assert "allow_pickle=True" not in code, path
 
 
-def test_allow_list_holds_for_callback_and_inline_queries(seed_engine: Engine,
+def test_allow_list_holds_for_callback_and_inline_queries(fake_seed_engine: Engine,
                                                           fake: FakeBotAPI) -> None:
     stranger = {"id": 999, "is_bot": False, "first_name": "X"}
 
@@ -39,7 +39,7 @@ def test_allow_list_holds_for_callback_and_inline_queries(seed_engine: Engine,
         await until(lambda: bool(api.sent("answerCallbackQuery"))
                     and bool(api.sent("answerInlineQuery")))
 
-    run_bot(seed_engine, fake, scenario, allowed_chats=frozenset({111}))
+    run_bot(fake_seed_engine, fake, scenario, allowed_chats=frozenset({111}))
     assert fake.sent("answerInlineQuery")[0]["results"] == []
     assert fake.sent("answerCallbackQuery")[0]["text"] == "Not available here."
     assert texts(fake, 999) == [] and NOT_ALLOWED not in texts(fake, 111)

@@ -1,5 +1,6 @@
 """The Telegram bot end to end: the real python-telegram-bot Application talking HTTP to a fake
-Bot API server on 127.0.0.1, answering from the real engine."""
+Bot API server on 127.0.0.1, answering from the real engine (on the hashing embedder, except the
+one real-model test)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot.config import Settings
+from bot.embedding.models import Embedder
 from bot.engine import Engine
 from bot.frontends.telegram.bot import ADMIN_ONLY, NOT_ALLOWED, SLOW_DOWN, TEXT_ONLY, QABot
 from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.handlers import build_application
 from bot.frontends.telegram.ratelimit import RateLimiter
 from tests.fake_bot_api import BOT_USER, TOKEN, FakeBotAPI
+from tests.fake_embedder import FAKE_MODEL
 
 Scenario = Callable[[FakeBotAPI], Awaitable[None]]
 
@@ -87,12 +93,13 @@ def texts(fake: FakeBotAPI, chat_id: int | None = None) -> list[str]:
     return [str(m["text"]) for m in fake.sent() if chat_id is None or m["chat_id"] == chat_id]
 
 
-def test_start_greets_and_commands_are_registered(seed_engine: Engine, fake: FakeBotAPI) -> None:
+def test_start_greets_and_commands_are_registered(fake_seed_engine: Engine,
+                                                  fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         api.message("/start")
         await until(lambda: len(api.sent()) == 1)
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     (greeting,) = fake.sent()
     assert "Xin chào" in greeting["text"] and "Hi!" in greeting["text"]
     assert greeting["parse_mode"] == "HTML"
@@ -100,15 +107,18 @@ def test_start_greets_and_commands_are_registered(seed_engine: Engine, fake: Fak
     assert {c["command"] for c in commands} == {"start", "help", "ask", "sources", "reload"}
 
 
-def test_question_with_and_without_diacritics_gets_the_quote(seed_engine: Engine,
-                                                             fake: FakeBotAPI) -> None:
+@pytest.mark.slow
+def test_question_with_and_without_diacritics_gets_the_quote(
+        embedder: Embedder, settings: Settings, seed_index: Path, fake: FakeBotAPI) -> None:
+    real = Engine(settings, load_model=lambda name: embedder)
+
     async def scenario(api: FakeBotAPI) -> None:
         api.message("Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?", chat_id=1, user_id=1)
         await until(lambda: len(texts(api, 1)) == 1)
         api.message("ti le ho ngheo", chat_id=2, user_id=2)
         await until(lambda: len(texts(api, 2)) == 1)
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(real, fake, scenario)
     for chat in (1, 2):
         (html,) = texts(fake, chat)
         assert_valid_html(html)
@@ -122,7 +132,7 @@ def test_question_with_and_without_diacritics_gets_the_quote(seed_engine: Engine
 
 
 def test_long_answer_is_split_into_valid_html_with_escaped_article_text(
-        engine: Engine, sources: Path, fake: FakeBotAPI) -> None:
+        fake_engine: Engine, sources: Path, fake: FakeBotAPI) -> None:
     sentence = "Chỉ số a < b & c > d của Điện Biên tăng trong giai đoạn {i} nhờ kinh tế cửa khẩu. "
     (sources / "chi-so.txt").write_text(
         "\n".join("".join(sentence.format(i=p * 20 + i) for i in range(18)) for p in range(4)),
@@ -130,10 +140,10 @@ def test_long_answer_is_split_into_valid_html_with_escaped_article_text(
 
     async def scenario(api: FakeBotAPI) -> None:
         api.message("Chỉ số a < b & c > d của Điện Biên tăng nhờ kinh tế cửa khẩu")
-        await until(lambda: len(api.sent()) >= 2)
+        await until(lambda: any("reply_markup" in m for m in api.sent()))  # the last part
         await settle(api)
 
-    run_bot(engine, fake, scenario, first_page=5)
+    run_bot(fake_engine, fake, scenario, first_page=5)
     messages = texts(fake)
     assert len(messages) >= 2
     for html in messages:
@@ -143,7 +153,7 @@ def test_long_answer_is_split_into_valid_html_with_escaped_article_text(
     assert "reply_markup" in fake.sent()[-1] and "reply_markup" not in fake.sent()[0]
 
 
-def test_groups_answer_only_mentions_replies_and_ask(seed_engine: Engine,
+def test_groups_answer_only_mentions_replies_and_ask(fake_seed_engine: Engine,
                                                      fake: FakeBotAPI) -> None:
     group = {"chat_id": -100, "chat_type": "supergroup"}
 
@@ -160,12 +170,12 @@ def test_groups_answer_only_mentions_replies_and_ask(seed_engine: Engine,
         await until(lambda: len(api.sent()) == 3)
         await settle(api)
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     first, second, third = texts(fake)
     assert "17,66%" in first and "Nguyễn Duy Ngọc" in second and "Phan Văn Giang" in third
 
 
-def test_more_button_shows_the_next_passages(seed_engine: Engine, fake: FakeBotAPI) -> None:
+def test_more_button_shows_the_next_passages(fake_seed_engine: Engine, fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         api.message("ti le ho ngheo")
         await until(lambda: len(api.sent()) == 1)
@@ -177,19 +187,19 @@ def test_more_button_shows_the_next_passages(seed_engine: Engine, fake: FakeBotA
                         "from": BOT_USER, "text": "…"}}})
         await until(lambda: len(api.sent()) == 2 and bool(api.sent("answerCallbackQuery")))
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     more = texts(fake)[1]
     assert_valid_html(more)
     assert "<i>[2]" in more and "<i>[3]" in more and "<i>[1]" not in more
 
 
-def test_inline_query_offers_the_top_passages(seed_engine: Engine, fake: FakeBotAPI) -> None:
+def test_inline_query_offers_the_top_passages(fake_seed_engine: Engine, fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         api.push({"inline_query": {"id": "iq1", "query": "ti le ho ngheo", "offset": "",
                                    "from": {"id": 111, "is_bot": False, "first_name": "Lan"}}})
         await until(lambda: bool(api.sent("answerInlineQuery")))
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     results = fake.sent("answerInlineQuery")[0]["results"]
     assert len(results) == 3
     top = results[0]["input_message_content"]
@@ -197,35 +207,36 @@ def test_inline_query_offers_the_top_passages(seed_engine: Engine, fake: FakeBot
     assert_valid_html(top["message_text"])
 
 
-def test_allow_list_refuses_others_once_and_admin_gate_holds(seed_engine: Engine,
+def test_allow_list_refuses_others_once_and_admin_gate_holds(fake_seed_engine: Engine,
                                                              fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         api.message("ti le ho ngheo", chat_id=999, user_id=999)
         api.message("ti le ho ngheo", chat_id=999, user_id=999)
         api.message("/reload", chat_id=111, user_id=111)
         api.message("/reload", chat_id=222, user_id=222)
+        await until(lambda: len(api.sent()) >= 3)
         await settle(api)
 
-    run_bot(seed_engine, fake, scenario, allowed_chats=frozenset({111, 222}),
+    run_bot(fake_seed_engine, fake, scenario, allowed_chats=frozenset({111, 222}),
             admin_ids=frozenset({222}))
     assert texts(fake, 999) == [NOT_ALLOWED]
     assert texts(fake, 111) == [ADMIN_ONLY]
     assert texts(fake, 222) == ["index is up to date"]
 
 
-def test_rate_limit_asks_to_slow_down(seed_engine: Engine, fake: FakeBotAPI) -> None:
+def test_rate_limit_asks_to_slow_down(fake_seed_engine: Engine, fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         for _ in range(4):
             api.message("ti le ho ngheo")
         await until(lambda: len(api.sent()) >= 3)
         await settle(api)
 
-    run_bot(seed_engine, fake, scenario, limiter=RateLimiter(2, clock=lambda: 0.0))
+    run_bot(fake_seed_engine, fake, scenario, limiter=RateLimiter(2, clock=lambda: 0.0))
     replies = texts(fake)
     assert len(replies) == 3 and replies.count(SLOW_DOWN) == 1
 
 
-def test_429_and_500_from_the_api_are_retried(seed_engine: Engine, fake: FakeBotAPI) -> None:
+def test_429_and_500_from_the_api_are_retried(fake_seed_engine: Engine, fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         api.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         api.fail("sendMessage", 500, "Internal Server Error")
@@ -235,12 +246,12 @@ def test_429_and_500_from_the_api_are_retried(seed_engine: Engine, fake: FakeBot
         api.message("Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?")
         await until(lambda: len(api.sent()) == 2)
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     first, second = texts(fake)
     assert "17,66%" in first and "Nguyễn Duy Ngọc" in second
 
 
-def test_messages_without_text_are_handled_politely(seed_engine: Engine,
+def test_messages_without_text_are_handled_politely(fake_seed_engine: Engine,
                                                     fake: FakeBotAPI) -> None:
     sticker = {"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
                            "is_animated": False, "is_video": False, "type": "regular"}}
@@ -253,24 +264,25 @@ def test_messages_without_text_are_handled_politely(seed_engine: Engine,
                                      "from": {"id": 111, "is_bot": False, "first_name": "L"}}})
         api.push({"channel_post": {"message_id": 4, "date": 0, "text": "ti le ho ngheo",
                                    "chat": {"id": -9, "type": "channel", "title": "K"}}})
+        await until(lambda: len(api.sent()) >= 1)
         await settle(api)
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     assert texts(fake) == [TEXT_ONLY]
 
 
 def test_source_changed_while_running_is_answered_from_the_new_text(
-        engine: Engine, sources: Path, fake: FakeBotAPI) -> None:
-    engine.refresh()
+        fake_engine: Engine, sources: Path, fake: FakeBotAPI) -> None:
+    fake_engine.refresh()
 
     async def scenario(api: FakeBotAPI) -> None:
         (sources / "cau-moi.txt").write_text(
             "Cầu treo Nậm Rốm mới được khánh thành vào tháng 9/2026.\n", encoding="utf-8")
-        await until(lambda: any(c.source == "cau-moi.txt" for c in engine.index.chunks))
+        await until(lambda: any(c.source == "cau-moi.txt" for c in fake_engine.index.chunks))
         api.message("Cầu treo Nậm Rốm khánh thành khi nào?")
         await until(lambda: len(api.sent()) == 1)
 
-    run_bot(engine, fake, scenario, watch_seconds=0.3)
+    run_bot(fake_engine, fake, scenario, watch_seconds=0.3)
     assert "tháng 9/2026" in texts(fake)[0] and "cau-moi.txt" in texts(fake)[0]
 
 
@@ -278,9 +290,9 @@ def test_the_token_never_appears_in_logs(fake: FakeBotAPI, tmp_path: Path,
                                          cache_dir: Path) -> None:
     fake.message("ti le ho ngheo")
     fake.fail("sendMessage", 400, f"Bad Request: bot{TOKEN} broken")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "QABOT_CACHE": str(cache_dir),
-           "HF_HUB_OFFLINE": "1"}
     repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "QABOT_CACHE": str(cache_dir),
+           "HF_HUB_OFFLINE": "1", "QABOT_MODEL": FAKE_MODEL, "PYTHONPATH": str(repo)}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "telegram", "-v", "--base-url", fake.base_url,
          "--sources", str(repo / "source_text"), "--index", str(tmp_path / "index")],
@@ -295,7 +307,7 @@ def test_the_token_never_appears_in_logs(fake: FakeBotAPI, tmp_path: Path,
     assert TOKEN not in output and TOKEN.split(":")[1] not in output
 
 
-def test_sources_command_and_unanswerable_question(seed_engine: Engine,
+def test_sources_command_and_unanswerable_question(fake_seed_engine: Engine,
                                                    fake: FakeBotAPI) -> None:
     async def scenario(api: FakeBotAPI) -> None:
         api.message("/sources", chat_id=1, user_id=1)
@@ -303,7 +315,7 @@ def test_sources_command_and_unanswerable_question(seed_engine: Engine,
         api.message("Who won the 2022 football World Cup?", chat_id=2, user_id=2)
         await until(lambda: len(texts(api, 2)) == 1)
 
-    run_bot(seed_engine, fake, scenario)
+    run_bot(fake_seed_engine, fake, scenario)
     listing = texts(fake, 1)[0]
     assert "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt — 20 đoạn" in listing
     assert "Chỉ mục xây lúc" in listing

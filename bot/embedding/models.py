@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 Embeddings = npt.NDArray[np.float32]  # one L2-normalized row per text
 FALLBACK_HUB_MODEL = "intfloat/multilingual-e5-small"
+# `package.module:Name`: an embedder written in Python (README "The embedding model").
+_PYTHON_EMBEDDER = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
 
 class Embedder(Protocol):
@@ -76,7 +79,7 @@ def _packaged_model_folder(name: str) -> Path | None:
         else None
 
 
-def resolve_model(name: str, cache: Path) -> tuple[str, str]:
+def resolve_model(name: str, cache: Path, python_models: bool = False) -> tuple[str, str]:
     """Return (model id recorded in the manifest, what sentence-transformers should load)."""
     if name == DEFAULT_MODEL:
         bundled = bundled_model_file()
@@ -87,6 +90,11 @@ def resolve_model(name: str, cache: Path) -> tuple[str, str]:
     if Path(name).expanduser().is_dir():
         folder = Path(name).expanduser().resolve()
         return f"folder:{folder}", str(folder)
+    if _PYTHON_EMBEDDER.fullmatch(name):
+        if not python_models:
+            raise ModelError(f"--model {name!r} names Python code; set QABOT_PYTHON_MODELS=1 to "
+                             "load an embedder written in Python (meant for development)")
+        return f"python:{name}", name
     packaged = _packaged_model_folder(name)
     if packaged is not None:
         return f"package:{name}", str(packaged)
@@ -133,14 +141,29 @@ class SentenceTransformerEmbedder:
         return text[: offsets[limit - 1][1]], True
 
 
-def load_embedder(name: str, cache: Path) -> SentenceTransformerEmbedder:
+def _python_embedder(spec: str) -> Callable[[str], Embedder]:
+    """`Name` from `module` in `module:Name`: called with the model id, returns the embedder."""
+    module_name, attribute = spec.split(":")
+    try:
+        factory: Callable[[str], Embedder] = getattr(importlib.import_module(module_name),
+                                                     attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ModelError(f"cannot load the embedder {spec!r} ({exc})") from exc
+    if not callable(factory):
+        raise ModelError(f"the embedder {spec!r} is not a class or function")
+    return factory
+
+
+def load_embedder(name: str, cache: Path, python_models: bool = False) -> Embedder:
     """Load the embedding model offline-first.
 
     Raises:
         ModelError: the model is not installed or cached and cannot be fetched.
     """
-    model_id, target = resolve_model(name, cache)
+    model_id, target = resolve_model(name, cache, python_models)
     logger.debug("loading embedding model %s", model_id)
+    if model_id.startswith("python:"):
+        return _python_embedder(target)(model_id)
     try:
         from sentence_transformers import SentenceTransformer
 
