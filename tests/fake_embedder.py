@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.corpus.text import fold, nfc
-from bot.embedding.models import Vectors
+from bot.embedding.models import Embeddings as Vectors
 
 # What `--model` / QABOT_MODEL take to load it in a `python -m bot` process (README "The
 # embedding model": MODULE:NAME names an embedder written in Python).

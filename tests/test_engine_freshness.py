@@ -3,7 +3,6 @@ character n-grams) instead of the model: real chunking, FAISS, BM25 and index ge
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -14,42 +13,30 @@ import numpy.typing as npt
 import pytest
 
 from bot.config import Settings
-from bot.corpus.text import fold
 from bot.engine import Engine, Freshness, Stage
 from bot.errors import IndexError_
 from bot.store.freshness import Changes
+from tests.fake_embedder import HashingEmbedder
 
 MODEL = "fake-ngrams"
 WAIT_S = 60.0  # only a deadlock would take this long; every wait is on an event
 
 
-class NgramEmbedder:
-    """Hashed character 3-grams of the folded text, L2-normalized: similar texts get similar
-    vectors, every run the same. `hold(kind, texts)` may make a call wait for a test's event."""
-
-    model_id, dim = MODEL, 256
+class NgramEmbedder(HashingEmbedder):
+    """The hashing stand-in for the model; `hold(kind, texts)` may make a call wait for a
+    test's event."""
 
     def __init__(self) -> None:
+        super().__init__(MODEL)
         self.hold: Callable[[str, list[str]], None] = lambda kind, texts: None
 
-    def _embed(self, kind: str, texts: list[str]) -> npt.NDArray[np.float32]:
-        self.hold(kind, texts)
-        rows = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            padded = f"  {fold(text).lower()} "
-            for i in range(len(padded) - 2):
-                digest = hashlib.blake2b(padded[i:i + 3].encode(), digest_size=4).digest()
-                rows[row, int.from_bytes(digest, "little") % self.dim] += 1.0
-        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
-
     def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        return self._embed("query", texts)
+        self.hold("query", texts)
+        return super().embed_queries(texts)
 
     def embed_passages(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        return self._embed("passage", texts)
-
-    def truncate(self, text: str) -> tuple[str, bool]:
-        return text, False
+        self.hold("passage", texts)
+        return super().embed_passages(texts)
 
 
 BRIDGE = ("Cầu Long Biên dài 2.290 mét và bắc qua sông Hồng ở Hà Nội.\n"
@@ -116,9 +103,9 @@ def test_nothing_loads_before_start_and_start_makes_the_index_ready(
     with pytest.raises(IndexError_, match="start"):
         engine.source_summary()
     assert loads == [] and stages == []
-    assert engine.start().added == ["cau.txt"]
+    assert engine.start().reasons == ["new index"]
     assert loads == [MODEL] and stages == [Stage.LOADING_MODEL, Stage.CHECKING_SOURCES]
-    assert [c.added for c in changed] == [["cau.txt"]]
+    assert [c.reasons for c in changed] == [["new index"]]
     assert engine.source_summary() == [("cau.txt", 2)]
 
 

@@ -3,59 +3,44 @@ touched files, waiting builds and progress, all with a fast hashed n-gram embedd
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 from filelock import FileLock
 
 from bot.corpus.chunking import ChunkerParams
-from bot.embedding.models import Vectors
+from bot.embedding.models import Embeddings as Vectors
 from bot.errors import IndexError_, SourcesError
 from bot.store import generations as store
 from bot.store.building import BuildProgress
 from bot.store.freshness import IndexTarget, ensure_fresh
 from bot.store.ownership import GENERATION_MARKER
+from tests.fake_embedder import HashingEmbedder
 
 ARTICLE = ("Điện Biên có 19 dân tộc cùng sinh sống.\n"
            "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm.\n")
 
 
-class HashEmbedder:
-    """A deterministic stand-in for the model: hashed character 3-grams, L2-normalized."""
+class HashEmbedder(HashingEmbedder):
+    """The hashing stand-in for the model, counting what it embeds (what a build re-embeds)."""
 
-    model_id = "test:hashed-3grams"
-    dim = 64
+    model_id = "test:hashed"
 
     def __init__(self) -> None:
-        self.embedded = 0  # texts embedded so far, to see what a build re-embeds
-
-    def _vector(self, text: str) -> np.ndarray:  # type: ignore[type-arg]
-        vector = np.zeros(self.dim, np.float32)
-        padded = f"  {text.lower()} "
-        for i in range(len(padded) - 2):
-            digest = hashlib.blake2b(padded[i:i + 3].encode("utf-8", "replace"), digest_size=4)
-            vector[int.from_bytes(digest.digest(), "little") % self.dim] += 1.0
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
-
-    def _embed(self, texts: list[str]) -> Vectors:
-        self.embedded += len(texts)
-        return np.array([self._vector(t) for t in texts], np.float32).reshape(-1, self.dim)
+        super().__init__(HashEmbedder.model_id)
+        self.embedded = 0
 
     def embed_queries(self, texts: list[str]) -> Vectors:
-        return self._embed(texts)
+        self.embedded += len(texts)
+        return super().embed_queries(texts)
 
     def embed_passages(self, texts: list[str]) -> Vectors:
-        return self._embed(texts)
-
-    def truncate(self, text: str) -> tuple[str, bool]:
-        return text, False
+        self.embedded += len(texts)
+        return super().embed_passages(texts)
 
 
 class Loader:

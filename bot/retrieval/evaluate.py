@@ -1,5 +1,6 @@
-"""`qabot eval`: recall@1, recall@3 and MRR per question group, and the rejection rate of
-questions whose gold is null, on a JSONL file of questions."""
+"""`qabot eval`: per question group, recall@1, recall@3 and MRR, the answered share, whether
+the highlight holds the gold answer (H@1), the short answer's precision and coverage, and the
+refusal rate of questions whose gold is null, on a JSONL file of questions."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.corpus.text import nfc
+from bot.corpus.text import fold, nfc, words
 from bot.errors import QabotError, QuestionError
 from bot.retrieval.answer import Answer
 
@@ -30,13 +31,23 @@ class GroupScore:
     hit_at_3: int = 0
     reciprocal_ranks: float = 0.0
     answered: int = 0
-    rejected: int = 0
+    unanswerable: int = 0  # questions whose gold is null
+    rejected: int = 0  # ... and were refused
+    highlighted: int = 0  # right first passage whose highlight holds the gold answer
+    short_shown: int = 0  # answers with a short answer
+    short_right: int = 0  # ... that overlaps the gold answer
+    numeric: int = 0  # answerable questions whose gold holds a digit (a number or a date)
+    numeric_shown: int = 0  # ... answered with a short answer
     misses: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
         n = max(self.questions, 1)
         return {"n": self.questions, "R@1": self.hit_at_1 / n, "R@3": self.hit_at_3 / n,
-                "MRR": self.reciprocal_ranks / n, "answered": self.answered / n}
+                "MRR": self.reciprocal_ranks / n, "answered": self.answered / n,
+                "H@1": self.highlighted / max(self.hit_at_1, 1),
+                "SA precision": self.short_right / max(self.short_shown, 1),
+                "SA coverage": self.numeric_shown / max(self.numeric, 1),
+                "refused": self.rejected / max(self.unanswerable, 1)}
 
 
 def _row_problem(row: object) -> str | None:
@@ -114,27 +125,52 @@ def evaluate(rows: Iterable[dict[str, Any]], ask: Callable[[str], Answer]
         score.questions += 1
         score.answered += result.answered
         if row.get("gold") is None:
+            score.unanswerable += 1
             score.rejected += not result.answered
             continue
-        rank = _rank_of_gold(result, row["gold"], row.get("source"))
-        if rank is None:
-            score.misses.append(row["q"])
-            continue
-        score.hit_at_1 += rank == 1
-        score.hit_at_3 += rank <= 3
-        score.reciprocal_ranks += 1.0 / rank
+        _score_answer(score, result, nfc(row["gold"]), row.get("source"))
     return dict(groups)
 
 
+def _score_answer(score: GroupScore, result: Answer, gold: str, source: str | None) -> None:
+    shown = result.short.text if result.short is not None else None
+    score.short_shown += shown is not None
+    score.short_right += shown is not None and _overlaps(shown, gold)
+    if any(ch.isdigit() for ch in gold):
+        score.numeric += 1
+        score.numeric_shown += shown is not None
+    rank = _rank_of_gold(result, gold, source)
+    if rank is None:
+        score.misses.append(result.question)
+        return
+    score.hit_at_1 += rank == 1
+    score.hit_at_3 += rank <= 3
+    score.reciprocal_ranks += 1.0 / rank
+    score.highlighted += rank == 1 and gold in result.passages[0].highlight
+
+
+def _overlaps(shown: str, gold: str) -> bool:
+    """A short answer is right when it shares a word with the gold answer."""
+    return bool(set(words(fold(shown))) & set(words(fold(gold))))
+
+
+COLUMNS = ("R@1", "R@3", "MRR", "answered", "H@1", "SA precision", "SA coverage", "refused")
+
+
 def format_report(groups: dict[str, GroupScore]) -> str:
-    """A fixed-width table, one line per group."""
-    lines = [f"{'group':<16}{'n':>6}{'R@1':>8}{'R@3':>8}{'MRR':>8}{'answered':>10}"
-             f"{'rejected':>10}"]
+    """A fixed-width table, one line per group ("-" where a figure has no questions).
+
+    H@1 is over the questions whose first passage is right; SA coverage over the answerable
+    questions whose gold holds a digit; refused over the questions whose gold is null."""
+    lines = [f"{'group':<24}{'n':>6}" + "".join(f"{c:>{max(len(c) + 2, 8)}}" for c in COLUMNS)]
     for name in sorted(groups):
         g = groups[name]
         row = g.row()
-        rejected = f"{g.rejected / max(g.questions, 1):.3f}" if g.rejected or name.startswith(
-            "unanswer") else "-"
-        lines.append(f"{name:<16}{row['n']:>6}{row['R@1']:>8.3f}{row['R@3']:>8.3f}"
-                     f"{row['MRR']:>8.3f}{row['answered']:>10.3f}{rejected:>10}")
+        answerable = g.questions - g.unanswerable
+        present = {"R@1": answerable, "R@3": answerable, "MRR": answerable, "answered": 1,
+                   "H@1": g.hit_at_1, "SA precision": g.short_shown,
+                   "SA coverage": g.numeric, "refused": g.unanswerable}
+        cells = "".join(f"{row[c]:>{max(len(c) + 2, 8)}.3f}" if present[c]
+                        else f"{'-':>{max(len(c) + 2, 8)}}" for c in COLUMNS)
+        lines.append(f"{name:<24}{g.questions:>6}{cells}")
     return "\n".join(lines)

@@ -47,6 +47,9 @@ WEIGHTS = {
     "vietnamese": Weights(plain=2.0, folded=1.0),
     "no_diacritics": Weights(plain=0.2, folded=3.0),
     "english": Weights(plain=0.2, folded=0.2),
+    # English around Vietnamese terms: the terms are spelled exactly, so both BM25 sides
+    # count as much as the dense one (not tuned: no benchmark has such questions).
+    "mixed": Weights(plain=1.0, folded=1.0),
 }
 
 

@@ -28,13 +28,15 @@ VIETNAMESE_LETTERS = frozenset(
 # without diacritics from this share of its words being Vietnamese syllables of the articles.
 ENGLISH_MARKER_SHARE = 0.15
 FOLDED_SYLLABLE_SHARE = 0.5
+# An English question with this many words in Vietnamese spelling is mixed (both sides count).
+MIXED_MIN_MARKED_WORDS = 2
 
 
 @dataclass(frozen=True)
 class QueryForm:
     """How the question is written, and the text each retriever should search for."""
 
-    kind: str  # "vietnamese", "no_diacritics" or "english"
+    kind: str  # "vietnamese", "no_diacritics", "english" or "mixed" (English with Vietnamese)
     search_text: str  # diacritics restored for "no_diacritics", else the question
     restored: bool
 
@@ -57,7 +59,10 @@ def folded_syllable_share(tokens: list[str], restorer: Restorer) -> float:
 def classify(question: str, restorer: Restorer) -> QueryForm:
     """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart."""
     if english_marker_share(question) >= ENGLISH_MARKER_SHARE:
-        return QueryForm("english", question, False)
+        marked = sum(any(ch in VIETNAMESE_LETTERS for ch in word) for word in words(question))
+        # "What is tỉ lệ hộ nghèo in Điện Biên?": English around Vietnamese terms.
+        kind = "mixed" if marked >= MIXED_MIN_MARKED_WORDS else "english"
+        return QueryForm(kind, question, False)
     if any(ch in VIETNAMESE_LETTERS for ch in question.lower()):
         return QueryForm("vietnamese", question, False)
     tokens = [t for t in words(question) if not t.isdigit()]
