@@ -16,8 +16,11 @@ from bot.engine import Engine
 def main() -> None:
     sources, index, cache = (Path(arg) for arg in sys.argv[1:4])
     model = sys.argv[4]
-    embedder = load_embedder(model, cache)  # no inference before fork: no thread pools
-    settings = Settings(sources=sources, index=index, cache=cache, model=model)
+    # No inference before the fork (no thread pools). The model may be tests/fake_embedder.py,
+    # an embedder written in Python.
+    embedder = load_embedder(model, cache, python_models=True)
+    settings = Settings(sources=sources, index=index, cache=cache, model=model,
+                        python_models=True)
     for _ in sys.stdin:
         pid = os.fork()
         if pid == 0:

