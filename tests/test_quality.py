@@ -16,11 +16,14 @@ from bot.retrieval.question import classify
 from tests.conftest import DATA, SHARED, XQUAD, xquad_copy_engine
 
 DEV = SHARED / "eval" / "dev.jsonl"
-# Measured with bot/data/verdict.json (README "No answer"); each floor sits just under it.
-VI_ANSWERED, EN_ANSWERED = 0.0, 0.0
-VI_HIGHLIGHT, EN_HIGHLIGHT = 0.0, 0.0
-SHORT_PRECISION = 0.0
-SEED_REFUSED, SEED_ANSWERED = 0.0, 0.0
+# Measured with bot/data/verdict.json (README "No answer, the highlight and the short answer"):
+# xquad-dev all indexed answered 0.980 (vi) / 0.936 (English), highlight 0.812 / 0.737,
+# short answers right 0.93; held-out seed near-topic refused 0.833, answerable answered 0.44.
+# Each floor sits just under the measured value.
+VI_ANSWERED, EN_ANSWERED = 0.97, 0.92
+VI_HIGHLIGHT, EN_HIGHLIGHT = 0.79, 0.72
+SHORT_PRECISION = 0.88
+SEED_REFUSED, SEED_ANSWERED = 0.80, 0.40
 pytestmark = pytest.mark.slow  # all of it is the real model's quality
 
 
