@@ -16,7 +16,7 @@ from bot.embedding.language_shift import shifted
 from bot.embedding.models import Embedder
 from bot.retrieval.question import QueryForm
 from bot.store.generations import StoredIndex
-from bot.store.vectors import Matrix, Rows, exact_copy
+from bot.store.vectors import Matrix, Rows, exact_copy, inner_products
 
 T = TypeVar("T")
 
@@ -103,9 +103,8 @@ def gather(index: StoredIndex, rows: Rows | None = None) -> Gathered:
 def dense(gathered: Gathered, query: Matrix) -> tuple[Matrix, Matrix]:
     """Per gathered passage, its cosine mixed with its best sentence's (at least its own),
     and the cosine of each gathered sentence: the one dense formula of both search modes."""
-    q = query[0]
-    passage = gathered.passages @ q
-    sentence = gathered.sentences @ q if len(gathered.sentences) else np.zeros(0, np.float32)
+    passage = inner_products(gathered.passages, query)
+    sentence = inner_products(gathered.sentences, query)
     best = passage.copy()
     has = gathered.counts > 0
     if sentence.size:

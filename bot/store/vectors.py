@@ -37,6 +37,22 @@ def one_core() -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
+def inner_products(rows: Matrix, query: Matrix) -> Matrix:
+    """The inner product of one query (1, dim) with each of `rows`, by FAISS's SIMD loop:
+    measured at 48k rows, 6 ms against 13 ms for an exhaustive FAISS search and 29 ms for
+    numpy's single-threaded matrix-vector product."""
+    import faiss
+
+    rows = np.ascontiguousarray(rows, dtype=np.float32)
+    vector = np.ascontiguousarray(query[0], dtype=np.float32)
+    out = np.empty(len(rows), np.float32)
+    if len(rows):
+        faiss.fvec_inner_products_ny(  # type: ignore[attr-defined]  # missing in stubs
+            faiss.swig_ptr(out), faiss.swig_ptr(vector), faiss.swig_ptr(rows), rows.shape[1],
+            len(rows))
+    return out
+
+
 class VectorIndex:
     """Stored rows, scored exactly against a query (`cosines`), plus a `nearest` search
     that the HNSW implementation answers approximately."""
@@ -69,8 +85,7 @@ class VectorIndex:
 
     def cosines(self, query: Matrix) -> Matrix:
         """The cosine of one query (1, dim) with every row, in row order."""
-        scores: Matrix = self.matrix() @ query[0]
-        return scores
+        return inner_products(self.matrix(), query)
 
     def nearest(self, query: Matrix, k: int) -> Rows:
         """The rows of the `k` best matches of one query (1, dim), best first."""
