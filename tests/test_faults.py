@@ -291,7 +291,7 @@ def test_a_source_vanishing_between_listing_and_reading_is_skipped(
     gone = next(f for f in files if not f.name.startswith("tong-bi-thu"))
     gone.path.unlink()
     target = IndexTarget(settings.sources, settings.index, embedder.model_id, settings.chunker)
-    loaded, _, _ = build(target, embedder, None, files)
+    loaded, _, _ = build(target, lambda: embedder, None, files)
     assert {c.source for c in loaded.chunks} == {f.name for f in files} - {gone.name}
     assert "cannot read it" in caplog.text
 
