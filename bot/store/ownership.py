@@ -4,7 +4,9 @@ CURRENT, and something other than qabot's own files in it) is refused rather tha
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_MARKER = ".qabot-generation"
 POINTER = "CURRENT"
+GENERATION_NAME = re.compile(r"^gen-\d{8}T\d{6}-\d{9}-\d+$")  # as `generations.publish` names
 _MARKER_TEXT = "written by qabot; the folder holding this file may be deleted by qabot\n"
 # Names qabot itself leaves in the index folder, and files a checked-out repository keeps in
 # an otherwise generated folder: neither makes a folder "someone else's".
@@ -74,10 +77,17 @@ def _shown(name: str) -> str:
 
 def remove_stale_generations(index_dir: Path, live: Path | None) -> None:
     """Delete marked generation folders other than the live one, and pointer drafts, left by
-    older or killed builds (called under the build lock). Anything unmarked stays."""
+    older or killed builds (called under the build lock). Anything unmarked stays, except an
+    empty folder with a generation's exact name (a build killed between creating the folder
+    and marking it): removing it loses nothing."""
     for path in index_dir.glob("gen-*"):
-        if path != live and is_marked(path):
+        if path == live:
+            continue
+        if is_marked(path):
             shutil.rmtree(path, ignore_errors=True)
+        elif GENERATION_NAME.match(path.name) and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.rmdir()  # fails unless empty
     for draft in index_dir.glob(f".{POINTER}.*.tmp"):
         if draft.is_file() and not draft.is_symlink():
             draft.unlink(missing_ok=True)
