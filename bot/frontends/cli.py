@@ -161,7 +161,8 @@ def run_index(args: argparse.Namespace) -> int:
     from bot.frontends.progress import progress_for
 
     engine = Engine(_settings(args), build_progress=progress_for(sys.stderr))
-    print(safe(engine.refresh(force=args.force).describe()))
+    summary = engine.refresh(force=args.force).describe()
+    print("\n".join(safe(line) for line in summary.splitlines()))  # names on screen, inert
     return 0
 
 
