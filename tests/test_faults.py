@@ -155,7 +155,7 @@ def test_sigkill_at_random_points_always_leaves_a_loadable_correct_index(
     assert killed >= KILLS // 2, f"seed {seed}: only {killed} builds were killed"
     assert during_write >= 3, f"seed {seed}: {during_write} kills hit the write phase"
     fake_engine.refresh(force=True)  # the next build clears what killed builds left behind
-    assert leftovers(fake_settings.index) == []
+    assert leftovers(fake_settings.index) == [], f"seed {seed}"
     assert answers_correctly(fake_settings.index, fake_embedder)
 
 
