@@ -84,13 +84,30 @@ def remove_stale_generations(index_dir: Path, live: Path | None) -> None:
         if path == live:
             continue
         if is_marked(path):
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_marked(path)
         elif GENERATION_NAME.match(path.name) and not path.is_symlink():
             with contextlib.suppress(OSError):
                 path.rmdir()  # fails unless empty
-    for draft in index_dir.glob(f".{POINTER}.*.tmp"):
-        if draft.is_file() and not draft.is_symlink():
-            draft.unlink(missing_ok=True)
+    for pattern in (f".{POINTER}.*.tmp", ".probe-*"):  # drafts and probes of killed builds
+        for draft in index_dir.glob(pattern):
+            if draft.is_file() and not draft.is_symlink():
+                draft.unlink(missing_ok=True)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Remove a marked generation, its marker last: a removal killed halfway leaves a folder
+    that is still marked, so the next build finishes the job."""
+    for entry in folder.iterdir():
+        if entry.name == GENERATION_MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+    with contextlib.suppress(OSError):
+        (folder / GENERATION_MARKER).unlink()
+        folder.rmdir()
 
 
 def is_within(path: Path, folder: Path) -> bool:
