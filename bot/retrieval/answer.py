@@ -3,13 +3,14 @@ best sentence in each, and whether the evidence is strong enough to call it answ
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.corpus.text import clean_question, encodable
 from bot.embedding.models import Embedder
 from bot.errors import QuestionError
-from bot.retrieval.fusion import retrieve
+from bot.retrieval.conversation import Conversation, Turn, read, turn_of
+from bot.retrieval.fusion import Preference, retrieve
 from bot.retrieval.judge import judge
 from bot.retrieval.question import classify
 from bot.store.generations import StoredIndex
@@ -61,6 +62,8 @@ class Answer:
     note: str | None = None  # e.g. that an over-long question was cut
     short: ShortAnswer | None = None
     context: bool = False  # whether earlier questions of the conversation were used
+    # What this answer leaves to the conversation's next question (not shown, not in JSON).
+    turn: Turn | None = field(default=None, compare=False, repr=False)
 
     @property
     def searched_for(self) -> str | None:
@@ -91,15 +94,20 @@ def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     return text, note
 
 
-def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3) -> Answer:
-    """Answer `question` from `index` with up to `top_k` quoted passages.
+def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3,
+           conversation: Conversation | None = None) -> Answer:
+    """Answer `question` from `index` with up to `top_k` quoted passages; a follow-up is read
+    in `conversation` when given (the answer's `turn` continues it).
 
     Raises:
         QuestionError: the question is empty or holds no letters or digits.
     """
     text, note = _prepare(question, embedder)
     form = classify(text, index.lexical.restorer)
-    found = retrieve(index, embedder, form)
+    reading = read(form, conversation)
+    if reading.follow_up:
+        form = replace(form, search_text=reading.search_text)
+    found = retrieve(index, embedder, form, prefer=reading.prefer)
     verdict = judge(text, form, found, index, top_k)
     passages = []
     for item, (first, stop) in zip(found.ranked, verdict.highlights, strict=False):
@@ -113,5 +121,8 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     if verdict.short is not None and passages:
         top, (first, stop) = passages[0], verdict.short
         short = ShortAnswer(top.text[first:stop], top.start + first, top.start + stop)
+    top_passage = passages[0] if passages else None
+    turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
+                   if top_passage else None)
     return Answer(encodable(question), verdict.answered, passages, form.search_text, note,
-                  short=short)
+                  short=short, context=reading.follow_up, turn=turn)

@@ -31,6 +31,11 @@ Z_SAMPLE = 2048
 # credit every caption carries, not counted).
 CAPTION_OVERLAP = 0.8
 CAPTION_CREDIT = "anh"
+# A follow-up prefers the article that answered the turn before, and a little more the passage
+# that did: they gain this much (in dense z-score units), enough to win a near tie, not to
+# bury a clearly better passage elsewhere.
+PREFERRED_SOURCE_BONUS = 1.0
+PREFERRED_PASSAGE_BONUS = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,14 @@ WEIGHTS = {
     # count as much as the dense one (not tuned: no benchmark has such questions).
     "mixed": Weights(plain=1.0, folded=1.0),
 }
+
+
+@dataclass(frozen=True)
+class Preference:
+    """The article (and the passage in it, by its start offset) a follow-up leans toward."""
+
+    source: str
+    passage_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,9 +141,9 @@ def _memo(index: StoredIndex, key: str, make: Callable[[], T]) -> T:
 
 
 def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
-             candidates: int = CANDIDATES) -> Retrieval:
+             candidates: int = CANDIDATES, prefer: Preference | None = None) -> Retrieval:
     """Rank the passages for the question (all of them, or with an approximate index the
-    `candidates` best of each retriever); best first."""
+    `candidates` best of each retriever); best first, the preferred passages lifted."""
     if not index.chunks:
         return Retrieval([], np.zeros(0, np.float32))
     query = embedder.embed_queries([form.search_text])
@@ -153,7 +166,20 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
     z = ((cosine - float(population.mean())) / spread).astype(np.float32)
     sentence_cosines = np.full(len(index.sentence_owner), -1.0, np.float32)
     sentence_cosines[scored.sentence_rows] = sentence
+    if prefer is not None:
+        lexical = lexical + _preference_bonus(index, prefer)
     return Retrieval(_ranked(index, scored.rows, cosine, z, lexical), sentence_cosines)
+
+
+def _preference_bonus(index: StoredIndex, prefer: Preference) -> npt.NDArray[np.float32]:
+    """Each passage's bonus: for being in the preferred article, and for being the passage."""
+    in_source = _memo(index, f"source:{prefer.source}", lambda: np.array(
+        [chunk.source == prefer.source for chunk in index.chunks], np.float32))
+    bonus = PREFERRED_SOURCE_BONUS * in_source
+    if prefer.passage_start is not None:
+        bonus[[i for i in np.flatnonzero(in_source)
+               if index.chunks[i].start == prefer.passage_start]] += PREFERRED_PASSAGE_BONUS
+    return bonus
 
 
 def candidate_rows(index: StoredIndex, query: Matrix, lexical: npt.NDArray[np.float32],

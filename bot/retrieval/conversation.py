@@ -1,0 +1,138 @@
+"""A conversation's memory (the recent turns of one chat) and how a new question is read in it:
+whether it is a follow-up, the text searched for it, and the article it prefers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.fusion import Preference
+from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm
+
+_WORD = re.compile(r"\w+")
+# Turns remembered per conversation: a follow-up leans on the last one, whose own topic
+# already carries what came before it.
+MAX_TURNS = 4
+# Words of the earlier turns carried into a follow-up's search, at most: enough for the topic
+# ("Warsaw 1901 dân số"), few enough that the new question still leads the search.
+MAX_CARRIED_WORDS = 12
+
+# Pronouns, demonstratives and elliptic openings that point back at the conversation, matched
+# on the lower-cased question with its diacritics (restored for one typed without them):
+# folded, "đó", "nó" and "họ" would be "do", "no", "ho", which are other common words.
+_VIETNAMESE_PARTS = (
+    r"(^|\s)(ông|bà|anh|chị|cô|cậu|em)\s+(ấy|ta|đó)(\s|$|[?,.])",
+    r"(^|\s)(ông|bà|anh|chị|cô)(\s+(đã|có|đang|sẽ|từng|là|được|bị|sinh|mất|qua đời|làm|sống|"
+    r"nói|cho biết|học|lấy|viết))",
+    r"(^|\s)(người đó|người này|việc đó|việc này|điều đó|điều này)(\s|$|[?,.])",
+    r"\s(đó|này|ấy|kia|nói trên|trên)(\s|$|[?,.])",
+    r"^(còn|thế còn|vậy còn|thế|vậy|và|rồi|sau đó|trước đó|trong số đó|trong đó|ngoài ra)\b",
+    r"(thì sao|ra sao|thế nào nữa|cụ thể hơn|chi tiết hơn|nói rõ hơn|nữa)\s*\??$",
+    r"^(vì sao|tại sao|sao vậy|để làm gì|khi nào|ở đâu|bao nhiêu|năm nào|ai)\s*\??$",
+)
+# One-syllable pronouns: typed without marks, "ho", "no" are as often "Hồ", "nợ", "Hốt"
+# (restored wrongly as "họ"), so they count only in a question typed with its diacritics.
+_PRONOUNS = r"(^|\s)(họ|nó|hắn|chúng)(\s|$|[?,.])"
+_VIETNAMESE_BACK_REFERENCES = re.compile("|".join((*_VIETNAMESE_PARTS, _PRONOUNS)))
+_RESTORED_BACK_REFERENCES = re.compile("|".join(_VIETNAMESE_PARTS))
+_ENGLISH_BACK_REFERENCES = re.compile(
+    r"\b(he|she|they|him|her|his|hers|them|their|theirs|its|it)\b"
+    r"|(^|\b(in|of|at|for|from|to|by|on|with|after|before|during|since|until|about|is|are|"
+    r"was|were|did|does|do|would|could|should|can|will|has|have|had)\s+)"
+    r"(that|this|these|those|then|there)\b"
+    r"|\bthere\b(?!\s+(is|are|was|were|be|been|have|has|had)\b)"
+    r"|^(and|so|then|also|what about|how about|and what about|why|why not)\b"
+    r"|\b(the same|the latter|the former|more details?|more specific)\b")
+# Question words and particles: what a question asks with, not what it asks about. Earlier
+# turns carry only their topic words, so a follow-up keeps its own question word ("năm nào").
+_QUESTION_WORDS = frozenset(
+    "ai gì nào đâu sao bao nhiêu mấy khi là của có không được những các một cho với thì đã "
+    "đang sẽ bị và hay hoặc cũng vậy thế nào này đó ấy kia ông bà anh chị cô họ nó ta "
+    "hãy cho biết như thế về theo tại ở trong từ lúc nay gi nao dau bao nhieu may khong "
+    "duoc nhung cac mot voi thi da dang se bi va hoac cung vay the nay do ay ho no "
+    "why what which who whom whose when where how he she they him them his hers its it "
+    "theirs".split()) | ENGLISH_FUNCTION_WORDS
+# A question with this few topic words of its own says too little to stand alone
+# ("Năm nào?", "Còn Ford?").
+MIN_OWN_WORDS = 2
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a turn leaves for the next: its topic words (carried ones included), and the
+    article and passage that answered it."""
+
+    topic: tuple[str, ...]
+    answered_by: Preference | None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The recent turns of one chat, oldest first; immutable, so a front end can keep the state
+    as of any answer (a Telegram reply to an old answer continues from there)."""
+
+    turns: tuple[Turn, ...] = ()
+
+    def after(self, turn: Turn) -> Conversation:
+        """This conversation with `turn` added (the oldest dropped past MAX_TURNS)."""
+        return Conversation((*self.turns, turn)[-MAX_TURNS:])
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question is searched: alone, or with the conversation's topic and article."""
+
+    search_text: str
+    prefer: Preference | None
+    follow_up: bool
+    own_topic: tuple[str, ...]
+
+
+def topic_words(text: str) -> tuple[str, ...]:
+    """The words of `text` that say what it is about, in order, as written, without repeats."""
+    kept: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        if word.lower() not in _QUESTION_WORDS:
+            kept.setdefault(word.lower(), word)
+    return tuple(kept.values())
+
+
+def refers_back(form: QueryForm) -> bool:
+    """Whether the question points at something said before, or is too short to stand alone."""
+    text = form.search_text.lower().strip()
+    if form.kind in ("english", "mixed"):
+        if _ENGLISH_BACK_REFERENCES.search(text):
+            return True
+    elif form.kind == "no_diacritics":
+        if _RESTORED_BACK_REFERENCES.search(text):
+            return True
+    elif _VIETNAMESE_BACK_REFERENCES.search(text):
+        return True
+    return len(topic_words(text)) < MIN_OWN_WORDS
+
+
+def read(form: QueryForm, conversation: Conversation | None) -> Reading:
+    """Read the question in its conversation: a follow-up searches its own words after the
+    last turn's topic and names, and prefers the article that answered that turn."""
+    own = topic_words(form.search_text)
+    last = conversation.last if conversation else None
+    if last is None or not refers_back(form):
+        return Reading(form.search_text, None, False, own)
+    if not last.topic:
+        return Reading(form.search_text, last.answered_by, True, own)
+    # "…" shows the reader where the carried topic ends; the retrievers ignore it.
+    return Reading(" ".join(last.topic) + " … " + form.search_text, last.answered_by, True, own)
+
+
+def turn_of(reading: Reading, answered_by: Preference | None) -> Turn:
+    """The turn a question leaves: its own topic first, then what it carried."""
+    carried = topic_words(reading.search_text) if reading.follow_up else ()
+    kept: dict[str, str] = {}
+    for word in (*reading.own_topic, *carried):
+        kept.setdefault(word.lower(), word)
+    return Turn(tuple(kept.values())[:MAX_CARRIED_WORDS], answered_by)
+
