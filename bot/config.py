@@ -35,6 +35,7 @@ class BotSettings:
     first_page: int = 1  # passages in the first reply; "Xem thêm" shows `page` more
     page: int = 2
     max_passages: int = 7
+    conversation_minutes: float = 30.0  # a conversation idle this long is forgotten
 
     def __repr__(self) -> str:  # spelled out: a generated repr could grow a token field
         return (f"BotSettings(base_url={self.base_url!r}, admins={len(self.admin_ids)}, "
@@ -121,7 +122,9 @@ def _bot_settings(env: Mapping[str, str], base_url: str | None, need_token: bool
         allowed_chats=_ids(env, "QABOT_ALLOWED_CHATS"),
         admin_ids=_ids(env, "QABOT_ADMIN_IDS") or frozenset(),
         questions_per_minute=int(_env_number(env, "QABOT_RATE_LIMIT", 10)),
-        watch_seconds=_env_number(env, "QABOT_WATCH_SECONDS", 30.0, whole=False))
+        watch_seconds=_env_number(env, "QABOT_WATCH_SECONDS", 30.0, whole=False),
+        conversation_minutes=_env_number(env, "QABOT_CONVERSATION_MINUTES", 30.0,
+                                         whole=False))
 
 
 def _embedder_choice(value: str | None) -> str:

@@ -31,6 +31,7 @@ class FakeBotAPI:
         self._chat_types: dict[int, str] = {}
         self._random_failures: dict[str, tuple[int, tuple[tuple[int, int | None], ...]]] = {}
         self._call_counts: dict[str, int] = {}
+        self._delivered: list[dict[str, Any]] = []
         self._lock = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -137,13 +138,20 @@ class FakeBotAPI:
                 self._lock.wait(max(0.0, deadline - time.time()))
             return list(self._updates)
 
+    def delivered(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """The messages the bot sent, as Telegram returned them (to reply to one)."""
+        with self._lock:
+            return [m for m in self._delivered if chat_id is None or m["chat"]["id"] == chat_id]
+
     def _sent_message(self, params: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self._next_message += 1
             chat_id = int(params["chat_id"])
-            return {"message_id": self._next_message, "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private")},
-                    "from": BOT_USER, "text": params.get("text", "")}
+            message = {"message_id": self._next_message, "date": int(time.time()),
+                       "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private")},
+                       "from": BOT_USER, "text": params.get("text", "")}
+            self._delivered.append(message)
+            return message
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api = self

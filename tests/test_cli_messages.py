@@ -84,7 +84,7 @@ def test_eval_lines_are_checked_one_by_one(tmp_path: Path,
 
 def test_an_unaskable_eval_question_counts_as_a_miss() -> None:
     class Refuses:
-        def answer(self, question: str, top_k: int) -> Answer:
+        def answer(self, question: str, top_k: int, conversation: object = None) -> Answer:
             raise QuestionError("the question is empty")
 
     result = answer_or_nothing(Refuses(), "?!", 3)  # type: ignore[arg-type]

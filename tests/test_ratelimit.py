@@ -3,7 +3,8 @@ answers supplied by the test."""
 
 from __future__ import annotations
 
-from bot.frontends.telegram.bot import LRU, Page, PageStore
+from bot.frontends.telegram.bot import Page, PageStore
+from bot.frontends.telegram.lru import LRU
 from bot.frontends.telegram.ratelimit import RateLimiter
 from bot.retrieval.answer import Answer
 

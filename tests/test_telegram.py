@@ -31,9 +31,11 @@ Scenario = Callable[[FakeBotAPI], Awaitable[None]]
 
 
 def run_bot(engine: Engine, fake: FakeBotAPI, scenario: Scenario,
-            limiter: RateLimiter | None = None, **settings: Any) -> None:
+            limiter: RateLimiter | None = None, clock: Callable[[], float] = time.monotonic,
+            **settings: Any) -> None:
     options = {"watch_seconds": 3600.0, **settings}
-    bot = QABot(engine, BotSettings(token=TOKEN, base_url=fake.base_url, **options), limiter)
+    bot = QABot(engine, BotSettings(token=TOKEN, base_url=fake.base_url, **options), limiter,
+                clock)
     app = build_application(bot)
 
     async def main() -> None:
@@ -104,7 +106,8 @@ def test_start_greets_and_commands_are_registered(fake_seed_engine: Engine,
     assert "Xin chào" in greeting["text"] and "Hi!" in greeting["text"]
     assert greeting["parse_mode"] == "HTML"
     commands = fake.sent("setMyCommands")[0]["commands"]
-    assert {c["command"] for c in commands} == {"start", "help", "ask", "sources", "reload"}
+    assert {c["command"] for c in commands} == {"start", "help", "ask", "new", "sources",
+                                                "reload"}
 
 
 @pytest.mark.slow

@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K",
                      help=f"passages to show (default {DEFAULT_TOP_K})")
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    ask.add_argument("--chat", action="store_true",
+                     help="read the questions as one conversation (follow-ups use the turns "
+                          "before them); with -, an empty line starts a new one")
     repl = commands.add_parser("repl", parents=[common], help="interactive session (default)",
                                description="Ask question after question; :help lists commands. "
                                            "Without a terminal it answers stdin line by line.")
@@ -67,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[common], help="bring the index up to date")
     index.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
-    evaluate.add_argument("file", type=Path, help='JSONL lines {"q", "gold", "group", "source"?}')
+    evaluate.add_argument("file", type=Path,
+                          help='JSONL lines {"q" (or "turns": [q1, q2, …]), "gold", "group", '
+                               '"source"?}')
     evaluate.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
     return parser
 
@@ -79,7 +84,9 @@ def _settings(args: argparse.Namespace) -> Settings:
                          telegram=args.command == "telegram")
 
 
-def _questions(args: argparse.Namespace) -> Iterable[str]:
+def _questions(args: argparse.Namespace) -> Iterable[str | None]:
+    """The questions asked, in order; None where an empty line starts a new conversation
+    (`--chat`; without it empty lines are skipped)."""
     if args.question != "-":
         yield args.question
         return
@@ -88,6 +95,8 @@ def _questions(args: argparse.Namespace) -> Iterable[str]:
         line = raw.decode("utf-8", errors="replace").strip("\r\n")
         if line.strip():
             yield line
+        elif args.chat:
+            yield None
 
 
 def run_ask(args: argparse.Namespace) -> int:
@@ -96,14 +105,19 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.errors import QuestionError
     from bot.frontends.progress import progress_for
     from bot.frontends.render_text import format_answer
+    from bot.retrieval.conversation import Conversation
 
     engine = Engine(_settings(args), build_progress=progress_for(sys.stderr))
     engine.start()  # checked once, at start
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     failed = 0
+    conversation = Conversation()
     for question in _questions(args):
+        if question is None:
+            conversation = Conversation()
+            continue
         try:
-            result = engine.answer(question, args.top_k)
+            result = engine.answer(question, args.top_k, conversation if args.chat else None)
         except QuestionError as exc:
             failed += 1
             if args.json:
@@ -113,6 +127,8 @@ def run_ask(args: argparse.Namespace) -> int:
             else:
                 print(f"Error: {safe(str(exc))}", file=sys.stderr)
             continue
+        if result.turn is not None:
+            conversation = conversation.after(result.turn)
         if args.json:
             print(json_text(result.to_json()), flush=True)
         else:
@@ -123,6 +139,7 @@ def run_ask(args: argparse.Namespace) -> int:
 def run_repl(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty():
         args.question = "-"  # scripted use: no prompt, no colours, one answer per line
+        args.chat = True  # ... and, like the session, one conversation
         return run_ask(args)
     from rich.console import Console
 
@@ -177,7 +194,7 @@ def run_eval(args: argparse.Namespace) -> int:
     # R@3 needs three passages whatever --top-k says; a question that cannot be asked (empty,
     # only punctuation) counts as a miss instead of ending the run.
     top_k = max(args.top_k, 3)
-    print(format_report(evaluate(rows, lambda q: answer_or_nothing(engine, q, top_k))))
+    print(format_report(evaluate(rows, lambda q, c: answer_or_nothing(engine, q, top_k, c))))
     return 0
 
 

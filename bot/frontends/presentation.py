@@ -23,6 +23,7 @@ NO_ANSWER = Message("Các bài viết không nói về điều này.", "The arti
 CLOSEST = Message("Những đoạn gần nhất (yếu / weak):")
 NO_PASSAGES = Message("Không tìm thấy đoạn nào.", "Nothing found.")
 SEARCHED_LABEL = "tìm theo"
+FOLLOW_UP_LABEL = "câu hỏi tiếp, tìm theo"  # read with the conversation's earlier turns
 NOTE_LABEL = "lưu ý"
 SHORT_MARK = "➜"
 PARAGRAPH_LABEL = "đoạn"
@@ -118,7 +119,8 @@ def present(answer: Answer) -> AnswerView:
     """Turn `answer` into the parts every renderer shows."""
     notes = []
     if answer.searched_for:
-        notes.append(Note(SEARCHED_LABEL, answer.searched_for))
+        label = FOLLOW_UP_LABEL if answer.context else SEARCHED_LABEL
+        notes.append(Note(label, answer.searched_for))
     if answer.note:
         notes.append(Note(NOTE_LABEL, answer.note))
     best = max((p.score for p in answer.passages), default=0.0)

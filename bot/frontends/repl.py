@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from bot.errors import QabotError
 from bot.frontends.presentation import SHORT_MARK, Message, PassageView, present, relevance_bar
 from bot.frontends.terminal import json_text, safe
 from bot.retrieval.answer import Answer
+from bot.retrieval.conversation import Conversation
 from bot.store.freshness import Changes
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ Type a question and press Enter (Vietnamese with or without diacritics, or Engli
   :help          trợ giúp / this help
   :sources       các bài viết, số đoạn, tuổi chỉ mục / articles, paragraphs, index age
   :reload        kiểm tra nguồn và xây lại chỉ mục / check sources and rebuild
+  :new           cuộc trò chuyện mới (quên câu hỏi trước) / new conversation
   :k N           số đoạn trích mỗi câu trả lời / passages per answer (1-50)
   :json          bật/tắt JSON thô / toggle raw JSON output
   :quit          thoát / exit (Ctrl-D too; Ctrl-C clears the line)"""
@@ -42,6 +44,8 @@ class ReplState:
     top_k: int = 3
     json: bool = False
     running: bool = True
+    # The session is one conversation: a follow-up is read with the turns before it.
+    conversation: Conversation = field(default_factory=Conversation)
 
 
 def _quote(passage: PassageView) -> Text:
@@ -110,7 +114,7 @@ class Repl:
         engine.progress = ConsoleProgress(console)
         self.commands: dict[str, Callable[[str], None]] = {
             ":help": lambda _: self.console.print(HELP), ":sources": self._sources,
-            ":reload": self._reload, ":k": self._set_k,
+            ":reload": self._reload, ":k": self._set_k, ":new": self._new,
             ":json": self._toggle_json, ":quit": self._quit, ":q": self._quit,
             ":exit": self._quit}
 
@@ -149,7 +153,10 @@ class Repl:
                     return
                 command(argument.strip())
                 return
-            self._show(self.engine.answer(text, self.state.top_k))
+            answer = self.engine.answer(text, self.state.top_k, self.state.conversation)
+            if answer.turn is not None:
+                self.state.conversation = self.state.conversation.after(answer.turn)
+            self._show(answer)
         except QabotError as exc:
             self.console.print(Text.assemble(("Lỗi / Error:", "red"), f" {safe(str(exc))}"))
         except Exception:  # a bug must not end the reader's session
@@ -183,6 +190,10 @@ class Repl:
             return
         self.state.top_k = int(argument)
         self.console.print(f"Mỗi câu trả lời có {self.state.top_k} đoạn trích.")
+
+    def _new(self, _: str) -> None:
+        self.state.conversation = Conversation()
+        self.console.print("Cuộc trò chuyện mới. New conversation.")
 
     def _toggle_json(self, _: str) -> None:
         self.state.json = not self.state.json

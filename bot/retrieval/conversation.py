@@ -39,8 +39,9 @@ _ENGLISH_BACK_REFERENCES = re.compile(
     r"\b(he|she|they|him|her|his|hers|them|their|theirs|its|it)\b"
     r"|(^|\b(in|of|at|for|from|to|by|on|with|after|before|during|since|until|about|is|are|"
     r"was|were|did|does|do|would|could|should|can|will|has|have|had)\s+)"
-    r"(that|this|these|those|then|there)\b"
-    r"|\bthere\b(?!\s+(is|are|was|were|be|been|have|has|had)\b)"
+    r"(that|this|these|those|then)\b"
+    # "live there" points back; "is there", "there are" do not
+    r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b(?!\s+(is|are|was|were|be|been|have|has|had)\b)"
     r"|^(and|so|then|also|what about|how about|and what about|why|why not)\b"
     r"|\b(the same|the latter|the former|more details?|more specific)\b")
 # Question words and particles: what a question asks with, not what it asks about. Earlier
@@ -93,12 +94,9 @@ class Reading:
 
 
 def topic_words(text: str) -> tuple[str, ...]:
-    """The words of `text` that say what it is about, in order, as written, without repeats."""
-    kept: dict[str, str] = {}
-    for word in _WORD.findall(text):
-        if word.lower() not in _QUESTION_WORDS:
-            kept.setdefault(word.lower(), word)
-    return tuple(kept.values())
+    """The words of `text` that say what it is about, in order, as written ("Bộ trưởng Bộ
+    Quốc phòng" keeps both "Bộ": the topic is shown to the reader)."""
+    return tuple(word for word in _WORD.findall(text) if word.lower() not in _QUESTION_WORDS)
 
 
 def refers_back(form: QueryForm) -> bool:
@@ -131,8 +129,7 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
 def turn_of(reading: Reading, answered_by: Preference | None) -> Turn:
     """The turn a question leaves: its own topic first, then what it carried."""
     carried = topic_words(reading.search_text) if reading.follow_up else ()
-    kept: dict[str, str] = {}
-    for word in (*reading.own_topic, *carried):
-        kept.setdefault(word.lower(), word)
-    return Turn(tuple(kept.values())[:MAX_CARRIED_WORDS], answered_by)
+    own = {word.lower() for word in reading.own_topic}
+    topic = (*reading.own_topic, *(word for word in carried if word.lower() not in own))
+    return Turn(topic[:MAX_CARRIED_WORDS], answered_by)
 

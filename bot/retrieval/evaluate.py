@@ -1,6 +1,7 @@
 """`qabot eval`: per question group, recall@1, recall@3 and MRR, the answered share, whether
 the highlight holds the gold answer (H@1), the short answer's precision and coverage, and the
-refusal rate of questions whose gold is null, on a JSONL file of questions."""
+refusal rate of questions whose gold is null, on a JSONL file of questions and conversations
+(whose last turn is scored, asked after the turns before it)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ from typing import TYPE_CHECKING, Any
 from bot.corpus.text import fold, nfc, words
 from bot.errors import QabotError, QuestionError
 from bot.retrieval.answer import Answer
+from bot.retrieval.conversation import Conversation
 
 if TYPE_CHECKING:
     from bot.engine import Engine
 
 logger = logging.getLogger(__name__)
+
+# Answers a question, read in a conversation when one is given.
+Ask = Callable[[str, Conversation | None], Answer]
 
 
 @dataclass
@@ -54,8 +59,12 @@ def _row_problem(row: object) -> str | None:
     """Why a decoded line is not a question row, or None when it is one."""
     if not isinstance(row, dict):
         return "expected a JSON object"
-    if not isinstance(row.get("q"), str):
-        return 'expected a "q" string'
+    turns = row.get("turns")
+    if "turns" in row and not (isinstance(turns, list) and turns
+                               and all(isinstance(t, str) and t.strip() for t in turns)):
+        return '"turns" must be a list of non-empty strings'
+    if turns is None and not isinstance(row.get("q"), str):
+        return 'expected a "q" string or a "turns" list'
     gold = row.get("gold")
     if gold is not None and not (isinstance(gold, str) and gold.strip()):
         return '"gold" must be a non-empty string or null'
@@ -66,7 +75,8 @@ def _row_problem(row: object) -> str | None:
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
-    """Read `{"q", "gold", "group", "source"?}` lines (UTF-8, a BOM is accepted); a bad line is
+    """Read `{"q", "gold", "group", "source"?}` lines (or `{"turns": [q1, q2, …], …}` with gold
+    for the last turn) (UTF-8, a BOM is accepted); a bad line is
     reported as `FILE:N: ...` and skipped, the rest are scored.
 
     Raises:
@@ -98,11 +108,12 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def answer_or_nothing(engine: Engine, question: str, top_k: int) -> Answer:
+def answer_or_nothing(engine: Engine, question: str, top_k: int,
+                      conversation: Conversation | None = None) -> Answer:
     """The engine's answer, or an unanswered one without passages for a question that cannot
     be asked (empty, only punctuation): counted as a miss, not an error."""
     try:
-        return engine.answer(question, top_k)
+        return engine.answer(question, top_k, conversation)
     except QuestionError:
         return Answer(question, False, [], question)
 
@@ -115,13 +126,23 @@ def _rank_of_gold(answer: Answer, gold: str, source: str | None) -> int | None:
     return None
 
 
-def evaluate(rows: Iterable[dict[str, Any]], ask: Callable[[str], Answer]
-             ) -> dict[str, GroupScore]:
-    """Score `ask` on the questions; unanswerable ones (gold null) count rejections."""
+def last_turn(turns: list[str], ask: Ask) -> Answer:
+    """The answer to the last of `turns`, each asked in the conversation of those before."""
+    conversation = Conversation()
+    for turn in turns:
+        result = ask(turn, conversation)
+        if result.turn is not None:
+            conversation = conversation.after(result.turn)
+    return result
+
+
+def evaluate(rows: Iterable[dict[str, Any]], ask: Ask) -> dict[str, GroupScore]:
+    """Score `ask` on the questions and conversations; unanswerable ones (gold null) count
+    rejections."""
     groups: dict[str, GroupScore] = defaultdict(GroupScore)
     for row in rows:
         score = groups[str(row.get("group", "all"))]
-        result = ask(row["q"])
+        result = last_turn(row["turns"], ask) if "turns" in row else ask(row["q"], None)
         score.questions += 1
         score.answered += result.answered
         if row.get("gold") is None:

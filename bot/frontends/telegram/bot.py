@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
@@ -20,19 +21,20 @@ from bot.engine import Engine, Freshness
 from bot.errors import QuestionError
 from bot.frontends.presentation import present
 from bot.frontends.telegram.config import BotSettings
+from bot.frontends.telegram.conversations import ConversationStore, Key
+from bot.frontends.telegram.lru import LRU
 from bot.frontends.telegram.ratelimit import RateLimiter
 from bot.frontends.telegram.render import render_messages
 from bot.retrieval.answer import Answer
+from bot.retrieval.conversation import Conversation
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-K = TypeVar("K")
-V = TypeVar("V")
 
 GREETING = ("Xin chào! Tôi trả lời câu hỏi về các bài viết bằng chính những đoạn trích từ bài.\n"
             "Cứ gửi câu hỏi, có dấu hay không dấu đều được (ví dụ: <i>ti le ho ngheo</i>). "
             "Trong nhóm, hãy nhắc tên tôi, trả lời tin nhắn của tôi hoặc dùng /ask.\n"
-            "/sources: các bài viết · /help: hướng dẫn\n\n"
+            "/new: cuộc trò chuyện mới · /sources: các bài viết · /help: hướng dẫn\n\n"
             "<i>Hi! Ask me about the articles, in Vietnamese or English; I answer with quotes.</i>")
 APOLOGY = "Xin lỗi, đã có lỗi. Vui lòng thử lại sau. <i>(Sorry, something went wrong.)</i>"
 NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ một số cuộc trò chuyện. <i>(Not available here.)</i>"
@@ -42,8 +44,11 @@ TEXT_ONLY = "Tôi chỉ đọc được câu hỏi bằng chữ. <i>(Please send
 ADMIN_ONLY = "Chỉ quản trị viên mới dùng được lệnh này. <i>(Admins only.)</i>"
 EMPTY_QUESTION = "Hãy gõ một câu hỏi. <i>(Please type a question.)</i>"
 MORE = "Xem thêm"
+NEW_CONVERSATION = ("Cuộc trò chuyện mới: câu hỏi sau không dựa vào các câu trước. "
+                    "<i>(New conversation.)</i>")
 COMMANDS = [("start", "Giới thiệu"), ("help", "Cách hỏi"), ("ask", "Hỏi trong nhóm"),
-            ("sources", "Các bài viết"), ("reload", "Cập nhật chỉ mục (quản trị)")]
+            ("new", "Cuộc trò chuyện mới"), ("sources", "Các bài viết"),
+            ("reload", "Cập nhật chỉ mục (quản trị)")]
 
 RETRY_ATTEMPTS = 5
 RETRY_BASE_DELAY_S = 0.25  # doubled on each attempt: 0.5, 1, 2, 4 s
@@ -71,33 +76,14 @@ async def with_retries(call: Callable[[], Awaitable[T]],
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-class LRU(OrderedDict[K, V]):
-    """A mapping that forgets its least recently used entries beyond `bound`."""
-
-    def __init__(self, bound: int) -> None:
-        super().__init__()
-        self.bound = bound
-
-    def use(self, key: K) -> V | None:
-        """The value for `key`, now the most recently used; None when forgotten."""
-        if key not in self:
-            return None
-        self.move_to_end(key)
-        return self[key]
-
-    def put(self, key: K, value: V) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.bound:
-            self.popitem(last=False)
-
-
 @dataclass(frozen=True)
 class Page:
-    """An answer already computed and how many of its passages were sent."""
+    """An answer already computed, how many of its passages were sent, and the conversation
+    as it stands after it (which a reply to any of its messages continues)."""
 
     answer: Answer
     shown: int
+    conversation: Conversation | None = None
 
 
 class PageStore:
@@ -127,17 +113,20 @@ class QABot:
     The engine checks the sources in the background, every `watch_seconds`."""
 
     def __init__(self, engine: Engine, settings: BotSettings,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.engine, self.settings = engine, settings
         engine.freshness = Freshness.in_background(settings.watch_seconds)
         self.limiter = limiter or RateLimiter(settings.questions_per_minute)
         self.pages = PageStore()
+        self.conversations = ConversationStore(settings.conversation_minutes * 60, clock)
         self._refused: LRU[int, bool] = LRU(REFUSED_CHATS)
         self._chat_locks: dict[int, asyncio.Lock] = {}
 
     # --- work done off the event loop -------------------------------------------------------
-    async def ask(self, question: str, top_k: int) -> Answer:
-        return await asyncio.to_thread(self.engine.answer, question, top_k)
+    async def ask(self, question: str, top_k: int,
+                  conversation: Conversation | None = None) -> Answer:
+        return await asyncio.to_thread(self.engine.answer, question, top_k, conversation)
 
     async def refresh(self, force: bool = False) -> str:
         """`/reload`: check now and say what changed (a failed write is reported)."""
@@ -172,16 +161,29 @@ class QABot:
             return
         # Updates run concurrently; a per-chat lock (FIFO) keeps each chat's answers in order.
         async with self._chat_locks.setdefault(message.chat_id, asyncio.Lock()):
-            await self._answer_and_send(message, question)
+            await self._answer_and_send(message, question, conversation_key(message, user_id))
 
-    async def _answer_and_send(self, message: Message, question: str) -> None:
+    def conversation_for(self, message: Message, key: Key) -> Conversation:
+        """A reply to one of our answers continues that answer's conversation (whoever
+        replies, however late); any other message continues the sender's own."""
+        replied = message.reply_to_message
+        if replied is not None:
+            found = self.conversations.at_answer(message.chat_id, replied.message_id)
+            if found is not None:
+                return found
+        return self.conversations.current(key)
+
+    async def _answer_and_send(self, message: Message, question: str, key: Key) -> None:
+        conversation = self.conversation_for(message, key)
         # Every passage "Xem thêm" may show is computed now: paging never asks again.
         try:
-            result = await self.ask(question, self.settings.max_passages)
+            result = await self.ask(question, self.settings.max_passages, conversation)
         except QuestionError:
             await reply(message, EMPTY_QUESTION)
             return
-        await self.send_page(message, Page(result, 0), self.settings.first_page)
+        after = conversation.after(result.turn) if result.turn is not None else conversation
+        self.conversations.remember(key, after)
+        await self.send_page(message, Page(result, 0, after), self.settings.first_page)
 
     async def send_page(self, message: Message, page: Page, count: int) -> None:
         """Send `count` passages of `page.answer` after the `page.shown` already sent, with a
@@ -190,17 +192,30 @@ class QABot:
         messages = render_messages(present(page.answer), page.shown, stop)
         more = stop < len(page.answer.passages)
         token = self.pages.put(message.chat_id, replace(page, shown=stop)) if more else None
+        sent = []
         for index, html in enumerate(messages):
             last = index == len(messages) - 1
-            await reply(message, html, self.more_button(token) if token and last else None)
+            sent.append(await reply(message, html,
+                                    self.more_button(token) if token and last else None))
+        if page.conversation is not None:
+            self.conversations.mark(message.chat_id, [m.message_id for m in sent],
+                                    page.conversation)
 
     def more_button(self, token: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton(MORE, callback_data=f"more:{token}")]])
 
 
-async def reply(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    await with_retries(lambda: message.reply_html(html, reply_markup=markup,
-                                                  disable_web_page_preview=True))
+def conversation_key(message: Message, user_id: int) -> Key:
+    """One conversation per private chat; in a group, one per user within the chat."""
+    chat_id = message.chat_id
+    return (chat_id, chat_id) if message.chat.type == ChatType.PRIVATE else (chat_id, user_id)
+
+
+async def reply(message: Message, html: str,
+                markup: InlineKeyboardMarkup | None = None) -> Message:
+    sent: Message = await with_retries(lambda: message.reply_html(
+        html, reply_markup=markup, disable_web_page_preview=True))
+    return sent
 
 
 def _qabot(context: ContextTypes.DEFAULT_TYPE) -> QABot:

@@ -31,10 +31,12 @@ from bot.frontends.telegram.bot import (
     APOLOGY,
     COMMANDS,
     GREETING,
+    NEW_CONVERSATION,
     NOT_AVAILABLE,
     TEXT_ONLY,
     QABot,
     _qabot,
+    conversation_key,
     reply,
     with_retries,
 )
@@ -85,6 +87,15 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.message is not None:
         await reply(update.message, GREETING)
+
+
+async def new_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/new`: the sender's next question starts a new conversation."""
+    message, user = update.message, update.effective_user
+    if message is None or user is None:
+        return
+    _qabot(context).conversations.forget(conversation_key(message, user.id))
+    await reply(message, NEW_CONVERSATION)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,6 +231,7 @@ def build_application(bot: QABot) -> Application:  # type: ignore[type-arg]
     app.bot_data["qabot"] = bot
     app.add_handler(TypeHandler(Update, check_access), group=-1)
     app.add_handler(CommandHandler(["start", "help"], start))
+    app.add_handler(CommandHandler("new", new_conversation))
     app.add_handler(CommandHandler("sources", sources))
     app.add_handler(CommandHandler("reload", reload))
     app.add_handler(CommandHandler("ask", ask_command))

@@ -1,0 +1,148 @@
+"""Conversation mode: which questions are read as follow-ups, what they search, and how the
+CLI (`ask --chat`), the REPL (`:new`) and `qabot eval` (conversation lines) use it. The hashing
+embedder stands in for the model; the quality of follow-ups is in test_quality.py."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from bot.engine import Engine
+from bot.frontends.repl import Repl, ReplState
+from bot.retrieval.conversation import MAX_TURNS, Conversation, Turn, read, refers_back
+from bot.retrieval.evaluate import evaluate, read_questions
+from bot.retrieval.fusion import Preference
+from bot.retrieval.question import QueryForm
+from tests.conftest import Run
+
+SEED_NAME = "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"
+
+
+def vi(text: str) -> QueryForm:
+    return QueryForm("vietnamese", text, False)
+
+
+def en(text: str) -> QueryForm:
+    return QueryForm("english", text, False)
+
+
+def restored(text: str) -> QueryForm:
+    return QueryForm("no_diacritics", text, True)
+
+
+@pytest.mark.parametrize("form", [
+    vi("Ông ấy đã sống ở đâu?"), vi("Trong số đó bao nhiêu phần trăm là người Công giáo?"),
+    vi("Còn tỉ lệ hộ nghèo?"), vi("Nghị quyết đó được ban hành ngày nào?"),
+    vi("Vì sao?"), vi("Cụ thể hơn"), vi("Tỉnh này có bao nhiêu xã?"), vi("Họ đến từ đâu?"),
+    vi("Năm nào?"), restored("người đó được chỉ định sau khi ai từ chức"),
+    en("What about Ford?"), en("When did he die?"), en("Where did she perform?"),
+    en("How much cash would that network have received?"), en("And the second?"),
+    en("Why?"), en("How many people live there?"),
+])
+def test_questions_that_point_back_are_follow_ups(form: QueryForm) -> None:
+    assert refers_back(form)
+
+
+@pytest.mark.parametrize("form", [
+    vi("Tỉ lệ hộ nghèo đa chiều của Điện Biên năm 2025 là bao nhiêu?"),
+    vi("Ai đã biểu diễn quốc ca tại Super Bowl 50?"),
+    # typed without marks, "ho" is as often a name (Hốt Tất Liệt) as the pronoun "họ"
+    restored("họ tất liệt xâm lược nhật bản lần thứ hai năm nào"),
+    en("Who sang the national anthem at Super Bowl 50?"),
+    en("Is there a limit on the number of terms a president can serve?"),
+    en("Who is the scientist that discovered oxygen?"),
+])
+def test_questions_that_stand_alone_are_not(form: QueryForm) -> None:
+    assert not refers_back(form)
+
+
+def test_a_follow_up_searches_the_last_topic_and_prefers_its_passage() -> None:
+    first = read(vi("Dân số Warsaw năm 1901 là bao nhiêu?"), Conversation())
+    assert not first.follow_up and first.prefer is None
+    where = Preference("warsaw.txt", 120)
+    conversation = Conversation().after(Turn(first.own_topic, where))
+    follow = read(vi("Trong số đó bao nhiêu phần trăm là người Công giáo?"), conversation)
+    assert follow.follow_up and follow.prefer == where
+    assert follow.search_text == ("Dân số Warsaw năm 1901 … Trong số đó bao nhiêu phần trăm là "
+                                  "người Công giáo?")
+    # a question that stands alone is searched as asked, even inside a conversation
+    alone = read(vi("Ai đã biểu diễn quốc ca tại Super Bowl 50?"), conversation)
+    assert not alone.follow_up and alone.search_text.startswith("Ai đã")
+
+
+def test_the_conversation_keeps_its_last_turns_only() -> None:
+    conversation = Conversation()
+    for number in range(MAX_TURNS + 3):
+        conversation = conversation.after(Turn((f"t{number}",), None))
+    assert len(conversation.turns) == MAX_TURNS
+    assert conversation.last == Turn((f"t{MAX_TURNS + 2}",), None)
+
+
+def test_engine_marks_a_follow_up_and_shows_what_it_searched(fake_seed_engine: Engine) -> None:
+    first = fake_seed_engine.answer("Bí thư Tỉnh ủy Điện Biên là ai?", 3, Conversation())
+    assert not first.context and first.turn is not None
+    follow = fake_seed_engine.answer("Ông ấy cho biết tỉnh có bao nhiêu dân tộc?", 3,
+                                     Conversation().after(first.turn))
+    assert follow.context and follow.to_json()["context"] is True
+    assert follow.searched.startswith("Bí thư Tỉnh ủy Điện Biên … Ông ấy")
+    assert follow.searched_for == follow.searched  # shown as "câu hỏi tiếp, tìm theo: …"
+    # the same question without a conversation is read alone
+    assert not fake_seed_engine.answer("Ông ấy cho biết tỉnh có bao nhiêu dân tộc?", 3).context
+
+
+def test_ask_chat_reads_turns_in_order_and_an_empty_line_starts_anew(fake_cli: Run) -> None:
+    turns = ["Bí thư Tỉnh ủy Điện Biên là ai?", "Ông ấy nói gì về hộ nghèo?", "",
+             "Ông ấy nói gì về hộ nghèo?"]
+    done = fake_cli("ask", "--chat", "--json", "-", stdin="\n".join(turns) + "\n")
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["question"] for a in answers] == [t for t in turns if t]
+    assert [a["context"] for a in answers] == [False, True, False]
+    assert answers[1]["searched"].startswith("Bí thư Tỉnh ủy Điện Biên …")
+    # without --chat every line stands alone, as before
+    stateless = fake_cli("ask", "--json", "-", stdin="\n".join(turns) + "\n")
+    assert [json.loads(line)["context"] for line in stateless.stdout.splitlines()] == [False] * 3
+
+
+def test_repl_session_is_one_conversation_until_new(fake_engine: Engine) -> None:
+    with create_pipe_input() as pipe:
+        prompt: PromptSession[str] = PromptSession(input=pipe, output=DummyOutput())
+        out = io.StringIO()
+        console = Console(file=out, width=200, color_system=None, force_terminal=False)
+        pipe.send_text("Bí thư Tỉnh ủy Điện Biên là ai?\rÔng ấy nói gì?\r:new\r"
+                       "Ông ấy nói gì?\r\x04")
+        repl = Repl(fake_engine, console, lambda: prompt.prompt("hỏi › "), ReplState())
+        assert repl.run() == 0
+    text = out.getvalue()
+    assert text.count("câu hỏi tiếp, tìm theo: Bí thư Tỉnh ủy Điện Biên … Ông ấy nói gì?") == 1
+    assert "Cuộc trò chuyện mới" in text
+
+
+def test_eval_scores_the_last_turn_of_conversation_lines(fake_seed_engine: Engine,
+                                                         tmp_path: Path) -> None:
+    lines = [{"turns": ["Bí thư Tỉnh ủy Điện Biên là ai?", "Ông ấy nói gì?"],
+              "gold": "Điện Biên", "group": "chat"},
+             {"q": "Bí thư Tỉnh ủy Điện Biên là ai?", "gold": "Điện Biên", "group": "plain"},
+             {"turns": [], "gold": "x"}, {"turns": ["ok", 3], "gold": "x"}]
+    path = tmp_path / "chat.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n",
+                    encoding="utf-8")
+    rows = read_questions(path)
+    assert len(rows) == 2  # the two malformed lines are reported and skipped
+    asked: list[tuple[str, bool]] = []
+
+    def ask(question: str, conversation: Conversation | None):  # type: ignore[no-untyped-def]
+        asked.append((question, conversation is not None and conversation.last is not None))
+        return fake_seed_engine.answer(question, 3, conversation)
+
+    report = evaluate(rows, ask)
+    assert asked == [("Bí thư Tỉnh ủy Điện Biên là ai?", False), ("Ông ấy nói gì?", True),
+                     ("Bí thư Tỉnh ủy Điện Biên là ai?", False)]
+    assert report["chat"].questions == 1 and report["plain"].questions == 1
