@@ -20,8 +20,10 @@ from bot.engine import Engine, Freshness
 from bot.errors import QuestionError
 from bot.frontends.presentation import present
 from bot.frontends.telegram.config import BotSettings
+from bot.frontends.telegram.ops import Ops
 from bot.frontends.telegram.ratelimit import RateLimiter
 from bot.frontends.telegram.render import render_messages
+from bot.frontends.telegram.votes import vote_buttons
 from bot.retrieval.answer import Answer
 
 logger = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ class Page:
 
     answer: Answer
     shown: int
+    answer_id: str | None = None  # its record in the feedback database, for the vote buttons
 
 
 class PageStore:
@@ -127,8 +130,9 @@ class QABot:
     The engine checks the sources in the background, every `watch_seconds`."""
 
     def __init__(self, engine: Engine, settings: BotSettings,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None, ops: Ops | None = None) -> None:
         self.engine, self.settings = engine, settings
+        self.ops = ops or Ops()  # metrics, health and the feedback database, when running
         engine.freshness = Freshness.in_background(settings.watch_seconds)
         self.limiter = limiter or RateLimiter(settings.questions_per_minute)
         self.pages = PageStore()
@@ -167,6 +171,7 @@ class QABot:
     async def answer_in_chat(self, message: Message, question: str, user_id: int) -> None:
         """Answer in the chat; answers within one chat leave in the order questions came."""
         if not self.limiter.allow(user_id):
+            self.ops.rate_limited()
             if self.limiter.should_warn(user_id):
                 await reply(message, SLOW_DOWN)
             return
@@ -176,12 +181,16 @@ class QABot:
 
     async def _answer_and_send(self, message: Message, question: str) -> None:
         # Every passage "Xem thêm" may show is computed now: paging never asks again.
+        started = self.ops.clock()
         try:
             result = await self.ask(question, self.settings.max_passages)
         except QuestionError:
             await reply(message, EMPTY_QUESTION)
             return
-        await self.send_page(message, Page(result, 0), self.settings.first_page)
+        page = Page(result, 0, self.ops.new_answer_id())
+        await self.send_page(message, page, self.settings.first_page)
+        self.ops.answered(page.answer_id, result, message.chat_id,
+                          min(self.settings.first_page, len(result.passages)), started)
 
     async def send_page(self, message: Message, page: Page, count: int) -> None:
         """Send `count` passages of `page.answer` after the `page.shown` already sent, with a
@@ -190,9 +199,18 @@ class QABot:
         messages = render_messages(present(page.answer), page.shown, stop)
         more = stop < len(page.answer.passages)
         token = self.pages.put(message.chat_id, replace(page, shown=stop)) if more else None
+        if page.shown:
+            self.ops.shown(page.answer_id, stop)
+        buttons = self.buttons(token, page.answer_id)
         for index, html in enumerate(messages):
             last = index == len(messages) - 1
-            await reply(message, html, self.more_button(token) if token and last else None)
+            await reply(message, html, buttons if last else None)
+
+    def buttons(self, token: str | None, answer_id: str | None) -> InlineKeyboardMarkup | None:
+        """"Xem thêm" when more passages remain, 👍 / 👎 when the answer is recorded."""
+        row = [InlineKeyboardButton(MORE, callback_data=f"more:{token}")] if token else []
+        row += vote_buttons(answer_id) if answer_id else []
+        return InlineKeyboardMarkup([row]) if row else None
 
     def more_button(self, token: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton(MORE, callback_data=f"more:{token}")]])
