@@ -4,7 +4,6 @@ API with the real python-telegram-bot, then `qabot feedback` and its export read
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
@@ -22,6 +21,7 @@ from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.handlers import build_application
 from bot.frontends.telegram.ops import Ops
 from bot.retrieval.evaluate import read_questions
+from tests.bot_runner import run_app
 from tests.conftest import Run
 from tests.fake_bot_api import BOT_USER, TOKEN, FakeBotAPI
 from tests.test_faults import _can_mount, read_only, small_disk
@@ -37,24 +37,9 @@ def run_recording_bot(engine: Engine, fake: FakeBotAPI, store: FeedbackStore,
     bot = QABot(engine, BotSettings(token=TOKEN, base_url=fake.base_url, watch_seconds=3600.0),
                 ops=Ops(store=store))
     app = build_application(bot)
-
-    async def main() -> None:
-        async with app:
-            assert app.post_init is not None and app.updater is not None
-            await app.post_init(app)
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            try:
-                await asyncio.wait_for(scenario(fake), timeout=120)
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                assert app.post_stop is not None
-                await app.post_stop(app)
-
     store.start()
     try:
-        asyncio.run(main())
+        run_app(app, fake, scenario)
     finally:
         store.close()
 
