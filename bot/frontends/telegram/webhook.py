@@ -15,6 +15,7 @@ from telegram import Update
 
 from bot.config import OpsSettings, Settings
 from bot.engine import Engine
+from bot.errors import QabotError
 from bot.feedback.store import FeedbackStore
 from bot.frontends.telegram.bot import QABot
 from bot.frontends.telegram.config import RedactSecret
@@ -68,17 +69,21 @@ def start_ops(engine: Engine, settings: Settings, heartbeat_s: float | None) -> 
                           ops_settings.chat_salt,
                           on_failure=metrics.db_failure if metrics is not None else None)
     store.start()
-    running = Running(Ops(metrics=metrics, store=store, heartbeat_s=heartbeat_s),
-                      closers=[store])
+    running = Running(Ops(metrics=metrics, store=store), closers=[store])
     if metrics is not None and ops_settings.metrics_port is not None:
         health = Health(lambda: engine.loaded, ops_settings.health_window_s)
-        running.ops.health = health
+        running.ops.health, running.ops.heartbeat_s = health, heartbeat_s
         engine.on_rebuild = metrics.rebuilt
         metrics.watch(index_age=lambda: _index_age(engine),
                       passages=lambda: len(engine.index.chunks),
                       contact_age=health.contact_age)
-        running.server = OpsServer(ops_settings.metrics_listen, ops_settings.metrics_port,
-                                   metrics, health)
+        try:
+            running.server = OpsServer(ops_settings.metrics_listen, ops_settings.metrics_port,
+                                       metrics, health)
+        except OSError as exc:
+            running.close()
+            raise QabotError(f"cannot serve metrics on {ops_settings.metrics_listen}:"
+                             f"{ops_settings.metrics_port}: {exc.strerror or exc}") from None
         running.server.start()
     return running
 
@@ -105,6 +110,10 @@ def serve(engine: Engine, settings: Settings) -> None:
         options = webhook_options(ops, secret)
         logger.info("webhook: listening on %s:%d/%s for %s", ops.webhook_listen,
                     ops.webhook_port, options["url_path"], ops.webhook_url)
-        app.run_webhook(**options)
+        try:
+            app.run_webhook(**options)
+        except OSError as exc:  # the port is taken or the address is not ours
+            raise QabotError(f"cannot listen for the webhook on {ops.webhook_listen}:"
+                             f"{ops.webhook_port}: {exc.strerror or exc}") from None
     finally:
         running.close()
