@@ -240,9 +240,13 @@ def test_old_answers_are_purged_at_start_with_their_votes(fake_seed_engine: Engi
     now[0] += 45 * day  # the first answer is now 95 days old, the second 45
     later = FeedbackStore(path, retention_days=90, clock=lambda: now[0])
     later.start()
-    later.close()
+    later.flush()
     assert rows(path, "SELECT id FROM answers") == [("1" * 16,)]
     assert rows(path, "SELECT count(*) FROM feedback") == [(0,)]
+    now[0] += 46 * day  # a bot running all along forgets the second one too, within a day
+    later.record_vote("1" * 16, 7, 1)
+    later.close()
+    assert rows(path, "SELECT count(*) FROM answers") == [(0,)]
 
 
 def test_a_database_from_a_newer_qabot_is_left_alone(fake_seed_engine: Engine, tmp_path: Path,

@@ -204,3 +204,23 @@ def test_qabot_telegram_runs_a_webhook_with_health_metrics_and_feedback(
     assert "webhook secret: set (generated for this run)" in output
     assert secret not in output and TOKEN not in output
     assert (tmp_path / "feedback.sqlite3").exists()
+
+
+def test_a_taken_webhook_port_is_one_clear_line(fake: FakeBotAPI, tmp_path: Path,
+                                                cache_dir: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "QABOT_CACHE": str(cache_dir),
+           "HF_HUB_OFFLINE": "1", "QABOT_MODEL": FAKE_MODEL, "PYTHONPATH": str(repo),
+           "QABOT_DB": str(tmp_path / "feedback.sqlite3")}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "telegram", "--base-url", fake.base_url,
+             "--sources", str(repo / "source_text"), "--index", str(tmp_path / "index"),
+             "--webhook-url", URL, "--port", str(port)],
+            env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"Error: cannot listen for the webhook on 127.0.0.1:{port}: Address already in use")

@@ -24,6 +24,7 @@ Job = Callable[[sqlite3.Connection], None]
 QUEUE_BOUND = 10_000  # records waiting beyond this are dropped (the writer is stuck)
 REOPEN_S = 60.0  # a database that could not be opened is tried again at most this often
 WARN_EVERY_S = 60.0  # one warning per kind of failure per minute
+PURGE_EVERY_S = 86400.0  # a bot running for months still forgets old rows, daily
 
 
 @dataclass
@@ -47,6 +48,7 @@ class FeedbackStore:
         self._salt = salt
         self._conn: sqlite3.Connection | None = None
         self._opened_at: float | None = None
+        self._purged_at = -PURGE_EVERY_S
         self._warned: dict[str, float] = {}
         self._queue: queue.Queue[Job | None] = queue.Queue(QUEUE_BOUND)
         self._thread = threading.Thread(target=self._run, name="qabot-feedback", daemon=True)
@@ -124,6 +126,7 @@ class FeedbackStore:
             self._dropped("UNAVAILABLE", None)
             return
         try:
+            self._purge_if_due(conn)
             with conn:
                 job(conn)
             self.stats.written += 1
@@ -153,15 +156,24 @@ class FeedbackStore:
         try:
             conn = db.connect(self.path)
             self._salt = self._salt or db.stored_salt(conn)
-            purged = db.purge(conn, self.clock(), self.retention_days)
+            self._purged_at = -PURGE_EVERY_S
+            self._purge_if_due(conn)
         except (sqlite3.Error, OSError, db.DatabaseError) as exc:
             self._warn("OPEN", f"cannot open the feedback database {self.path} ({exc}); "
                                f"answers go out unrecorded, retrying in {REOPEN_S:.0f} s")
             return None
-        if purged:
-            logger.info("purged %d answers older than %d days", purged, self.retention_days)
         self._conn = conn
         return conn
+
+    def _purge_if_due(self, conn: sqlite3.Connection) -> None:
+        """At start, then daily: rows older than the retention go."""
+        now = self.clock()
+        if now - self._purged_at < PURGE_EVERY_S:
+            return
+        self._purged_at = now
+        purged = db.purge(conn, now, self.retention_days)
+        if purged:
+            logger.info("purged %d answers older than %d days", purged, self.retention_days)
 
     def _hash(self, number: int) -> str:
         key = (self._salt or "").encode("utf-8")

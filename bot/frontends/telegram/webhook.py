@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,12 +93,25 @@ def _index_age(engine: Engine) -> float:
     return time.time() - engine.built_at()
 
 
+def _check_free(host: str, port: int) -> None:
+    """Fail in one line before the bot starts, not with its tasks half started."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado binds
+            probe.bind((host, port))
+    except OSError as exc:
+        raise QabotError(f"cannot listen for the webhook on {host}:{port}: "
+                         f"{exc.strerror or exc}") from None
+
+
 def serve(engine: Engine, settings: Settings) -> None:
     """Run the bot until interrupted: webhook when QABOT_WEBHOOK_URL is set, else polling."""
     ops = settings.ops
     webhook = ops.webhook_url is not None
     # Idle webhook bots make no Bot API calls of their own; /healthz needs a recent one.
     heartbeat = min(30.0, ops.health_window_s / 3) if webhook else None
+    if webhook:
+        _check_free(ops.webhook_listen, ops.webhook_port)
     running = start_ops(engine, settings, heartbeat)
     app = build_application(QABot(engine, settings.telegram, ops=running.ops))
     try:
@@ -110,10 +124,6 @@ def serve(engine: Engine, settings: Settings) -> None:
         options = webhook_options(ops, secret)
         logger.info("webhook: listening on %s:%d/%s for %s", ops.webhook_listen,
                     ops.webhook_port, options["url_path"], ops.webhook_url)
-        try:
-            app.run_webhook(**options)
-        except OSError as exc:  # the port is taken or the address is not ours
-            raise QabotError(f"cannot listen for the webhook on {ops.webhook_listen}:"
-                             f"{ops.webhook_port}: {exc.strerror or exc}") from None
+        app.run_webhook(**options)
     finally:
         running.close()
