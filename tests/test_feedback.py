@@ -283,3 +283,22 @@ def test_export_lines_keep_one_line_per_question_with_a_count(fake_seed_engine: 
     assert line["group"] == "review:refused" and line["count"] == 3
     assert json.loads(json.dumps(line)) == line
 
+
+
+def test_more_passages_shown_are_recorded_and_keep_their_vote_buttons(
+        fake_seed_engine: Engine, fake: FakeBotAPI, tmp_path: Path) -> None:
+    path = tmp_path / "feedback.sqlite3"
+
+    async def scenario(api: FakeBotAPI) -> None:
+        api.message(ANSWERABLE)
+        await until(lambda: len(api.sent()) == 1)
+        press(api, api.sent()[0], 0, user_id=111, query_id="more")
+        await until(lambda: len(api.sent()) == 2)
+
+    run_recording_bot(fake_seed_engine, fake, FeedbackStore(path), scenario)
+    first, more = fake.sent()
+    def votes(message: dict[str, Any]) -> list[str]:
+        return [b["callback_data"] for b in message["reply_markup"]["inline_keyboard"][0][1:]]
+
+    assert votes(more) == votes(first) and len(votes(first)) == 2  # same answer, same votes
+    assert rows(path, "SELECT shown FROM answers") == [(3,)]  # 1, then 2 more
