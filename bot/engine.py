@@ -107,6 +107,7 @@ class Engine:
         self.freshness = freshness or Freshness.once()
         self.progress: Progress = progress or Quiet()
         self.build_progress = build_progress  # hears how the embedding of a long build advances
+        self.on_rebuild: Callable[[float], None] | None = None  # hears each rebuild's seconds
         self._injected = load_model is not None
         self._load_model = load_model or (lambda name: load_embedder(name, settings.cache,
                                                                  settings.python_models))
@@ -205,6 +206,7 @@ class Engine:
         if (not strict and self._index is not None and failed_at is not None
                 and self._checked_at - failed_at < WRITE_RETRY_S):
             return Changes()
+        started = self.clock()
         try:
             with self.progress.stage(Stage.CHECKING_SOURCES):
                 # One assignment: a question that already took the old index finishes on it.
@@ -220,6 +222,8 @@ class Engine:
             self._index, self._write_failed_at = previous, self.clock()
             return Changes()
         self._write_failed_at = None
+        if changes.any and self.on_rebuild is not None:
+            self.on_rebuild(self.clock() - started)
         self.progress.changed(changes)
         return changes
 
@@ -235,6 +239,11 @@ class Engine:
         if index is None:
             raise IndexError_("the index is not loaded yet; call start() or refresh() first")
         return index
+
+    @property
+    def loaded(self) -> bool:
+        """Whether an index is live (questions can be answered)."""
+        return self._index is not None
 
     def source_summary(self) -> list[tuple[str, int]]:
         """Each indexed article with its number of paragraphs that hold passages."""

@@ -35,7 +35,7 @@ def run_bot(engine: Engine, fake: FakeBotAPI, scenario: Scenario,
             **settings: Any) -> None:
     options = {"watch_seconds": 3600.0, **settings}
     bot = QABot(engine, BotSettings(token=TOKEN, base_url=fake.base_url, **options), limiter,
-                clock)
+                clock=clock)
     app = build_application(bot)
 
     async def main() -> None:

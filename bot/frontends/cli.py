@@ -67,8 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Token from TELEGRAM_BOT_TOKEN; see the README for the other settings.")
     telegram.add_argument("--base-url", metavar="URL",
                           help="self-hosted Bot API server; env TELEGRAM_API_BASE_URL")
+    _ops_flags(telegram)
     index = commands.add_parser("index", parents=[common], help="bring the index up to date")
     index.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
+    feedback = commands.add_parser(
+        "feedback", parents=[common], help="readers' feedback: summary or export",
+        description="Summarize the feedback database (QABOT_DB, default in the cache folder); "
+                    "`export FILE.jsonl` writes questions in `qabot eval`'s format.")
+    export = feedback.add_subparsers(dest="feedback_command", metavar="ACTION") \
+        .add_parser("export", help="write 👍 answers and questions to review as JSONL")
+    export.add_argument("file", type=Path, help="the JSONL file to write")
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
     evaluate.add_argument("file", type=Path,
                           help='JSONL lines {"q" (or "turns": [q1, q2, …]), "gold", "group", '
@@ -77,11 +85,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ops_flags(telegram: argparse.ArgumentParser) -> None:
+    telegram.add_argument("--webhook-url", metavar="URL",
+                          help="receive updates by webhook at this https URL instead of "
+                               "polling; env QABOT_WEBHOOK_URL")
+    telegram.add_argument("--listen", metavar="ADDR",
+                          help="webhook server address; env QABOT_WEBHOOK_LISTEN, "
+                               "default 127.0.0.1")
+    telegram.add_argument("--port", type=int, metavar="N",
+                          help="webhook server port; env QABOT_WEBHOOK_PORT, default 8443")
+    telegram.add_argument("--metrics-port", type=int, metavar="N",
+                          help="serve /healthz and /metrics on this port; env "
+                               "QABOT_METRICS_PORT, default off")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
+    def flag(name: str) -> str | None:
+        value = getattr(args, name, None)
+        return None if value is None else str(value)
+
     return load_settings(sources=args.sources, index=args.index, model=args.model,
                          top_k=getattr(args, "top_k", None),
                          base_url=getattr(args, "base_url", None),
-                         telegram=args.command == "telegram")
+                         telegram=args.command == "telegram",
+                         ops_flags={"QABOT_WEBHOOK_URL": flag("webhook_url"),
+                                    "QABOT_WEBHOOK_LISTEN": flag("listen"),
+                                    "QABOT_WEBHOOK_PORT": flag("port"),
+                                    "QABOT_METRICS_PORT": flag("metrics_port")})
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str | None]:
@@ -164,12 +194,24 @@ def run_telegram(args: argparse.Namespace) -> int:
         handler.addFilter(RedactSecret(bot_settings.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
     from bot.engine import Engine
-    from bot.frontends.telegram.bot import QABot
-    from bot.frontends.telegram.handlers import build_application
+    from bot.frontends.telegram.webhook import serve
 
     engine = Engine(settings, build_progress=log_progress())
     logger.info("%s", safe(engine.start().describe()))  # the model loads before taking updates
-    build_application(QABot(engine, bot_settings)).run_polling()
+    serve(engine, settings)  # polling, or a webhook with QABOT_WEBHOOK_URL
+    return 0
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    from bot.feedback.report import export, summarize
+
+    database = _settings(args).feedback_db
+    if args.feedback_command == "export":
+        count = export(database, args.file)
+        print(f"{count} questions written to {safe(str(args.file))}")
+        return 0
+    print(safe(f"feedback database {database}"))
+    print("\n".join(safe(line) for line in summarize(database).describe().splitlines()))
     return 0
 
 
@@ -225,7 +267,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 COMMANDS = {"ask": run_ask, "repl": run_repl, "telegram": run_telegram, "index": run_index,
-            "eval": run_eval}
+            "eval": run_eval, "feedback": run_feedback}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,8 +23,10 @@ from bot.frontends.presentation import present
 from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.conversations import ConversationStore, Key
 from bot.frontends.telegram.lru import LRU
+from bot.frontends.telegram.ops import Ops
 from bot.frontends.telegram.ratelimit import RateLimiter
 from bot.frontends.telegram.render import render_messages
+from bot.frontends.telegram.votes import vote_buttons
 from bot.retrieval.answer import Answer
 from bot.retrieval.conversation import Conversation
 
@@ -84,6 +86,7 @@ class Page:
     answer: Answer
     shown: int
     conversation: Conversation | None = None
+    answer_id: str | None = None  # its record in the feedback database, for the vote buttons
 
 
 class PageStore:
@@ -113,9 +116,10 @@ class QABot:
     The engine checks the sources in the background, every `watch_seconds`."""
 
     def __init__(self, engine: Engine, settings: BotSettings,
-                 limiter: RateLimiter | None = None,
+                 limiter: RateLimiter | None = None, ops: Ops | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.engine, self.settings = engine, settings
+        self.ops = ops or Ops()  # metrics, health and the feedback database, when running
         engine.freshness = Freshness.in_background(settings.watch_seconds)
         self.limiter = limiter or RateLimiter(settings.questions_per_minute)
         self.pages = PageStore()
@@ -156,6 +160,7 @@ class QABot:
     async def answer_in_chat(self, message: Message, question: str, user_id: int) -> None:
         """Answer in the chat; answers within one chat leave in the order questions came."""
         if not self.limiter.allow(user_id):
+            self.ops.rate_limited()
             if self.limiter.should_warn(user_id):
                 await reply(message, SLOW_DOWN)
             return
@@ -176,6 +181,7 @@ class QABot:
     async def _answer_and_send(self, message: Message, question: str, key: Key) -> None:
         conversation = self.conversation_for(message, key)
         # Every passage "Xem thêm" may show is computed now: paging never asks again.
+        started = self.ops.clock()
         try:
             result = await self.ask(question, self.settings.max_passages, conversation)
         except QuestionError:
@@ -183,7 +189,10 @@ class QABot:
             return
         after = conversation.after(result.turn) if result.turn is not None else conversation
         self.conversations.remember(key, after)
-        await self.send_page(message, Page(result, 0, after), self.settings.first_page)
+        page = Page(result, 0, conversation=after, answer_id=self.ops.new_answer_id())
+        await self.send_page(message, page, self.settings.first_page)
+        self.ops.answered(page.answer_id, result, message.chat_id,
+                          min(self.settings.first_page, len(result.passages)), started)
 
     async def send_page(self, message: Message, page: Page, count: int) -> None:
         """Send `count` passages of `page.answer` after the `page.shown` already sent, with a
@@ -192,14 +201,22 @@ class QABot:
         messages = render_messages(present(page.answer), page.shown, stop)
         more = stop < len(page.answer.passages)
         token = self.pages.put(message.chat_id, replace(page, shown=stop)) if more else None
+        if page.shown:
+            self.ops.shown(page.answer_id, stop)
+        buttons = self.buttons(token, page.answer_id)
         sent = []
         for index, html in enumerate(messages):
             last = index == len(messages) - 1
-            sent.append(await reply(message, html,
-                                    self.more_button(token) if token and last else None))
+            sent.append(await reply(message, html, buttons if last else None))
         if page.conversation is not None:
             self.conversations.mark(message.chat_id, [m.message_id for m in sent],
                                     page.conversation)
+
+    def buttons(self, token: str | None, answer_id: str | None) -> InlineKeyboardMarkup | None:
+        """"Xem thêm" when more passages remain, 👍 / 👎 when the answer is recorded."""
+        row = [InlineKeyboardButton(MORE, callback_data=f"more:{token}")] if token else []
+        row += vote_buttons(answer_id) if answer_id else []
+        return InlineKeyboardMarkup([row]) if row else None
 
     def more_button(self, token: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton(MORE, callback_data=f"more:{token}")]])

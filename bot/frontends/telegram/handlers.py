@@ -40,7 +40,9 @@ from bot.frontends.telegram.bot import (
     reply,
     with_retries,
 )
+from bot.frontends.telegram.feedback import vote
 from bot.frontends.telegram.render import inline_html, plain_summary
+from bot.frontends.telegram.votes import PATTERN as VOTE_PATTERN
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +192,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=context.error)
+    _qabot(context).ops.error()
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(Exception):
             await update.effective_message.reply_html(APOLOGY)
@@ -214,6 +217,7 @@ def build_application(bot: QABot) -> Application:  # type: ignore[type-arg]
         await with_retries(lambda: app.bot.set_my_commands(
             [BotCommand(name, description) for name, description in COMMANDS]))
         tasks.append(asyncio.get_running_loop().create_task(watch_sources(bot)))
+        tasks.append(asyncio.get_running_loop().create_task(bot.ops.heartbeat(app.bot)))
         logger.info("qabot is ready as @%s", app.bot.username)
 
     async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
@@ -227,7 +231,7 @@ def build_application(bot: QABot) -> Application:  # type: ignore[type-arg]
     if bot.settings.base_url:
         base = bot.settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    app = builder.build()
+    app = bot.ops.configure(builder).build()
     app.bot_data["qabot"] = bot
     app.add_handler(TypeHandler(Update, check_access), group=-1)
     app.add_handler(CommandHandler(["start", "help"], start))
@@ -239,6 +243,7 @@ def build_application(bot: QABot) -> Application:  # type: ignore[type-arg]
                                    text_message))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, not_text))
     app.add_handler(CallbackQueryHandler(more, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(vote, pattern=VOTE_PATTERN))
     app.add_handler(InlineQueryHandler(inline))
     app.add_error_handler(on_error)
     return app

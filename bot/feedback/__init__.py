@@ -1,0 +1,1 @@
+"""Readers' feedback and unanswered questions: the SQLite store and its reports."""

@@ -1,0 +1,1 @@
+"""Running for real: metrics and the health check."""
