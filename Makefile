@@ -40,6 +40,8 @@ bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/scale.py
 	# Running for real: webhook vs polling latency, with and without the feedback database.
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/ops_bench.py --questions 200
+	# Follow-ups: last-turn R@1 alone, all turns concatenated, and in conversation mode.
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/conversations.py
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT index/.lock
