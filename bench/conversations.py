@@ -69,9 +69,10 @@ def engine_over(root: Path) -> Engine:
 
 
 def measure(engine: Engine, rows: list[dict[str, Any]], mode: Mode, verbose: bool
-            ) -> dict[str, tuple[int, int, int]]:
-    """Per group: conversations, right first passage, used context."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+            ) -> dict[str, tuple[int, ...]]:
+    """Per group: conversations, right first passage, used context, answered, and right first
+    passage whose highlight holds the gold answer."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for row in rows:
         result = mode(engine, row["turns"])
         hit = rank(result, row["gold"], row["source"]) == 1
@@ -79,10 +80,12 @@ def measure(engine: Engine, rows: list[dict[str, Any]], mode: Mode, verbose: boo
         group[0] += 1
         group[1] += hit
         group[2] += result.context
+        group[3] += result.answered
+        group[4] += hit and nfc(row["gold"]) in result.passages[0].highlight
         if verbose and not hit:
             print(f"  miss [{row['group']}] {row['turns']} -> searched {result.searched!r}"
                   f" first={result.passages[0].source if result.passages else None}")
-    return {g: (v[0], v[1], v[2]) for g, v in sorted(totals.items())}
+    return {g: tuple(v) for g, v in sorted(totals.items())}
 
 
 def main() -> None:
@@ -107,6 +110,12 @@ def main() -> None:
         cells = "".join(f"{result[g][1] / result[g][0]:>9.3f} ({result[g][2]:>2} ctx)"
                         for g in groups)
         print(f"{name:<22}{cells}")
+    print("\nConversation mode: answered share / highlight holds the gold answer (over "
+          "right first passages)")
+    chat = results["qabot conversation"]
+    cells = "".join(f"{chat[g][3] / chat[g][0]:>9.3f} / {chat[g][4] / max(chat[g][1], 1):.3f}"
+                    for g in groups)
+    print(f"{'':<22}{cells}")
 
 
 if __name__ == "__main__":

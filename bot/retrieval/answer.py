@@ -105,10 +105,11 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     text, note = _prepare(question, embedder)
     form = classify(text, index.lexical.restorer)
     reading = read(form, conversation)
+    own = form  # a follow-up's own words pick its highlight and weigh its evidence
     if reading.follow_up:
         form = replace(form, search_text=reading.search_text)
     found = retrieve(index, embedder, form, prefer=reading.prefer)
-    verdict = judge(text, form, found, index, top_k)
+    verdict = judge(text, own, found, index, top_k)
     passages = []
     for item, (first, stop) in zip(found.ranked, verdict.highlights, strict=False):
         chunk = index.chunks[item.row]

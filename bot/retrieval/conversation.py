@@ -46,13 +46,17 @@ _ENGLISH_BACK_REFERENCES = re.compile(
     r"|\b(the same|the latter|the former|more details?|more specific)\b")
 # Question words and particles: what a question asks with, not what it asks about. Earlier
 # turns carry only their topic words, so a follow-up keeps its own question word ("năm nào").
+# Phrases go first: "bao" alone is also "bao phủ" (coverage), "khi" also "khi đó".
+_QUESTION_PHRASES = re.compile(
+    r"\b(bao nhiêu|bao nhieu|bao giờ|bao gio|bao lâu|bao lau|khi nào|khi nao|như thế nào|"
+    r"thế nào|the nao|là gì|la gi|cho biết|cho biet|thì sao|thi sao|what about|how about|"
+    r"how many|how much)\b", re.IGNORECASE)
 _QUESTION_WORDS = frozenset(
-    "ai gì nào đâu sao bao nhiêu mấy khi là của có không được những các một cho với thì đã "
-    "đang sẽ bị và hay hoặc cũng vậy thế nào này đó ấy kia ông bà anh chị cô họ nó ta "
-    "hãy cho biết như thế về theo tại ở trong từ lúc nay gi nao dau bao nhieu may khong "
-    "duoc nhung cac mot voi thi da dang se bi va hoac cung vay the nay do ay ho no "
+    "ai gì nào đâu sao mấy là của có không được những các một cho với thì đã đang sẽ bị và "
+    "hay hoặc cũng vậy thế này đó ấy kia đấy ông bà anh chị cô họ nó ta hãy về theo tại ở "
+    "trong từ lúc còn nữa rồi gi nao dau khong duoc nhung cac mot voi "
     "why what which who whom whose when where how he she they him them his hers its it "
-    "theirs".split()) | ENGLISH_FUNCTION_WORDS
+    "theirs also then so".split()) | ENGLISH_FUNCTION_WORDS
 # A question with this few topic words of its own says too little to stand alone
 # ("Năm nào?", "Còn Ford?").
 MIN_OWN_WORDS = 2
@@ -96,7 +100,8 @@ class Reading:
 def topic_words(text: str) -> tuple[str, ...]:
     """The words of `text` that say what it is about, in order, as written ("Bộ trưởng Bộ
     Quốc phòng" keeps both "Bộ": the topic is shown to the reader)."""
-    return tuple(word for word in _WORD.findall(text) if word.lower() not in _QUESTION_WORDS)
+    return tuple(word for word in _WORD.findall(_QUESTION_PHRASES.sub(" ", text))
+                 if word.lower() not in _QUESTION_WORDS)
 
 
 def refers_back(form: QueryForm) -> bool:
