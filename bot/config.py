@@ -59,6 +59,9 @@ class Settings:
     # `--model module:Name` loads an embedder written in Python only when this is on
     # (QABOT_PYTHON_MODELS=1, for development and tests): a model name never imports code.
     python_models: bool = False
+    # `qabot add URL` and the bot's admins may fetch from loopback or private addresses only
+    # when this is on (QABOT_ALLOW_PRIVATE_URLS=1; the tests serve pages on 127.0.0.1).
+    allow_private_urls: bool = False
 
 
 def parse_number(name: str, value: str, minimum: float = 1, maximum: float | None = None,
@@ -155,4 +158,5 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
         top_k=top_k or defaults.top_k,
         telegram=_bot_settings(env, base_url, need_token=telegram),
         python_models=env.get("QABOT_PYTHON_MODELS", "").strip() == "1",
+        allow_private_urls=env.get("QABOT_ALLOW_PRIVATE_URLS", "").strip() == "1",
     )

@@ -32,7 +32,7 @@ def _top_k(value: str) -> int:
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sources", metavar="DIR",
-                        help="folder of articles (.txt/.md); env QABOT_SOURCES, "
+                        help="folder of articles (.txt/.md/.html); env QABOT_SOURCES, "
                              "default source_text")
     common.add_argument("--index", metavar="DIR",
                         help="index folder; env QABOT_INDEX, default index")
