@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="self-hosted Bot API server; env TELEGRAM_API_BASE_URL")
     index = commands.add_parser("index", parents=[common], help="bring the index up to date")
     index.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
+    add = commands.add_parser(
+        "add", parents=[common], help="add articles by link or file",
+        description="Fetch each URL's article into the sources folder as Markdown with its "
+                    "title, link and date (or copy each .txt/.md/.html FILE), then update "
+                    "the index.")
+    add.add_argument("targets", nargs="+", metavar="URL|FILE")
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
     evaluate.add_argument("file", type=Path, help='JSONL lines {"q", "gold", "group", "source"?}')
     evaluate.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
@@ -181,6 +187,23 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_add(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.errors import AddError
+    from bot.frontends.progress import progress_for
+    from bot.sources_admin import Library
+
+    library = Library(Engine(_settings(args), build_progress=progress_for(sys.stderr)))
+    failed = 0
+    for target in args.targets:  # one bad link does not stop the others
+        try:
+            print(safe(library.add(target).describe()), flush=True)
+        except AddError as exc:
+            failed += 1
+            print(f"Error: {safe(str(exc))}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 class _Formatter(logging.Formatter):
     """`qabot: message` for progress, `qabot: warning: message` for problems."""
 
@@ -208,7 +231,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 COMMANDS = {"ask": run_ask, "repl": run_repl, "telegram": run_telegram, "index": run_index,
-            "eval": run_eval}
+            "eval": run_eval, "add": run_add}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,7 +43,8 @@ ADMIN_ONLY = "Chỉ quản trị viên mới dùng được lệnh này. <i>(Adm
 EMPTY_QUESTION = "Hãy gõ một câu hỏi. <i>(Please type a question.)</i>"
 MORE = "Xem thêm"
 COMMANDS = [("start", "Giới thiệu"), ("help", "Cách hỏi"), ("ask", "Hỏi trong nhóm"),
-            ("sources", "Các bài viết"), ("reload", "Cập nhật chỉ mục (quản trị)")]
+            ("sources", "Các bài viết"), ("reload", "Cập nhật chỉ mục (quản trị)"),
+            ("remove", "Gỡ một bài viết (quản trị)")]
 
 RETRY_ATTEMPTS = 5
 RETRY_BASE_DELAY_S = 0.25  # doubled on each attempt: 0.5, 1, 2, 4 s
