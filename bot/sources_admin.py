@@ -200,6 +200,8 @@ class Library:
             source = (self.folder / name).resolve()
             if article is None or not source.is_relative_to(self.folder.resolve()):
                 raise AddError(f"{name} is not one of the indexed articles")
+            if len(self._articles()) == 1:  # an empty sources folder cannot be indexed
+                raise AddError(f"{name} is the only article; add another before removing it")
             target = self.folder / REMOVED / name
             stamp = self.now().strftime("%Y%m%dT%H%M%S")
             if target.exists():

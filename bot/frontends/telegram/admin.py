@@ -185,8 +185,7 @@ async def remove_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def remove_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chosen = await _chosen(update, context)
-    if chosen is not None:
-        chosen[0].pending.pop(chosen[3], None)
+    if chosen is not None:  # the list's button still works
         await reply(chosen[2], CANCELLED)
 
 
