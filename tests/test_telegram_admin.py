@@ -15,6 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.embedding.models import Embedder
 from bot.engine import Engine
+from bot.frontends.citation import quote_link
 from bot.frontends.telegram.admin import ADD_ADMIN_ONLY, CANCELLED, NOT_AN_ARTICLE
 from bot.frontends.telegram.bot import ADMIN_ONLY
 from tests.fake_bot_api import FakeBotAPI
@@ -154,7 +155,7 @@ def test_real_model_admin_link_then_question_gets_the_linked_quote(
     async def scenario(api: FakeBotAPI) -> None:
         api.message(site.url(BRIDGE), chat_id=ADMIN, user_id=ADMIN)
         await until(lambda: len(texts(api, ADMIN)) == 1, timeout=120)
-        api.message("Cầu treo Nậm Rốm được đầu tư bao nhiêu tiền?", chat_id=ADMIN,
+        api.message("Tổng mức đầu tư của cầu treo Nậm Rốm là bao nhiêu?", chat_id=ADMIN,
                     user_id=ADMIN)
         await until(lambda: len(texts(api, ADMIN)) == 2)
 
@@ -163,4 +164,7 @@ def test_real_model_admin_link_then_question_gets_the_linked_quote(
     assert added == f"đã thêm: {BRIDGE.title}, 9 đoạn"
     assert_valid_html(answer)
     assert linked_citation(site) in answer
-    assert "<b>Cây cầu có tổng mức đầu tư 18,5 tỷ đồng" in answer
+    assert answer.startswith("<b>➜ 18,5 tỷ đồng</b>")
+    # the passage is one sentence: highlighted as a whole, and the link scrolls to it
+    assert f"<blockquote>{BRIDGE.paragraphs[0]}</blockquote>" in answer
+    assert f'<a href="{quote_link(site.url(BRIDGE), BRIDGE.paragraphs[0])}">' in answer

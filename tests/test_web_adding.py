@@ -156,3 +156,17 @@ def test_qabot_add_by_link_then_ask(fake_cli: Run, tmp_path: Path) -> None:
     top = json.loads(asked.stdout)["passages"][0]
     assert (top["title"], top["url"], top["date"]) == (BRIDGE.title, site.url(BRIDGE),
                                                        "2026-09-02")
+
+
+def test_text_fragments_are_encoded_and_long_sentences_use_their_ends() -> None:
+    from bot.frontends.citation import display_date, quote_link, text_fragment
+
+    assert text_fragment("Giá tăng 10%, từ 1-2 & hơn.") == (
+        ":~:text=Gi%C3%A1%20t%C4%83ng%2010%25%2C%20t%E1%BB%AB%201%2D2%20%26%20h%C6%A1n.")
+    long = " ".join(f"từ{i}" for i in range(12))
+    assert text_fragment(long) == (":~:text=t%E1%BB%AB0%20t%E1%BB%AB1%20t%E1%BB%AB2%20t%E1%BB%AB3,"
+                                   "t%E1%BB%AB8%20t%E1%BB%AB9%20t%E1%BB%AB10%20t%E1%BB%AB11")
+    assert quote_link("https://a.vn/x#muc-2", "Một câu.") == "https://a.vn/x#muc-2:~:text=M%E1%BB%99t%20c%C3%A2u."
+    assert quote_link("https://a.vn/x", "  ") == "https://a.vn/x"
+    assert display_date("2026-09-02T08:30:00+07:00") == "02/09/2026"
+    assert display_date("tháng 9/2026") == "tháng 9/2026" and display_date(None) is None
