@@ -24,6 +24,10 @@ class NewsArticle:
     subheading: str
     items: list[str] = field(default_factory=list)
     canonical: bool = True
+    # "figure": lead, <figure> caption, all inside <article>; "split" (as VnExpress lays
+    # pages out): the lead outside <article>, the caption in a photo table, a related-news box
+    # inside the article body
+    layout: str = "figure"
 
 
 BRIDGE = NewsArticle(
@@ -61,24 +65,74 @@ COFFEE = NewsArticle(
         "Ông Vì Văn Sơn ở bản Hua Nạ cho biết gia đình thu về khoảng 180 triệu đồng từ 2 ha "
         "cà phê sau khi trừ chi phí."],
     caption="Nông dân Mường Ảng thu hái cà phê - Ảnh: Thanh Hà",
-    subheading="Hướng tới sản xuất bền vững")
+    subheading="Hướng tới sản xuất bền vững",
+    layout="split")
 
 # Text of the page around the article: none of it may become a passage.
 CHROME = ["Thời sự", "Thể thao", "Quảng cáo", "Vay tiêu dùng", "Chia sẻ Facebook",
           "Sao chép liên kết", "Bình luận", "Cầu đẹp quá", "đường nhựa", "Tin liên quan",
           "sân bay với trung tâm", "Giấy phép số", "dataLayer", "JavaScript", "Trang chủ",
-          "Đặt tour", "Viết bình luận", "Từ khóa"]
+          "Đặt tour", "Viết bình luận", "Từ khóa", "Vì sao giá", "Xem nhiều", "Ý kiến"]
 
 
 def body_lines(article: NewsArticle) -> list[str]:
     """What the reader sees as the article's text, in order (list items with their marker)."""
-    return [article.lead, article.caption, *article.paragraphs[:2], article.subheading,
-            article.paragraphs[2], *(f"- {item}" for item in article.items),
-            *article.paragraphs[3:]]
+    start = ([article.lead, article.caption, *article.paragraphs[:2]]
+             if article.layout == "figure" else
+             [article.lead, article.paragraphs[0], article.caption, article.paragraphs[1]])
+    return [*start, article.subheading, article.paragraphs[2],
+            *(f"- {item}" for item in article.items), *article.paragraphs[3:]]
 
 
 def page(article: NewsArticle, base: str) -> str:
     """A full news page holding `article`, as a Vietnamese news site serves it."""
+    return (_figure_page if article.layout == "figure" else _split_page)(article, base)
+
+
+def _split_page(article: NewsArticle, base: str) -> str:
+    e = html.escape
+    url = f"{base}/tin/{article.slug}.html"
+    items = "".join(f"<li>{e(item)}</li>" for item in article.items)
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>{e(article.title)} - Báo Tây Bắc Mới</title>
+<meta name="description" content="{e(article.lead)}">
+<meta name="pubdate" content="{article.date}T09:15:00+07:00">
+<meta itemprop="datePublished" content="{article.date}T09:15:00+07:00">
+<meta property="og:site_name" content="Báo Tây Bắc Mới">
+{f'<link rel="canonical" href="{e(url)}">' if article.canonical else ""}
+<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished":
+"{article.date}T09:15:00+07:00"}}</script></head>
+<body><section class="top-header"><a href="/">Mới nhất</a> <a href="/">Trang chủ</a></section>
+<nav class="main-nav"><ul><li>Thời sự</li><li>Góc nhìn</li><li>Thể thao</li></ul></nav>
+<section class="section page-detail"><div class="sidebar-1">
+<div class="header-content"><ul class="breadcrumb"><li>Kinh tế</li><li>Nông nghiệp</li></ul>
+<span class="date">Thứ năm, {article.date}, 09:15 (GMT+7)</span></div>
+<h1 class="title-detail">{e(article.title)}</h1>
+<p class="description">{e(article.lead)}</p>
+<article class="fck_detail">
+<p class="Normal">{e(article.paragraphs[0])}</p>
+<table class="tplCaption" align="center"><tbody><tr><td><img alt="ảnh" src="/anh/2.jpg"></td>
+</tr><tr><td><p class="Image">{e(article.caption)}</p></td></tr></tbody></table>
+<p class="Normal">{e(article.paragraphs[1])}</p>
+<div class="box-tinlienquanv2"><article class="item-news"><h4 class="title-news">
+<a href="/a3">Vì sao giá nông sản tăng cao?</a></h4></article></div>
+<h2>{e(article.subheading)}</h2>
+<p class="Normal">{e(article.paragraphs[2])}</p>
+{f"<ul>{items}</ul>" if items else ""}
+{"".join(f'<p class="Normal">{e(p)}</p>' for p in article.paragraphs[3:])}
+</article>
+<div class="footer-content"><div class="box-tag">Từ khóa: cà phê</div>
+<div class="social">Chia sẻ Facebook</div></div>
+<div id="box_comment"><h3>Ý kiến (12)</h3><div class="comment_item"><p class="full_content">
+Bao giờ thì có đường nhựa vào bản vậy?</p></div></div></div></section>
+<section class="section box-category"><h3>Xem nhiều</h3><ul><li>Thể thao hôm nay</li></ul>
+</section><div class="ads">Quảng cáo: Vay tiêu dùng lãi suất 0%</div>
+<footer>Giấy phép số 123/GP-BTTTT. Thuộc Báo Tây Bắc Mới.</footer>
+<script>window.dataLayer=[]; document.write("Quảng cáo chạy bằng JavaScript");</script>
+</body></html>"""
+
+
+def _figure_page(article: NewsArticle, base: str) -> str:
     e = html.escape
     url = f"{base}/tin/{article.slug}.html"
     canonical = (f'<link rel="canonical" href="{e(url)}">\n<meta property="og:url" '

@@ -15,7 +15,7 @@ from tests.conftest import Run
 def test_help_lists_the_commands(fake_cli: Run) -> None:
     done = fake_cli("--help")
     assert done.returncode == 0
-    for command in ("ask", "repl", "index", "eval"):
+    for command in ("ask", "repl", "index", "eval", "add"):
         assert command in done.stdout
     # plain `qabot` without a terminal prints the help instead of opening the REPL
     assert fake_cli(stdin="").stdout == done.stdout

@@ -23,18 +23,36 @@ class Extracted:
 
 
 def _keep_captions(tree: Any) -> None:
-    """Turn each `<figure>` into a paragraph holding its caption: trafilatura drops figures
-    without images, yet a news photo's caption ("... - Ảnh: TTXVN") says who and where."""
+    """Turn each `<figure>`, and each table laid out around a photo, into a paragraph holding
+    its caption: trafilatura drops figures without images and renders tables as `| … |` rows,
+    yet a news photo's caption ("… - Ảnh: TTXVN") says who and where."""
     from lxml.html import Element
 
-    for figure in list(tree.iter("figure")):
-        caption = figure.find(".//figcaption")
+    photos = [*tree.iter("figure"),
+              *(table for table in tree.iter("table") if table.find(".//img") is not None)]
+    for holder in photos:
+        if holder.getparent() is None or any(a in photos for a in holder.iterancestors()):
+            continue  # inside another photo holder, replaced with it
+        caption = holder.find(".//figcaption") if holder.tag == "figure" else holder
         paragraph = Element("p")
         paragraph.text = " ".join(caption.text_content().split()) if caption is not None else ""
-        paragraph.tail = figure.tail
-        parent = figure.getparent()
-        if parent is not None:
-            parent.replace(figure, paragraph)
+        paragraph.tail = holder.tail
+        holder.getparent().replace(holder, paragraph)
+
+
+def _lead(tree: Any, text: str) -> str | None:
+    """The page's lead paragraph when the article text lacks it: many Vietnamese news pages
+    put the sapo (the summary under the headline, repeated in the description metadata) outside
+    the article element. Only text shown on the page counts."""
+    found = tree.xpath('//meta[@property="og:description"]/@content'
+                       ' | //meta[@name="description"]/@content')
+    lead = " ".join(nfc(str(found[0])).split()) if found else ""
+    if len(lead.split()) < 8 or lead in " ".join(text.split()):
+        return None
+    shown = any(" ".join(nfc(element.text_content()).split()) == lead
+                for element in tree.iter("p", "h2", "div", "span")
+                if len(element) <= 3)  # a leaf-like element, not a whole section
+    return lead if shown else None
 
 
 def _parse(html: bytes | str) -> Any:
@@ -81,4 +99,6 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     title = value("title")
     meta = ArticleMeta(title=title, url=web_url(value("url")) or web_url(url),
                        date=value("date"), author=value("author"), site=value("sitename"))
-    return Extracted(_lines(getattr(document, "text", None) or "", title), meta)
+    text = getattr(document, "text", None) or ""
+    lead = _lead(tree, text) if text.strip() else None
+    return Extracted(_lines(f"{lead}\n{text}" if lead else text, title), meta)
