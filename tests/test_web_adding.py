@@ -170,3 +170,18 @@ def test_text_fragments_are_encoded_and_long_sentences_use_their_ends() -> None:
     assert quote_link("https://a.vn/x", "  ") == "https://a.vn/x"
     assert display_date("2026-09-02T08:30:00+07:00") == "02/09/2026"
     assert display_date("tháng 9/2026") == "tháng 9/2026" and display_date(None) is None
+
+
+def test_a_hostile_title_and_link_are_escaped_exactly_in_telegram() -> None:
+    from bot.retrieval.answer import Answer, Passage
+    from tests.test_telegram import assert_valid_html
+
+    quote = "Giá vàng tăng 2%."
+    passage = Passage(quote, "vang.md", 3, 10, 10 + len(quote), 1.0, quote, 10, 10 + len(quote),
+                      title='Giá <b>vàng</b> & "SJC"</a>', url='https://a.vn/x?a=1&b="2"<',
+                      date="2026-11-20")
+    (html,) = render_messages(present(Answer("giá vàng", True, [passage], "giá vàng")))
+    assert_valid_html(html)
+    assert ('<i>[1] <a href="https://a.vn/x?a=1&amp;b=&quot;2&quot;&lt;#:~:text=Gi%C3%A1%20'
+            'v%C3%A0ng%20t%C4%83ng%202%25.">Giá &lt;b&gt;vàng&lt;/b&gt; &amp; "SJC"&lt;/a&gt;'
+            '</a> · 20/11/2026 · đoạn 3</i>') in html
