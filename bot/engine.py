@@ -65,6 +65,22 @@ class Freshness:
         return cls(every_s, before_questions=False)
 
 
+@dataclass(frozen=True)
+class Article:
+    """An indexed article as listed (`/sources`, `/remove`): metadata None when unknown."""
+
+    name: str
+    paragraphs: int
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the article is named to a reader: its title, else its file name."""
+        return self.title or self.name
+
+
 class Stage:
     """The slow steps an engine reports to its `Progress`."""
 
@@ -251,6 +267,13 @@ class Engine:
         for chunk in self.index.chunks:
             paragraphs.setdefault(chunk.source, set()).add(chunk.paragraph)
         return [(name, len(found)) for name, found in sorted(paragraphs.items())]
+
+    def articles(self) -> list[Article]:
+        """Each indexed article with what a listing shows: title, link, date, paragraphs."""
+        sources = self.index.manifest.sources
+        return [Article(name, count, *((entry.title, entry.url, entry.date)
+                                       if (entry := sources.get(name)) else (None, None, None)))
+                for name, count in self.source_summary()]
 
     def built_at(self) -> float:
         """When the live index was built (seconds since the epoch; 0 if unknown)."""

@@ -7,7 +7,9 @@ QabotError
 ├── IndexError_       the index cannot be built, read or written
 │   ├── IndexLockedError  another process holds the index lock too long
 │   └── IndexWriteError   the index folder is read-only or the disk is full
-└── QuestionError     the question is empty or unusable
+├── QuestionError     the question is empty or unusable
+└── AddError          an article cannot be added (or removed)
+    └── FetchError        its link is refused or cannot be fetched as a web page
 """
 
 from __future__ import annotations
@@ -43,3 +45,12 @@ class QuestionError(QabotError):
 
 class IndexWriteError(IndexError_):
     """A new index could not be written (read-only folder, full disk); the old one is intact."""
+
+
+class AddError(QabotError):
+    """An article cannot be added (no article text, an unsupported file) or removed."""
+
+
+class FetchError(AddError):
+    """A link is refused (not http(s), a private address) or its page cannot be fetched (an
+    error status, a timeout, too large, not HTML)."""

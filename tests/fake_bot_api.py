@@ -9,7 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 TOKEN = "123456789:AAF-fake-token-for-tests-only-0123456789"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "qabot", "username": "qabot_test_bot",
@@ -32,6 +32,7 @@ class FakeBotAPI:
         self._random_failures: dict[str, tuple[int, tuple[tuple[int, int | None], ...]]] = {}
         self._call_counts: dict[str, int] = {}
         self._delivered: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self._lock = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -80,6 +81,24 @@ class FakeBotAPI:
             message["reply_to_message"] = reply_to
         return self.push({"message": message})
 
+    def document(self, name: str, content: bytes, chat_id: int = 111,
+                 user_id: int = 111) -> int:
+        """Queue a message carrying a document (a file the bot may download)."""
+        with self._lock:
+            file_id = f"doc{len(self.files) + 1}"
+            self.files[file_id] = content
+        return self.message(None, chat_id, user_id, extra={"document": {
+            "file_id": file_id, "file_unique_id": file_id, "file_name": name,
+            "file_size": len(content)}})
+
+    def callback(self, data: str, user_id: int = 111, chat_id: int = 111) -> int:
+        """Queue a press on an inline button carrying `data`."""
+        return self.push({"callback_query": {
+            "id": f"cb{self._next_update}", "chat_instance": "ci", "data": data,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Lan"},
+            "message": {"message_id": 5, "date": 0, "chat": {"id": chat_id, "type": "private"},
+                        "from": BOT_USER, "text": "…"}}})
+
     def fail(self, method: str, status: int, description: str = "fail",
              retry_after: int | None = None, times: int = 1) -> None:
         with self._lock:
@@ -127,6 +146,11 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": BOT_USER}
         if method == "sendMessage":
             return 200, {"ok": True, "result": self._sent_message(params)}
+        if method == "getFile" and str(params.get("file_id")) in self.files:
+            file_id = str(params["file_id"])
+            return 200, {"ok": True, "result": {
+                "file_id": file_id, "file_unique_id": file_id,
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}}
         return 200, {"ok": True, "result": True}
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,6 +195,18 @@ class FakeBotAPI:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
                 self._send(status, body)
+
+            def do_GET(self) -> None:  # noqa: N802 - a file download
+                path = unquote(self.path)  # PTB quotes the token's colon
+                content = api.files.get(path.rpartition("/documents/")[2])
+                if not path.startswith(f"/file/bot{api.token}/") or content is None:
+                    self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
 
             def _send(self, status: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode("utf-8")

@@ -5,7 +5,7 @@ import unicodedata
 from bot.corpus.chunking import ChunkerParams, chunk_source, line_kind, title_of
 from tests.conftest import SEED
 
-SEED_FILE = next(SEED.glob("*.txt"))
+SEED_FILE = next(SEED.glob("*.md"))
 SEED_TEXT = unicodedata.normalize("NFC", SEED_FILE.read_text(encoding="utf-8"))
 
 

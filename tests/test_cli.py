@@ -15,7 +15,7 @@ from tests.conftest import Run
 def test_help_lists_the_commands(fake_cli: Run) -> None:
     done = fake_cli("--help")
     assert done.returncode == 0
-    for command in ("ask", "repl", "index", "eval"):
+    for command in ("ask", "repl", "index", "eval", "add"):
         assert command in done.stdout
     # plain `qabot` without a terminal prints the help instead of opening the REPL
     assert fake_cli(stdin="").stdout == done.stdout
@@ -39,15 +39,18 @@ def test_ask_json_contract_for_a_batch_from_stdin(fake_cli: Run, tmp_path: Path)
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["question"] for line in lines] == [q for q in questions if q]
     source_text = unicodedata.normalize(
-        "NFC", next((tmp_path / "source_text").glob("*.txt")).read_text(encoding="utf-8"))
+        "NFC", next((tmp_path / "source_text").glob("*.md")).read_text(encoding="utf-8"))
     for line in lines:
         assert set(line) == {"question", "answered", "answer", "searched", "context",
                              "passages"}
         assert isinstance(line["answered"], bool) and len(line["passages"]) == 2
         for passage in line["passages"]:
             assert set(passage) == {"text", "source", "paragraph", "start", "end", "score",
-                                    "highlight", "highlight_start", "highlight_end"}
-            assert passage["source"] == "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"
+                                    "highlight", "highlight_start", "highlight_end",
+                                    "title", "url", "date"}
+            assert passage["source"] == "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.md"
+            assert passage["title"] == "Tổng Bí thư Tô Lâm làm việc với tỉnh Điện Biên"
+            assert passage["url"] is None and passage["date"] is None  # none invented
             assert source_text[passage["start"]:passage["end"]] == passage["text"]
             highlight = source_text[passage["highlight_start"]:passage["highlight_end"]]
             assert highlight == passage["highlight"] and highlight in passage["text"]
@@ -121,7 +124,7 @@ def test_non_utf8_source_is_named_and_skipped(fake_cli: Run, tmp_path: Path) -> 
 def test_eval_prints_recall_per_group_and_rejection(fake_cli: Run, tmp_path: Path) -> None:
     rows = [{"q": "Tỉ lệ hộ nghèo đa chiều năm 2025?", "gold": "17,66%", "group": "vi"},
             {"q": "ti le ho ngheo", "gold": "17,66%", "group": "nd",
-             "source": "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"},
+             "source": "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.md"},
             {"q": "Who won the 2022 football World Cup?", "gold": None,
              "group": "unanswerable"}]
     path = tmp_path / "q.jsonl"

@@ -22,8 +22,6 @@ from bot.retrieval.fusion import Preference
 from bot.retrieval.question import QueryForm
 from tests.conftest import Run
 
-SEED_NAME = "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"
-
 
 def vi(text: str) -> QueryForm:
     return QueryForm("vietnamese", text, False)

@@ -91,7 +91,7 @@ def test_one_reader_changing_a_vote_is_one_row_and_two_readers_two(
     assert (question, answered) == (ANSWERABLE, 1)
     assert "111" not in chat and len(chat) == 32  # a salted hash, never the id
     passages = rows(path, "SELECT rank, source, highlight FROM passages ORDER BY rank")
-    assert len(passages) == 7 and passages[0][1].endswith(".txt") and "17,66%" in passages[0][2]
+    assert len(passages) == 7 and passages[0][1].endswith(".md") and "17,66%" in passages[0][2]
 
 
 def test_refused_questions_are_recorded_and_summarized(fake_seed_engine: Engine,
@@ -136,7 +136,7 @@ def test_export_round_trips_through_qabot_eval(fake_seed_engine: Engine, fake: F
     by_group = {line["group"]: line for line in lines}
     assert set(by_group) == {"feedback:up", "review:down", "review:refused"}
     up = by_group["feedback:up"]
-    assert up["q"] == liked and "17,66%" in up["gold"] and up["source"].endswith(".txt")
+    assert up["q"] == liked and "17,66%" in up["gold"] and up["source"].endswith(".md")
     assert by_group["review:refused"]["q"] == UNANSWERABLE
     assert by_group["review:down"]["gold"] is None and by_group["review:down"]["review"]
     report = fake_cli("eval", "out.jsonl", env=env)

@@ -76,7 +76,8 @@ class _TagChecker(HTMLParser):
         self.open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        assert tag in {"b", "i", "blockquote"}, tag
+        assert tag in {"b", "i", "blockquote", "a"}, tag
+        assert tag == "a" or not attrs, attrs
         self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -107,7 +108,7 @@ def test_start_greets_and_commands_are_registered(fake_seed_engine: Engine,
     assert greeting["parse_mode"] == "HTML"
     commands = fake.sent("setMyCommands")[0]["commands"]
     assert {c["command"] for c in commands} == {"start", "help", "ask", "new", "sources",
-                                                "reload"}
+                                                "reload", "remove"}
 
 
 @pytest.mark.slow
@@ -128,7 +129,7 @@ def test_question_with_and_without_diacritics_gets_the_quote(
         assert_valid_html(html)
         assert "<b>Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm.</b>" \
             in html
-        assert "<i>[1] tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt · đoạn 8</i>" in html
+        assert "<i>[1] Tổng Bí thư Tô Lâm làm việc với tỉnh Điện Biên · đoạn 8</i>" in html
         assert "<blockquote>" in html
     assert "tìm theo: tỉ lệ hộ nghèo" in texts(fake, 2)[0]
     markup = fake.sent()[0]["reply_markup"]
@@ -322,7 +323,7 @@ def test_sources_command_and_unanswerable_question(fake_seed_engine: Engine,
 
     run_bot(fake_seed_engine, fake, scenario)
     listing = texts(fake, 1)[0]
-    assert "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt — 20 đoạn" in listing
+    assert "• Tổng Bí thư Tô Lâm làm việc với tỉnh Điện Biên — 20 đoạn" in listing
     assert "Chỉ mục xây lúc" in listing
     weak = texts(fake, 2)[0]
     assert_valid_html(weak)

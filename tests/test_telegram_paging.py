@@ -11,7 +11,7 @@ from bot.engine import Engine
 from tests.fake_bot_api import BOT_USER, FakeBotAPI
 from tests.test_telegram import assert_valid_html, run_bot, texts, until
 
-ARTICLE = "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.txt"
+ARTICLE = "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.md"
 
 
 def quotes(html: str) -> list[str]:

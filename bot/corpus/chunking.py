@@ -9,8 +9,9 @@ Line rules (conservative, each line judged on its own):
 - a short line (at most 20 words) without final punctuation is a heading: it is not a passage,
   it gives context to the paragraphs below it.
 Markdown files (.md) are read as Markdown: leading front matter (between `---` lines) is
-metadata, a `#` line is a heading, and a list item (`- `, `* `, `+ `, `1. `) is a paragraph
-(its quote starts after the marker) even without final punctuation.
+metadata (never a passage, and not counted as paragraphs), a `#` line is a heading, and a list
+item (`- `, `* `, `+ `, `1. `) is a paragraph (its quote starts after the marker) even without
+final punctuation. The text extracted from an `.html` page follows the same Markdown rules.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from bot.corpus.metadata import split_front_matter
 from bot.corpus.sentences import sentence_spans, unit_spans
 
 _BANNER = re.compile(
@@ -43,7 +45,7 @@ class ChunkerParams:
     """Settings that change the passages; recorded in the manifest."""
 
     max_chars: int = 1600
-    version: int = 4  # bump whenever passages or embedded texts change
+    version: int = 5  # bump whenever passages or embedded texts change
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,20 @@ class Chunk:
 
     @property
     def search_text(self) -> str:
-        """What the models and the lexical index see: the article title and the heading give
-        context that the paragraph itself often leaves implicit."""
-        return in_context(self.source, self.heading, self.text)
+        """What the models and the lexical index see: the article's name and the heading give
+        context that the paragraph itself often leaves implicit. The name, not the title of its
+        metadata: on dev.jsonl the Vietnamese title cost an English question its first place
+        (R@1 1.00 -> 0.67), and an added article's file name is its title's slug anyway."""
+        return in_context(self.context_title, self.heading, self.text)
+
+    @property
+    def context_title(self) -> str:
+        return title_of(self.source)
 
     def sentence_texts(self) -> list[str]:
         """Each sentence (or clause of a long one) in context, embedded on its own for precise
         matches."""
-        return [in_context(self.source, self.heading, self.text[s:e])
+        return [in_context(self.context_title, self.heading, self.text[s:e])
                 for s, e in unit_spans(self.text)]
 
     def to_json(self) -> dict[str, Any]:
@@ -79,8 +87,8 @@ def title_of(source: str) -> str:
     return re.sub(r"[_\s-]+", " ", PurePosixPath(source).stem).strip()
 
 
-def in_context(source: str, heading: str, text: str) -> str:
-    return "\n".join(part for part in (title_of(source), heading, text) if part)
+def in_context(title: str, heading: str, text: str) -> str:
+    return "\n".join(part for part in (title, heading, text) if part)
 
 
 def content_key(text: str) -> str:
@@ -96,9 +104,10 @@ class _Line:
     text: str
 
 
-def _lines(text: str) -> list[_Line]:
-    lines, offset, number = [], 0, 0
-    for raw in text.split("\n"):
+def _lines(text: str, first: int = 0) -> list[_Line]:
+    """The non-empty lines of `text[first:]`, numbered from 1, offsets into `text`."""
+    lines, offset, number = [], first, 0
+    for raw in text[first:].split("\n"):
         stripped = raw.strip()
         if stripped:
             number += 1
@@ -123,15 +132,6 @@ def line_kind(line: str, position: int) -> str:
     return "body"
 
 
-def _front_matter_lines(lines: list[_Line]) -> int:
-    """How many leading lines are YAML front matter (`---` ... `---`), 0 when there is none."""
-    if not lines or lines[0].text != "---":
-        return 0
-    closing = next((i for i, line in enumerate(lines[1:], 1) if line.text in ("---", "...")),
-                   None)
-    return 0 if closing is None else closing + 1
-
-
 def _markdown_line(line: _Line, position: int) -> tuple[str, _Line]:
     """Kind of a Markdown line, and the line with its heading or list marker cut off."""
     if heading := _MD_HEADING.match(line.text):
@@ -145,11 +145,14 @@ def _markdown_line(line: _Line, position: int) -> tuple[str, _Line]:
 
 
 def _classified(name: str, text: str) -> list[tuple[str, _Line]]:
-    lines = _lines(text)
-    if not name.lower().endswith(".md"):
-        return [(line_kind(line.text, i), line) for i, line in enumerate(lines)]
-    skip = _front_matter_lines(lines)
-    return [_markdown_line(line, i) for i, line in enumerate(lines[skip:])]
+    lower = name.lower()
+    if lower.endswith(".md"):  # paragraphs are counted from the end of the front matter
+        lines = _lines(text, split_front_matter(text)[1])
+    elif lower.endswith((".html", ".htm")):  # `text` is the page's extracted article
+        lines = _lines(text)
+    else:
+        return [(line_kind(line.text, i), line) for i, line in enumerate(_lines(text))]
+    return [_markdown_line(line, i) for i, line in enumerate(lines)]
 
 
 def _windows(text: str, base: int, max_chars: int) -> list[tuple[int, int]]:

@@ -1,8 +1,9 @@
-"""Reading articles from the sources folder: which files count, decoding, hashes.
+"""Reading articles from the sources folder: which files count, decoding, metadata, hashes.
 
 An article's `source` text, into which every offset points, is the file's bytes decoded as
 UTF-8 with a leading BOM removed, line endings normalized (CRLF and lone CR become LF), then
-NFC-normalized: `source_text(raw)`.
+NFC-normalized: `source_text(raw)`. For `.html` it is the article text extracted from the page
+(`bot.corpus.extraction`), normalized the same way.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.corpus.metadata import ArticleMeta, read_front_matter
 from bot.corpus.text import nfc
 from bot.errors import SourcesError
 
 logger = logging.getLogger(__name__)
 
-SOURCE_SUFFIXES = (".txt", ".md")
+SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # an "article" larger than this is almost surely not one
 
 
@@ -40,11 +43,13 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Source:
-    """One article: its relative name, `source` text (what quotes index into) and hash."""
+    """One article: its relative name, `source` text (what quotes index into), hash of the
+    file's bytes, and its metadata (front matter of a `.md`, what an `.html` page says)."""
 
     name: str
     text: str
     sha256: str
+    meta: ArticleMeta = ArticleMeta()
 
 
 @dataclass(frozen=True)
@@ -66,14 +71,23 @@ def source_text(raw: bytes) -> str:
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def is_html(name: str) -> bool:
+    return name.lower().endswith(HTML_SUFFIXES)
+
+
+def is_markdown(name: str) -> bool:
+    return name.lower().endswith(".md")
+
+
 def display_name(name: str) -> str:
     """A file name safe to print and store as UTF-8: undecodable bytes shown as `\\xNN`."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _candidates(folder: Path, exclude: Path | None) -> list[tuple[str, Path]]:
-    """(relative name, path) of every `*.txt`/`*.md` below `folder`, hidden folders and
-    `exclude` left out; links to folders are not followed (no loops, no duplicates)."""
+    """(relative name, path) of every source (`*.txt`, `*.md`, `*.html`) below `folder`,
+    hidden folders and `exclude` left out; links to folders are not followed (no loops, no
+    duplicates)."""
     found: list[tuple[str, Path]] = []
 
     def unreadable(error: OSError) -> None:
@@ -99,16 +113,16 @@ def _relative(path: Path, folder: Path) -> str:
 
 
 def list_source_files(folder: Path, exclude: Path | None = None) -> list[SourceFile]:
-    """Every `*.txt` / `*.md` file under `folder`, sorted by name; links leading outside the
-    folder are skipped, and a file reached twice (a link to another source, a hard link) is
-    listed once, under its first name.
+    """Every source (`*.txt`, `*.md`, `*.html`, `*.htm`) under `folder`, sorted by name; links
+    leading outside the folder are skipped, and a file reached twice (a link to another
+    source, a hard link) is listed once, under its first name.
 
     Raises:
         SourcesError: the folder does not exist or is not a folder.
     """
     if not folder.exists():
         raise SourcesError(f"sources folder {folder} does not exist; create it and put "
-                           "articles (.txt or .md, UTF-8) in it, or pass --sources DIR")
+                           "articles (.txt, .md or .html) in it, or pass --sources DIR")
     if not folder.is_dir():
         raise SourcesError(f"sources folder {folder} is not a folder; pass the folder that "
                            "holds the articles with --sources DIR")
@@ -159,11 +173,29 @@ def read_source(file: SourceFile) -> Source | Unusable:
         raw = file.path.read_bytes()
     except OSError as exc:
         return Unusable(file.name, f"cannot read it ({exc.strerror or exc})")
+    return source_from_bytes(file.name, raw)
+
+
+def source_from_bytes(name: str, raw: bytes) -> Source | Unusable:
+    """The article a file named `name` holding `raw` makes, or why it cannot be used."""
     digest = hashlib.sha256(raw).hexdigest()
+    if is_html(name):
+        return _html_source(name, raw, digest)
     try:
         text = source_text(raw)
     except UnicodeDecodeError:
-        return Unusable(file.name, "not UTF-8 text; re-save it as UTF-8", digest)
+        return Unusable(name, "not UTF-8 text; re-save it as UTF-8", digest)
     if "\x00" in text:
-        return Unusable(file.name, "binary data, not text", digest)
-    return Source(file.name, text, digest)
+        return Unusable(name, "binary data, not text", digest)
+    meta = read_front_matter(text) if is_markdown(name) else ArticleMeta()
+    return Source(name, text, digest, meta)
+
+
+def _html_source(name: str, raw: bytes, digest: str) -> Source | Unusable:
+    """A page's article text (the page may declare any encoding)."""
+    from bot.corpus.extraction import extract_article
+
+    if b"\x00" in raw:
+        return Unusable(name, "binary data, not text", digest)
+    extracted = extract_article(raw)
+    return Source(name, source_text(extracted.text.encode("utf-8")), digest, extracted.meta)

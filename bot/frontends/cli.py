@@ -32,7 +32,7 @@ def _top_k(value: str) -> int:
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sources", metavar="DIR",
-                        help="folder of articles (.txt/.md); env QABOT_SOURCES, "
+                        help="folder of articles (.txt/.md/.html); env QABOT_SOURCES, "
                              "default source_text")
     common.add_argument("--index", metavar="DIR",
                         help="index folder; env QABOT_INDEX, default index")
@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = feedback.add_subparsers(dest="feedback_command", metavar="ACTION") \
         .add_parser("export", help="write 👍 answers and questions to review as JSONL")
     export.add_argument("file", type=Path, help="the JSONL file to write")
+    add = commands.add_parser(
+        "add", parents=[common], help="add articles by link or file",
+        description="Fetch each URL's article into the sources folder as Markdown with its "
+                    "title, link and date (or copy each .txt/.md/.html FILE), then update "
+                    "the index.")
+    add.add_argument("targets", nargs="+", metavar="URL|FILE")
     evaluate = commands.add_parser("eval", parents=[common], help="measure retrieval quality")
     evaluate.add_argument("file", type=Path,
                           help='JSONL lines {"q" (or "turns": [q1, q2, …]), "gold", "group", '
@@ -240,6 +246,23 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_add(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.errors import AddError
+    from bot.frontends.progress import progress_for
+    from bot.sources_admin import Library
+
+    library = Library(Engine(_settings(args), build_progress=progress_for(sys.stderr)))
+    failed = 0
+    for target in args.targets:  # one bad link does not stop the others
+        try:
+            print(safe(library.add(target).describe()), flush=True)
+        except AddError as exc:
+            failed += 1
+            print(f"Error: {safe(str(exc))}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 class _Formatter(logging.Formatter):
     """`qabot: message` for progress, `qabot: warning: message` for problems."""
 
@@ -267,7 +290,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 COMMANDS = {"ask": run_ask, "repl": run_repl, "telegram": run_telegram, "index": run_index,
-            "eval": run_eval, "feedback": run_feedback}
+            "eval": run_eval, "feedback": run_feedback, "add": run_add}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

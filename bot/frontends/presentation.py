@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.frontends.citation import display_date, quote_link
 from bot.retrieval.answer import Answer, Passage
 
 RELEVANCE_DOTS = 5
@@ -66,10 +67,21 @@ class PassageView:
     score: float
     relevance: int  # filled dots out of RELEVANCE_DOTS, against the best passage's score
     quote: Quote
+    title: str | None = None  # the article's title, when it has one
+    date: str | None = None  # as shown ("02/09/2026")
+    url: str | None = None  # the original page
+    link: str | None = None  # the page scrolled to the highlighted sentence
+
+    @property
+    def cited_as(self) -> str:
+        """The article as the header names it: its title, else its file name."""
+        return self.title or self.source
 
     def labels(self) -> list[str]:
-        """The header after the rank: source, paragraph, then "chú thích ảnh" and "yếu"."""
-        return [self.source, f"{PARAGRAPH_LABEL} {self.paragraph}",
+        """The header after the rank: title (or source), date, paragraph, then "chú thích
+        ảnh" and "yếu"."""
+        return [self.cited_as, *([self.date] if self.date else []),
+                f"{PARAGRAPH_LABEL} {self.paragraph}",
                 *([CAPTION_LABEL] if self.caption else []), *([WEAK_LABEL] if self.weak else [])]
 
 
@@ -126,7 +138,8 @@ def present(answer: Answer) -> AnswerView:
     best = max((p.score for p in answer.passages), default=0.0)
     passages = [
         PassageView(rank, p.source, p.paragraph, p.caption, not answer.answered, p.start, p.end,
-                    p.score, relevance(p.score, best), quote(p, answer.answered))
+                    p.score, relevance(p.score, best), quote(p, answer.answered), p.title,
+                    display_date(p.date), p.url, quote_link(p.url, p.highlight) if p.url else None)
         for rank, p in enumerate(answer.passages, 1)]
     short = answer.short.text if answer.short else None
     return AnswerView(answer.question, notes, short, verdict(answer), passages)

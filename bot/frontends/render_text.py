@@ -43,6 +43,8 @@ def format_answer(answer: Answer, color: bool = False) -> str:
     lines += [_message(message) for message in view.verdict]
     for passage in view.passages:
         lines.append(_header(passage))
+        if passage.url:
+            lines.append(f"  {safe(passage.url)}")
         if passage.quote.highlight:
             lines.append(f"  → {safe(passage.quote.highlight)}")
         lines.append(_quote(passage.quote, color))

@@ -77,7 +77,10 @@ def render_answer(answer: Answer) -> Group:
     for passage in view.passages:
         title = Text(f"[{passage.rank}] " + " · ".join(safe(label)
                                                        for label in passage.labels()))
-        parts.append(Panel(_quote(passage), title=title, title_align="left",
+        body: Any = _quote(passage)
+        if passage.url:  # the original page, under the header
+            body = Group(Text(safe(passage.url), style="dim underline"), body)
+        parts.append(Panel(body, title=title, title_align="left",
                            subtitle=relevance_bar(passage.relevance), subtitle_align="right",
                            border_style="grey50" if passage.weak else "green"))
     return Group(*parts)

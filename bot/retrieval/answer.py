@@ -33,6 +33,9 @@ class Passage:
     highlight_start: int
     highlight_end: int
     caption: bool = False
+    title: str | None = None  # the article's title, link and date (None when unknown)
+    url: str | None = None
+    date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -113,11 +116,13 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     passages = []
     for item, (first, stop) in zip(found.ranked, verdict.highlights, strict=False):
         chunk = index.chunks[item.row]
+        entry = index.manifest.sources.get(chunk.source)
         passages.append(Passage(
             chunk.text, chunk.source, chunk.paragraph, chunk.start, chunk.end,
             round(item.score, 6), highlight=chunk.text[first:stop],
             highlight_start=chunk.start + first, highlight_end=chunk.start + stop,
-            caption=chunk.caption))
+            caption=chunk.caption, title=entry.title if entry else None,
+            url=entry.url if entry else None, date=entry.date if entry else None))
     short = None
     if verdict.short is not None and passages:
         top, (first, stop) = passages[0], verdict.short

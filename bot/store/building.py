@@ -78,8 +78,9 @@ def _read_all(files: list[SourceFile], params: ChunkerParams, before: Manifest |
         if first == len(done.chunks) and (old is None or old.sha256 != source.sha256):
             logger.warning("%s has no indexable text (it is empty or holds only headings, "
                            "bylines or banners)", file.name)
-        done.sources[file.name] = SourceEntry(source.sha256, file.size, file.mtime_ns,
-                                              (first, len(done.chunks)))
+        done.sources[file.name] = SourceEntry(
+            source.sha256, file.size, file.mtime_ns, (first, len(done.chunks)),
+            source.meta.title, source.meta.url, source.meta.date)
     if not done.chunks:
         raise SourcesError("no indexable text in the sources folder: "
                            f"{_listing(done)}; add articles with paragraphs of text")

@@ -58,7 +58,7 @@ def _list(target: IndexTarget) -> list[SourceFile]:
         raise SourcesError(str(exc)) from None
     files = list_source_files(target.sources, exclude=inside)
     if not files:
-        raise SourcesError(f"no articles in {target.sources}; add .txt or .md files (UTF-8)")
+        raise SourcesError(f"no articles in {target.sources}; add .txt, .md or .html files")
     return files
 
 

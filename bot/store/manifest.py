@@ -27,12 +27,16 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """An indexed article: content hash, the stat seen when it was read, its chunk rows."""
+    """An indexed article: content hash, the stat seen when it was read, its chunk rows, and
+    the metadata a citation shows (None when unknown), so answering never re-reads a file."""
 
     sha256: str
     size: int
     mtime_ns: int
     chunks: tuple[int, int]  # rows [first, last) in chunks.jsonl
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,15 @@ def _source(value: Any) -> SourceEntry:
                                    for c in chunks) or not 0 <= chunks[0] <= chunks[1]:
         raise ManifestError("manifest chunk range is malformed")
     return SourceEntry(_get(entry, "sha256", str), _get(entry, "size", int),
-                       _get(entry, "mtime_ns", int), (chunks[0], chunks[1]))
+                       _get(entry, "mtime_ns", int), (chunks[0], chunks[1]),
+                       *(_optional_str(entry, key) for key in ("title", "url", "date")))
+
+
+def _optional_str(entry: Mapping[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ManifestError(f"manifest field {key!r} has the wrong type")
+    return value
 
 
 def _skipped(value: Any) -> SkippedFile:

@@ -50,7 +50,7 @@ NEW_CONVERSATION = ("Cuộc trò chuyện mới: câu hỏi sau không dựa và
                     "<i>(New conversation.)</i>")
 COMMANDS = [("start", "Giới thiệu"), ("help", "Cách hỏi"), ("ask", "Hỏi trong nhóm"),
             ("new", "Cuộc trò chuyện mới"), ("sources", "Các bài viết"),
-            ("reload", "Cập nhật chỉ mục (quản trị)")]
+            ("reload", "Cập nhật chỉ mục (quản trị)"), ("remove", "Gỡ một bài viết (quản trị)")]
 
 RETRY_ATTEMPTS = 5
 RETRY_BASE_DELAY_S = 0.25  # doubled on each attempt: 0.5, 1, 2, 4 s

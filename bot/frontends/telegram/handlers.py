@@ -25,7 +25,9 @@ from telegram.ext import (
 )
 
 from bot.errors import QabotError, QuestionError
+from bot.frontends.citation import display_date
 from bot.frontends.presentation import present
+from bot.frontends.telegram import admin
 from bot.frontends.telegram.bot import (
     ADMIN_ONLY,
     APOLOGY,
@@ -41,7 +43,7 @@ from bot.frontends.telegram.bot import (
     with_retries,
 )
 from bot.frontends.telegram.feedback import vote
-from bot.frontends.telegram.render import inline_html, plain_summary
+from bot.frontends.telegram.render import cited, inline_html, plain_summary
 from bot.frontends.telegram.votes import PATTERN as VOTE_PATTERN
 
 logger = logging.getLogger(__name__)
@@ -104,7 +106,9 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot, message = _qabot(context), update.message
     if message is None:
         return
-    lines = [f"• {escape(name)} — {count} đoạn" for name, count in bot.engine.source_summary()]
+    lines = [f"• {cited(a.label, a.url)}"
+             + (f" · {escape(date)}" if (date := display_date(a.date)) else "")
+             + f" — {a.paragraphs} đoạn" for a in bot.engine.articles()]
     skipped = [f"• {escape(name)}: {escape(why)}" for name, why in bot.engine.skipped_sources()]
     if skipped:
         lines += ["<b>Không lập chỉ mục được</b> <i>(not indexed)</i>", *skipped]
@@ -239,6 +243,7 @@ def build_application(bot: QABot) -> Application:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("sources", sources))
     app.add_handler(CommandHandler("reload", reload))
     app.add_handler(CommandHandler("ask", ask_command))
+    admin.register(app, bot)  # before the handlers below, which would take links and files
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
                                    text_message))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, not_text))

@@ -25,6 +25,7 @@ PIECE_LIMIT = MESSAGE_LIMIT // 2
 ESCAPE_GROWTH = 5
 TEXT_CHARS = 500
 SOURCE_CHARS = 256
+LINK_CHARS = 1024  # a longer link (with its text fragment) is left out of a header
 BLOCK_SEPARATOR = "\n\n"
 QUOTE_OPEN, QUOTE_CLOSE = "\n<blockquote>", "</blockquote>"
 INLINE_TITLE_CHARS = 120  # inline results show one line as the title
@@ -45,9 +46,18 @@ def message_html(message: Message) -> str:
     return escape(message.text) + english
 
 
+def cited(name: str, *links: str | None) -> str:
+    """An article's name (clipped, escaped), as a link to the first of `links` short enough
+    to leave the quote room in its message."""
+    shown = escape(_clip(name, SOURCE_CHARS))
+    link = next((link for link in links if link and len(link) <= LINK_CHARS), None)
+    return f'<a href="{_escape(link, quote=True)}">{shown}</a>' if link else shown
+
+
 def _header(passage: PassageView) -> str:
-    labels = [_clip(passage.source, SOURCE_CHARS), *passage.labels()[1:]]
-    return (f"<i>[{passage.rank}] {escape(' · '.join(labels))}</i> "
+    rest = "".join(f" · {escape(label)}" for label in passage.labels()[1:])
+    name = cited(passage.cited_as, passage.link, passage.url)
+    return (f"<i>[{passage.rank}] {name}{rest}</i> "
             f"{relevance_bar(passage.relevance)}")
 
 

@@ -1,0 +1,104 @@
+"""A news page's HTML reduced to the article: its main text (one paragraph per line, list items
+as `- ` lines, photo captions kept) and its title, date, canonical link, author and site, by
+trafilatura. Navigation, ads, comments, related links and scripts are left out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.corpus.metadata import ArticleMeta, web_url
+from bot.corpus.text import nfc
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The article's text (what gets indexed) and what the page says about it."""
+
+    text: str
+    meta: ArticleMeta
+
+
+def _keep_captions(tree: Any) -> None:
+    """Turn each `<figure>`, and each table laid out around a photo, into a paragraph holding
+    its caption: trafilatura drops figures without images and renders tables as `| … |` rows,
+    yet a news photo's caption ("… - Ảnh: TTXVN") says who and where."""
+    from lxml.html import Element
+
+    photos = [*tree.iter("figure"),
+              *(table for table in tree.iter("table") if table.find(".//img") is not None)]
+    for holder in photos:
+        if holder.getparent() is None or any(a in photos for a in holder.iterancestors()):
+            continue  # inside another photo holder, replaced with it
+        caption = holder.find(".//figcaption") if holder.tag == "figure" else holder
+        paragraph = Element("p")
+        paragraph.text = " ".join(caption.text_content().split()) if caption is not None else ""
+        paragraph.tail = holder.tail
+        holder.getparent().replace(holder, paragraph)
+
+
+def _lead(tree: Any, text: str) -> str | None:
+    """The page's lead paragraph when the article text lacks it: many Vietnamese news pages
+    put the sapo (the summary under the headline, repeated in the description metadata) outside
+    the article element. Only text shown on the page counts."""
+    found = tree.xpath('//meta[@property="og:description"]/@content'
+                       ' | //meta[@name="description"]/@content')
+    lead = " ".join(nfc(str(found[0])).split()) if found else ""
+    if len(lead.split()) < 8 or lead in " ".join(text.split()):
+        return None
+    shown = any(" ".join(nfc(element.text_content()).split()) == lead
+                for element in tree.iter("p", "h2", "div", "span")
+                if len(element) <= 3)  # a leaf-like element, not a whole section
+    return lead if shown else None
+
+
+def _parse(html: bytes | str) -> Any:
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        return lxml.html.fromstring(html)
+    except (ParserError, ValueError):
+        return None
+
+
+def _lines(text: str, title: str | None) -> str:
+    """One paragraph per line; the headline, which the front matter holds, is not repeated as
+    the first line."""
+    lines = [" ".join(line.split()) for line in nfc(text).split("\n")]
+    lines = [line for line in lines if line]
+    if lines and title and lines[0] == " ".join(title.split()):
+        lines = lines[1:]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
+    """The article in `html` (bytes are decoded as the page declares); `url`, where it came
+    from, is the link when the page names no canonical one. Empty text when there is none."""
+    import trafilatura
+
+    tree = _parse(html)
+    if tree is None:
+        return Extracted("", ArticleMeta(url=web_url(url)))
+    _keep_captions(tree)
+    document = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_images=False,
+        include_formatting=False, include_links=False, include_tables=True,
+        # A date only from the page's own metadata or markup, never guessed from its text.
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    if document is None or isinstance(document, dict):
+        return Extracted("", ArticleMeta(url=web_url(url)))
+
+    def value(name: str) -> str | None:
+        found = getattr(document, name, None)
+        return " ".join(nfc(found).split()) or None if isinstance(found, str) else None
+
+    title = value("title")
+    meta = ArticleMeta(title=title, url=web_url(value("url")) or web_url(url),
+                       date=value("date"), author=value("author"), site=value("sitename"))
+    text = getattr(document, "text", None) or ""
+    lead = _lead(tree, text) if text.strip() else None
+    return Extracted(_lines(f"{lead}\n{text}" if lead else text, title), meta)

@@ -1,0 +1,92 @@
+"""Articles with metadata: a news page reduced to its article by trafilatura (every body
+paragraph, none of the chrome), Markdown front matter read as metadata, and both indexed with
+exact offsets and their title, link and date on every passage."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.corpus.chunking import ChunkerParams, chunk_source
+from bot.corpus.extraction import extract_article
+from bot.corpus.metadata import ArticleMeta, front_matter_block, read_front_matter
+from bot.corpus.sources import Source, source_from_bytes
+from bot.engine import Engine
+from tests.conftest import SEED
+from tests.news_site import BRIDGE, CHROME, COFFEE, body_lines, page
+
+BASE = "https://taybacmoi.example.vn"
+
+
+def test_a_news_page_keeps_every_body_paragraph_and_nothing_of_the_chrome() -> None:
+    for article in (BRIDGE, COFFEE):
+        extracted = extract_article(page(article, BASE).encode("utf-8"))
+        lines = extracted.text.splitlines()
+        assert lines == body_lines(article)  # in order, each whole, the caption included
+        for chrome in CHROME:
+            assert chrome not in extracted.text, chrome
+        assert extracted.meta.title == article.title
+        assert extracted.meta.date == article.date
+        assert extracted.meta.url == f"{BASE}/tin/{article.slug}.html"
+        assert extracted.meta.site == "Báo Tây Bắc Mới"
+
+
+def test_a_page_without_canonical_link_is_cited_by_where_it_came_from() -> None:
+    html = page(BRIDGE, BASE).replace('rel="canonical"', 'rel="x"').replace("og:url", "og:x")
+    assert extract_article(html, "https://mirror.example/a").meta.url == "https://mirror.example/a"
+    # a canonical link that is not http(s) is never used as a citation
+    odd = html.replace('rel="x" href="', 'rel="canonical" href="javascript:alert(1)//')
+    assert extract_article(odd).meta.url is None
+
+
+def test_an_html_source_is_indexed_as_its_article_with_exact_offsets(
+        fake_engine: Engine, fake_settings: Settings) -> None:
+    raw = page(BRIDGE, BASE).encode("utf-8")
+    (fake_settings.sources / "cau.html").write_bytes(raw)
+    fake_engine.refresh()
+    result = fake_engine.answer("Cây cầu có tổng mức đầu tư bao nhiêu từ ngân sách tỉnh?", 3)
+    top = result.passages[0]
+    assert top.source == "cau.html" and "18,5 tỷ đồng" in top.text
+    assert (top.title, top.url, top.date) == (BRIDGE.title, f"{BASE}/tin/{BRIDGE.slug}.html",
+                                              "2026-09-02")
+    source = source_from_bytes("cau.html", raw)
+    assert isinstance(source, Source)
+    assert source.text[top.start:top.end] == top.text
+    assert source.text[top.highlight_start:top.highlight_end] == top.highlight
+    texts = [c.text for c in fake_engine.index.chunks if c.source == "cau.html"]
+    assert BRIDGE.items[0] in texts  # a list item is a paragraph, quoted without its marker
+    assert not any(chrome in text for chrome in CHROME for text in texts)
+
+
+def test_front_matter_is_metadata_never_a_passage_and_paragraphs_count_after_it() -> None:
+    meta = ArticleMeta(title='Cà phê "Mường Ảng": giá tăng', url="https://x.example/a?b=1&c=2",
+                       date="2026-10-15", site="Báo: Tây Bắc")
+    body = "Mở đầu bài viết về cà phê.\n\nGiá cà phê tăng gần gấp đôi.\n"
+    text = front_matter_block(meta) + body
+    assert read_front_matter(text) == meta  # what is written is read back exactly
+    chunks = chunk_source("ca-phe.md", text, ChunkerParams())
+    assert [(c.paragraph, c.text) for c in chunks] == [
+        (1, "Mở đầu bài viết về cà phê."), (2, "Giá cà phê tăng gần gấp đôi.")]
+    assert all(text[c.start:c.end] == c.text for c in chunks)
+    # the same lines in a .txt are text, and a front matter never closed is not front matter
+    assert "title:" in " ".join(c.text for c in chunk_source("a.txt", text, ChunkerParams()))
+    assert read_front_matter("---\ntitle: x\nno closing line.\n") == ArticleMeta()
+
+
+def test_hand_written_front_matter_and_a_bad_url_are_read_safely() -> None:
+    text = ("---\ntitle: 'Điện Biên ''mới'''\nurl: ftp://files.example/a\ndate: 2026-01-02 "
+            "# published\ntags:\n  - a\n---\nMột câu.\n")
+    meta = read_front_matter(text)
+    assert meta == ArticleMeta(title="Điện Biên 'mới'", url=None, date="2026-01-02")
+
+
+def test_the_bundled_article_has_a_human_title_and_no_invented_link_or_date() -> None:
+    (path,) = SEED.glob("*.md")
+    source = source_from_bytes(path.name, path.read_bytes())
+    assert isinstance(source, Source)
+    assert source.meta.title == "Tổng Bí thư Tô Lâm làm việc với tỉnh Điện Biên"
+    assert source.meta.url is None and source.meta.date is None
+
+
+def test_a_page_that_is_not_an_article_gives_no_passage() -> None:
+    assert extract_article(b"").text == ""
+    menu = extract_article("<html><body><nav>Trang chủ</nav><script>x()</script></body></html>")
+    assert chunk_source("menu.html", menu.text, ChunkerParams()) == []
