@@ -121,9 +121,7 @@ def test_missing_or_wrong_secret_is_403_and_bad_bodies_do_not_stop_the_bot(
     run_webhook_bot(fake_seed_engine, fake, scenario)
     assert statuses["missing"] == statuses["wrong"] == 403
     assert statuses["not an update"] == 400
-    # PTB's handler parses the body outside its try: broken JSON is tornado's 500 (upstream
-    # python-telegram-bot issue 3979); Telegram itself never sends it.
-    assert statuses["broken json"] >= 400  # refused, never queued: 500 today
+    assert statuses["broken json"] == 400  # bot/frontends/telegram/strict_webhook.py
     assert statuses["after"] == 200
     (only,) = texts(fake)
     assert "Phan Văn Giang" in only

@@ -22,6 +22,7 @@ from bot.frontends.telegram.bot import QABot
 from bot.frontends.telegram.config import RedactSecret
 from bot.frontends.telegram.handlers import build_application
 from bot.frontends.telegram.ops import Ops
+from bot.frontends.telegram.strict_webhook import refuse_broken_json
 from bot.ops.health import Health, OpsServer
 from bot.ops.metrics import Metrics
 
@@ -30,8 +31,10 @@ logger = logging.getLogger(__name__)
 
 def webhook_options(ops: OpsSettings, secret: str) -> dict[str, Any]:
     """`run_webhook`'s (and `Updater.start_webhook`'s) arguments: listen on the path of the
-    public URL, register that URL with the secret Telegram must send back on every request."""
+    public URL, register that URL with the secret Telegram must send back on every request.
+    The server it starts refuses a body that is not JSON with 400."""
     assert ops.webhook_url is not None
+    refuse_broken_json()
     return {"listen": ops.webhook_listen, "port": ops.webhook_port,
             "url_path": urlsplit(ops.webhook_url).path.lstrip("/"),
             "webhook_url": ops.webhook_url, "secret_token": secret,
