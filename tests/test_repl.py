@@ -50,7 +50,8 @@ def test_question_and_its_quote_commands_and_ctrl_d(fake_engine: Engine, pipe: P
     assert "Sẵn sàng" in out
     assert "tìm theo: tỉ lệ hộ nghèo" in out
     assert "đoạn 8" in out and "17,66%" in out and "●●●●●" in out
-    assert "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.md — 20 đoạn" in out
+    assert ("Tổng Bí thư Tô Lâm làm việc với tỉnh Điện Biên "
+            "(tong-bi-thu-to-lam-lam-viec-voi-dien-bien.md) — 20 đoạn") in out
     assert "Chỉ mục xây cách đây" in out
     assert "Mỗi câu trả lời có 1 đoạn trích." in out
     assert "Unknown command — try :help" in out

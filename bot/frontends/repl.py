@@ -18,6 +18,7 @@ from rich.text import Text
 
 from bot.engine import Engine, Freshness, Stage
 from bot.errors import QabotError
+from bot.frontends.citation import display_date
 from bot.frontends.presentation import SHORT_MARK, Message, PassageView, present, relevance_bar
 from bot.frontends.terminal import json_text, safe
 from bot.retrieval.answer import Answer
@@ -180,8 +181,13 @@ class Repl:
             self.console.print("Chỉ mục đã mới nhất. The index is up to date.")
 
     def _sources(self, _: str) -> None:
-        for name, paragraphs in self.engine.source_summary():
-            self.console.print(Text(f"  {safe(name)} — {paragraphs} đoạn"))
+        for article in self.engine.articles():
+            dated = f" · {date}" if (date := display_date(article.date)) else ""
+            named = f" ({article.name})" if article.title else ""
+            self.console.print(Text(f"  {safe(article.label)}{safe(dated)}{safe(named)} — "
+                                    f"{article.paragraphs} đoạn"))
+            if article.url:
+                self.console.print(Text(f"    {safe(article.url)}"))
         built = self.engine.built_at()
         if built:
             age = _age(max(0.0, self.clock() - built))
