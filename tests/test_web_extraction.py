@@ -90,3 +90,17 @@ def test_a_page_that_is_not_an_article_gives_no_passage() -> None:
     assert extract_article(b"").text == ""
     menu = extract_article("<html><body><nav>Trang chủ</nav><script>x()</script></body></html>")
     assert chunk_source("menu.html", menu.text, ChunkerParams()) == []
+
+
+def test_a_page_without_a_declared_charset_is_read_as_utf8_when_it_is() -> None:
+    """Saved by hand or served without a charset, a UTF-8 page must not be indexed as
+    Latin-1 mojibake; a declared charset is still followed."""
+    body = ("<html><head><title>Chợ phiên Mường Phăng</title></head><body><article>"
+            "<p>Chợ phiên Mường Phăng có 120 gian hàng của đồng bào các dân tộc, họp vào mỗi "
+            "sáng chủ nhật hằng tuần.</p></article></body></html>")
+    assert "Mường Phăng có 120 gian hàng" in extract_article(body.encode("utf-8")).text
+    declared = body.replace("<head>", '<head><meta charset="windows-1258">')
+    cp1258 = declared.encode("cp1258", errors="replace")
+    assert "120 gian hàng" in extract_article(cp1258).text  # the declaration is followed
+    xml = '<?xml version="1.0" encoding="utf-8"?>' + body
+    assert "Mường Phăng" in extract_article(xml.encode("utf-8")).text

@@ -45,7 +45,8 @@ class ChunkerParams:
     """Settings that change the passages; recorded in the manifest."""
 
     max_chars: int = 1600
-    version: int = 5  # bump whenever passages or embedded texts change
+    version: int = 6  # bump whenever passages or embedded texts change (6: HTML read as UTF-8
+    # when it declares no charset)
 
 
 @dataclass(frozen=True)

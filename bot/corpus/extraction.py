@@ -5,6 +5,7 @@ trafilatura. Navigation, ads, comments, related links and scripts are left out."
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,10 @@ from bot.corpus.metadata import ArticleMeta, web_url
 from bot.corpus.text import nfc
 
 logger = logging.getLogger(__name__)
+
+# A charset the page declares itself, in the part of the page a browser looks at for one.
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=", re.IGNORECASE)
+_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,19 @@ def _lead(tree: Any, text: str) -> str | None:
     return lead if shown else None
 
 
+def decoded(html: bytes | str) -> bytes | str:
+    """The page as the parser should read it: bytes when the page declares its charset (the
+    parser follows the declaration); else text, when the bytes are UTF-8 (a page saved by hand
+    or served without a charset is nearly always UTF-8 today, and read as Latin-1 it would be
+    indexed garbled); else the bytes as they are."""
+    if isinstance(html, str) or _DECLARED_CHARSET.search(html[:_SNIFF_BYTES]):
+        return html
+    try:
+        return html.decode("utf-8")
+    except UnicodeDecodeError:
+        return html
+
+
 def _parse(html: bytes | str) -> Any:
     import lxml.html
     from lxml.etree import ParserError
@@ -80,7 +98,9 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     from, is the link when the page names no canonical one. Empty text when there is none."""
     import trafilatura
 
-    tree = _parse(html)
+    tree = _parse(decoded(html))
+    if tree is None and isinstance(html, bytes):  # e.g. an XML declaration lxml refuses in text
+        tree = _parse(html)
     if tree is None:
         return Extracted("", ArticleMeta(url=web_url(url)))
     _keep_captions(tree)
