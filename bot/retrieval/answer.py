@@ -9,10 +9,10 @@ from typing import Any
 from bot.corpus.text import clean_question, encodable
 from bot.embedding.models import Embedder
 from bot.errors import QuestionError
-from bot.retrieval.conversation import Conversation, Turn, read, turn_of
-from bot.retrieval.fusion import Preference, retrieve
-from bot.retrieval.judge import judge
-from bot.retrieval.question import classify
+from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
+from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
+from bot.retrieval.judge import Judgement, judge
+from bot.retrieval.question import QueryForm, classify
 from bot.store.generations import StoredIndex
 
 MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 tokens anyway
@@ -97,6 +97,28 @@ def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     return text, note
 
 
+def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
+            embedder: Embedder, top_k: int) -> tuple[Retrieval, Judgement]:
+    """Retrieve and judge the question as `reading` reads it. A follow-up is searched with its
+    carried topic, but its own words (`form`) pick its highlight and weigh its evidence."""
+    searched = replace(form, search_text=reading.search_text)
+    found = retrieve(index, embedder, searched, prefer=reading.prefer)
+    if reading.follow_up:
+        found = remeasured_sentences(index, embedder, form, found)
+    return found, judge(text, form, found, index, top_k)
+
+
+def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],
+                  reading: Reading, index: StoredIndex) -> bool:
+    """A question that points back by a pronoun only stands alone when, asked alone, it is
+    answered more surely than in the conversation, from another article."""
+    (found, verdict), (_, in_conversation) = alone, within
+    if not (verdict.answered and found.ranked) or reading.prefer is None:
+        return False
+    elsewhere = index.chunks[found.ranked[0].row].source != reading.prefer.source
+    return elsewhere and verdict.strength > in_conversation.strength
+
+
 def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3,
            conversation: Conversation | None = None) -> Answer:
     """Answer `question` from `index` with up to `top_k` quoted passages; a follow-up is read
@@ -108,11 +130,12 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     text, note = _prepare(question, embedder)
     form = classify(text, index.lexical.restorer)
     reading = read(form, conversation)
-    own = form  # a follow-up's own words pick its highlight and weigh its evidence
-    if reading.follow_up:
-        form = replace(form, search_text=reading.search_text)
-    found = retrieve(index, embedder, form, prefer=reading.prefer)
-    verdict = judge(text, own, found, index, top_k)
+    found, verdict = _search(text, form, reading, index, embedder, top_k)
+    if reading.may_stand_alone:
+        alone = reading.alone(form.search_text)
+        asked_alone = _search(text, form, alone, index, embedder, top_k)
+        if _stands_alone(asked_alone, (found, verdict), reading, index):
+            reading, (found, verdict) = alone, asked_alone
     passages = []
     for item, (first, stop) in zip(found.ranked, verdict.highlights, strict=False):
         chunk = index.chunks[item.row]
@@ -130,5 +153,5 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     top_passage = passages[0] if passages else None
     turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
                    if top_passage else None)
-    return Answer(encodable(question), verdict.answered, passages, form.search_text, note,
+    return Answer(encodable(question), verdict.answered, passages, reading.search_text, note,
                   short=short, context=reading.follow_up, turn=turn)

@@ -20,30 +20,51 @@ MAX_CARRIED_WORDS = 12
 # Pronouns, demonstratives and elliptic openings that point back at the conversation, matched
 # on the lower-cased question with its diacritics (restored for one typed without them):
 # folded, "đó", "nó" and "họ" would be "do", "no", "ho", which are other common words.
-_VIETNAMESE_PARTS = (
+# Openings and endings that only make sense after something else was said: a follow-up
+# whatever else the question names ("Còn Ford?", "What about Ford?").
+_VIETNAMESE_ELLIPSES = (
+    r"^(còn|thế còn|vậy còn|thế|vậy|và|rồi|sau đó|trước đó|trong số đó|trong đó|ngoài ra)\b",
+    r"(thì sao|ra sao|thế nào nữa|cụ thể hơn|chi tiết hơn|nói rõ hơn|nữa)\s*\??$",
+    r"^(vì sao|tại sao|sao vậy|để làm gì|khi nào|ở đâu|bao nhiêu|năm nào|ai)\s*\??$",
+)
+_ENGLISH_ELLIPSES = (
+    r"^(and|so|then|also|what about|how about|and what about|why|why not)\b",
+    r"\b(the same|the latter|the former|more details?|more specific)\b",
+)
+# Pronouns and demonstratives: they point back, though the question may name its own subject
+# ("Người Norman đến từ đâu và họ định cư ở đâu?").
+_VIETNAMESE_POINTERS = (
     r"(^|\s)(ông|bà|anh|chị|cô|cậu|em)\s+(ấy|ta|đó)(\s|$|[?,.])",
     r"(^|\s)(ông|bà|anh|chị|cô)(\s+(đã|có|đang|sẽ|từng|là|được|bị|sinh|mất|qua đời|làm|sống|"
     r"nói|cho biết|học|lấy|viết))",
     r"(^|\s)(người đó|người này|việc đó|việc này|điều đó|điều này)(\s|$|[?,.])",
     r"\s(đó|này|ấy|kia|nói trên|trên)(\s|$|[?,.])",
-    r"^(còn|thế còn|vậy còn|thế|vậy|và|rồi|sau đó|trước đó|trong số đó|trong đó|ngoài ra)\b",
-    r"(thì sao|ra sao|thế nào nữa|cụ thể hơn|chi tiết hơn|nói rõ hơn|nữa)\s*\??$",
-    r"^(vì sao|tại sao|sao vậy|để làm gì|khi nào|ở đâu|bao nhiêu|năm nào|ai)\s*\??$",
 )
 # One-syllable pronouns: typed without marks, "ho", "no" are as often "Hồ", "nợ", "Hốt"
 # (restored wrongly as "họ"), so they count only in a question typed with its diacritics.
 _PRONOUNS = r"(^|\s)(họ|nó|hắn|chúng)(\s|$|[?,.])"
-_VIETNAMESE_BACK_REFERENCES = re.compile("|".join((*_VIETNAMESE_PARTS, _PRONOUNS)))
-_RESTORED_BACK_REFERENCES = re.compile("|".join(_VIETNAMESE_PARTS))
-_ENGLISH_BACK_REFERENCES = re.compile(
-    r"\b(he|she|they|him|her|his|hers|them|their|theirs|its|it)\b"
-    r"|(^|\b(in|of|at|for|from|to|by|on|with|after|before|during|since|until|about|is|are|"
+_ENGLISH_POINTERS = (
+    r"\b(he|she|they|him|her|his|hers|them|their|theirs|its|it)\b",
+    r"(^|\b(in|of|at|for|from|to|by|on|with|after|before|during|since|until|about|is|are|"
     r"was|were|did|does|do|would|could|should|can|will|has|have|had)\s+)"
-    r"(that|this|these|those|then)\b"
+    r"(that|this|these|those|then)\b",
     # "live there" points back; "is there", "there are" do not
-    r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b(?!\s+(is|are|was|were|be|been|have|has|had)\b)"
-    r"|^(and|so|then|also|what about|how about|and what about|why|why not)\b"
-    r"|\b(the same|the latter|the former|more details?|more specific)\b")
+    r"(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
+    r"(?!\s+(is|are|was|were|be|been|have|has|had)\b)",
+)
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(patterns))
+
+
+# (ellipses, pointers) by the question's form
+_MARKERS = {
+    "english": (_any(*_ENGLISH_ELLIPSES), _any(*_ENGLISH_POINTERS)),
+    "vietnamese": (_any(*_VIETNAMESE_ELLIPSES), _any(*_VIETNAMESE_POINTERS, _PRONOUNS)),
+    "no_diacritics": (_any(*_VIETNAMESE_ELLIPSES), _any(*_VIETNAMESE_POINTERS)),
+}
+_MARKERS["mixed"] = _MARKERS["english"]
 # Question words and particles: what a question asks with, not what it asks about. Earlier
 # turns carry only their topic words, so a follow-up keeps its own question word ("năm nào").
 # Phrases go first: "bao" alone is also "bao phủ" (coverage), "khi" also "khi đó".
@@ -95,6 +116,13 @@ class Reading:
     prefer: Preference | None
     follow_up: bool
     own_topic: tuple[str, ...]
+    # a follow-up only by a pronoun or demonstrative, in a question that names something of
+    # its own ("Người Norman đến từ đâu và họ định cư ở đâu?"): worth asking alone too
+    may_stand_alone: bool = False
+
+    def alone(self, search_text: str) -> Reading:
+        """The same question read without the conversation."""
+        return Reading(search_text, None, False, self.own_topic)
 
 
 def topic_words(text: str) -> tuple[str, ...]:
@@ -104,37 +132,40 @@ def topic_words(text: str) -> tuple[str, ...]:
                  if word.lower() not in _QUESTION_WORDS)
 
 
-def refers_back(form: QueryForm) -> bool:
-    """Whether the question points at something said before, or is too short to stand alone."""
-    text = form.search_text.lower().strip()
-    if form.kind in ("english", "mixed"):
-        if _ENGLISH_BACK_REFERENCES.search(text):
-            return True
-    elif form.kind == "no_diacritics":
-        if _RESTORED_BACK_REFERENCES.search(text):
-            return True
-    elif _VIETNAMESE_BACK_REFERENCES.search(text):
-        return True
-    return len(topic_words(text)) < MIN_OWN_WORDS
+def refers_back(form: QueryForm) -> str | None:
+    """How the question points at something said before: "ellipsis" (an elliptic opening or
+    ending, or too few words of its own to stand alone), "pointer" (a pronoun or a
+    demonstrative), or None."""
+    lowered = form.search_text.strip().lower()
+    ellipses, pointers = _MARKERS[form.kind]
+    if ellipses.search(lowered) or len(topic_words(lowered)) < MIN_OWN_WORDS:
+        return "ellipsis"
+    return "pointer" if pointers.search(lowered) else None
 
 
 def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     """Read the question in its conversation: a follow-up searches its own words after the
-    last turn's topic and names, and prefers the article that answered that turn."""
+    last turn's topic, and prefers the article and passage that answered that turn."""
     own = topic_words(form.search_text)
     last = conversation.last if conversation else None
-    if last is None or not refers_back(form):
+    how = refers_back(form) if last is not None else None
+    if last is None or how is None:
         return Reading(form.search_text, None, False, own)
-    if not last.topic:
-        return Reading(form.search_text, last.answered_by, True, own)
+    carried = " ".join(last.topic) + " … " if last.topic else ""
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
-    return Reading(" ".join(last.topic) + " … " + form.search_text, last.answered_by, True, own)
+    names_own_subject = how == "pointer" and _names_something(form.search_text)
+    return Reading(carried + form.search_text, last.answered_by, True, own, names_own_subject)
+
+
+def _names_something(text: str) -> bool:
+    """Whether the question names something: a capitalized word after its first (the first
+    is capitalized by sentence case)."""
+    return any(word[0].isupper() for word in _WORD.findall(text)[1:])
 
 
 def turn_of(reading: Reading, answered_by: Preference | None) -> Turn:
-    """The turn a question leaves: its own topic first, then what it carried."""
-    carried = topic_words(reading.search_text) if reading.follow_up else ()
-    own = {word.lower() for word in reading.own_topic}
-    topic = (*reading.own_topic, *(word for word in carried if word.lower() not in own))
-    return Turn(topic[:MAX_CARRIED_WORDS], answered_by)
-
+    """The turn a question leaves: the topic it carried, then its own words, in the order
+    said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept."""
+    carried = (topic_words(reading.search_text.split(" … ", 1)[0])
+               if reading.follow_up and " … " in reading.search_text else ())
+    return Turn((*carried, *reading.own_topic)[-MAX_CARRIED_WORDS:], answered_by)

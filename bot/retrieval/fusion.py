@@ -35,7 +35,11 @@ CAPTION_CREDIT = "anh"
 # that did: they gain this much (in dense z-score units), enough to win a near tie, not to
 # bury a clearly better passage elsewhere.
 PREFERRED_SOURCE_BONUS = 1.0
-PREFERRED_PASSAGE_BONUS = 0.5
+PREFERRED_PASSAGE_BONUS = 0.25
+# A follow-up's sentences are measured half against the question with its carried topic and
+# half against its own words, which say what it asks now (the topic alone would pick the
+# sentence that answered the turn before).
+OWN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -146,9 +150,7 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
     `candidates` best of each retriever); best first, the preferred passages lifted."""
     if not index.chunks:
         return Retrieval([], np.zeros(0, np.float32))
-    query = embedder.embed_queries([form.search_text])
-    if form.kind == "english":  # cross-lingual: move the question toward Vietnamese
-        query = shifted(query, index.language_shift)
+    query = _query(index, embedder, form)
     weights = WEIGHTS[form.kind]
     lexical = (weights.plain * _normalized(index.lexical.plain_scores(form.search_text))
                + weights.folded * _normalized(index.lexical.folded_scores(form.search_text)))
@@ -169,6 +171,29 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
     if prefer is not None:
         lexical = lexical + _preference_bonus(index, prefer)
     return Retrieval(_ranked(index, scored.rows, cosine, z, lexical), sentence_cosines)
+
+
+def _query(index: StoredIndex, embedder: Embedder, form: QueryForm) -> Matrix:
+    query = embedder.embed_queries([form.search_text])
+    if form.kind == "english":  # cross-lingual: move the question toward Vietnamese
+        query = shifted(query, index.language_shift)
+    return query
+
+
+def remeasured_sentences(index: StoredIndex, embedder: Embedder, own: QueryForm,
+                         found: Retrieval) -> Retrieval:
+    """`found` with its sentences' cosines mixed with their cosines to the question's own
+    words (`own`), for a follow-up searched with the conversation's topic."""
+    query = _query(index, embedder, own)
+    if index.approximate:
+        scored = gather(index, np.unique(np.array([r.row for r in found.ranked], np.int64)))
+    else:
+        scored = _memo(index, "all", lambda: gather(index))
+    cosines = found.sentence_cosines.copy()
+    rows = scored.sentence_rows
+    cosines[rows] = (OWN_SHARE * inner_products(scored.sentences, query)
+                     + (1 - OWN_SHARE) * cosines[rows])
+    return replace(found, sentence_cosines=cosines)
 
 
 def _preference_bonus(index: StoredIndex, prefer: Preference) -> npt.NDArray[np.float32]:
