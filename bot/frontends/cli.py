@@ -29,8 +29,11 @@ def _top_k(value: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common(inner: bool = False) -> argparse.ArgumentParser:
+    """The options of every command; `inner` for a subcommand's subcommand, whose unset
+    options must not hide those given before it (`feedback --sources X export`)."""
+    common = argparse.ArgumentParser(
+        add_help=False, argument_default=argparse.SUPPRESS if inner else None)
     common.add_argument("--sources", metavar="DIR",
                         help="folder of articles (.txt/.md/.html); env QABOT_SOURCES, "
                              "default source_text")
@@ -75,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Summarize the feedback database (QABOT_DB, default in the cache folder); "
                     "`export FILE.jsonl` writes questions in `qabot eval`'s format.")
     export = feedback.add_subparsers(dest="feedback_command", metavar="ACTION") \
-        .add_parser("export", help="write 👍 answers and questions to review as JSONL")
+        .add_parser("export", parents=[_common(inner=True)],
+                    help="write 👍 answers and questions to review as JSONL")
     export.add_argument("file", type=Path, help="the JSONL file to write")
     add = commands.add_parser(
         "add", parents=[common], help="add articles by link or file",
