@@ -204,11 +204,14 @@ def run_telegram(args: argparse.Namespace) -> int:
         handler.addFilter(RedactSecret(bot_settings.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
     from bot.engine import Engine
+    from bot.frontends.telegram.reachability import check_reachable, reported_unreachable
     from bot.frontends.telegram.webhook import serve
 
-    engine = Engine(settings, build_progress=log_progress())
-    logger.info("%s", safe(engine.start().describe()))  # the model loads before taking updates
-    serve(engine, settings)  # polling, or a webhook with QABOT_WEBHOOK_URL
+    with reported_unreachable(bot_settings.token, verbose=args.verbose):
+        check_reachable(bot_settings)
+        engine = Engine(settings, build_progress=log_progress())
+        logger.info("%s", safe(engine.start().describe()))  # the model loads before updates
+        serve(engine, settings)  # polling, or a webhook with QABOT_WEBHOOK_URL
     return 0
 
 
