@@ -139,8 +139,16 @@ def _questions(args: argparse.Namespace) -> Iterable[str | None]:
             yield None
 
 
+def _unaskable(question: str, error: str) -> dict[str, object]:
+    """The JSON line for a question that cannot be asked: an answer's keys, plus the error."""
+    from bot.corpus.text import clean_question, encodable
+
+    return {"question": encodable(question), "answered": False, "answer": None,
+            "searched": encodable(clean_question(question)), "context": False,
+            "passages": [], "error": error}
+
+
 def run_ask(args: argparse.Namespace) -> int:
-    from bot.corpus.text import encodable
     from bot.engine import Engine
     from bot.errors import QuestionError
     from bot.frontends.progress import progress_for
@@ -161,9 +169,7 @@ def run_ask(args: argparse.Namespace) -> int:
         except QuestionError as exc:
             failed += 1
             if args.json:
-                print(json_text({"question": encodable(question), "answered": False,
-                                 "answer": None, "passages": [], "error": str(exc)}),
-                      flush=True)
+                print(json_text(_unaskable(question, str(exc))), flush=True)
             else:
                 print(f"Error: {safe(str(exc))}", file=sys.stderr)
             continue
