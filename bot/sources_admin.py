@@ -17,17 +17,20 @@ from pathlib import Path, PurePosixPath
 
 from bot.corpus.chunking import chunk_source
 from bot.corpus.extraction import extract_article
-from bot.corpus.fetching import Fetcher
+from bot.corpus.fetching import MAX_PAGE_BYTES, Fetcher
 from bot.corpus.metadata import front_matter_block, web_url
-from bot.corpus.sources import MAX_SOURCE_BYTES, SOURCE_SUFFIXES, Unusable, source_from_bytes
+from bot.corpus.sources import SOURCE_SUFFIXES, Unusable, source_from_bytes
 from bot.corpus.text import fold
 from bot.engine import Article, Engine
-from bot.errors import AddError, IndexError_, SourcesError
+from bot.errors import AddError, IndexError_, QabotError, SourcesError
 
 logger = logging.getLogger(__name__)
 
 REMOVED = ".removed"  # hidden: never read as articles
 SLUG_CHARS = 80
+# A file added by hand or sent to the bot, like a fetched page: an article is well under 1 MB,
+# and embedding a bigger "article" takes most of an hour.
+MAX_ADD_BYTES = MAX_PAGE_BYTES
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,7 @@ class Library:
         path = Path(target)
         if not path.is_file():
             raise AddError(f"{target} is neither an http(s) link nor a file")
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise AddError(f"{target} is larger than {MAX_SOURCE_BYTES >> 20} MB")
+        _check_size(target, path.stat().st_size)
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -117,6 +119,7 @@ class Library:
 
     def add_document(self, name: str, raw: bytes) -> Added:
         """Add a `.txt`, `.md` or `.html` file's bytes (copied as they are)."""
+        _check_size(name, len(raw))
         safe = _safe_name(name)
         if not safe.lower().endswith(SOURCE_SUFFIXES):
             raise AddError(f"{name}: only .txt, .md and .html files can be added")
@@ -144,9 +147,24 @@ class Library:
         os.replace(temporary, target)
         written = target.relative_to(self.folder).as_posix()
         logger.info("added %s from %s", written, origin)
-        self.engine.refresh()
+        self._refresh_or_back_out(target, written)
         counts = {a.name: a.paragraphs for a in self._articles()}
         return Added(written, title or source.meta.title or written, counts.get(written, 0))
+
+    def _refresh_or_back_out(self, target: Path, written: str) -> None:
+        """Index the new file; when that fails or is interrupted, take the file out again so
+        later commands do not try to index it again (the previous index is still whole)."""
+        try:
+            self.engine.refresh()
+        except KeyboardInterrupt:
+            target.unlink(missing_ok=True)
+            logger.warning("interrupted while indexing %s; it was taken out of the sources "
+                           "again", written)
+            raise
+        except QabotError as exc:
+            target.unlink(missing_ok=True)
+            raise AddError(f"{written} was taken out of the sources again: the index could "
+                           f"not be updated ({exc})") from None
 
     def _free_name(self, name: str) -> Path:
         stem, suffix = os.path.splitext(name)
@@ -214,6 +232,12 @@ class Library:
             logger.info("moved %s to %s", name, target.relative_to(self.folder).as_posix())
             self.engine.refresh()
             return article
+
+
+def _check_size(name: str, size: int) -> None:
+    if size > MAX_ADD_BYTES:
+        raise AddError(f"{name} is larger than {MAX_ADD_BYTES >> 20} MB, the limit for an "
+                       "added article")
 
 
 def _comparable(url: str | None) -> str | None:

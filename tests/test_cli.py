@@ -144,3 +144,17 @@ def test_corrupt_index_is_rebuilt_with_a_warning(fake_cli: Run, tmp_path: Path) 
     assert done.returncode == 0
     assert "damaged" in done.stderr and "rebuilding" in done.stderr
     assert json.loads(done.stdout)["answered"]
+
+
+@pytest.mark.parametrize("chat", [[], ["--chat"]], ids=["ask", "chat"])
+def test_an_unaskable_line_has_every_key_of_an_answer_and_the_error(fake_cli: Run,
+                                                                    chat: list[str]) -> None:
+    done = fake_cli("ask", "-", "--json", *chat, stdin="ti le ho ngheo\n ?  \n🙂\u200b🙂\n")
+    assert done.returncode == 1
+    first, mark, emoji = (json.loads(line) for line in done.stdout.splitlines())
+    for line in (mark, emoji):
+        assert set(line) == set(first) | {"error"}
+        assert line["answered"] is False and line["context"] is False
+        assert line["passages"] == [] and line["answer"] is None
+    assert (mark["question"], mark["searched"]) == (" ?  ", "?")
+    assert (emoji["question"], emoji["searched"]) == ("🙂\u200b🙂", "🙂 🙂")

@@ -147,9 +147,14 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     Raises:
         QabotError: no database yet, or it cannot be read.
     """
+    if path.is_dir():
+        raise QabotError(f"QABOT_DB {path} is a folder; set it to a file such as "
+                         f"{path / 'feedback.sqlite3'}")
     if not path.is_file():
         raise QabotError(f"no feedback database at {path} yet; `qabot telegram` creates it "
                          "(QABOT_DB sets where)")
+    if path.stat().st_size == 0:  # SQLite's new database; the bot's writer starts it as one
+        raise QabotError(f"the feedback database {path} is empty; `qabot telegram` fills it")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                timeout=BUSY_TIMEOUT_S)

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.errors import QabotError
 from bot.feedback.db import open_read_only
+from bot.feedback.target import check_target, write_whole
 from bot.frontends.terminal import json_text
 
 TOP_REFUSED = 10
@@ -128,14 +129,14 @@ def export_lines(path: Path) -> list[dict[str, Any]]:
 
 
 def export(path: Path, target: Path) -> int:
-    """Write `export_lines` to `target` as JSONL; returns the number of lines.
+    """Write `export_lines` to `target` as JSONL, whole or not at all; returns the number of
+    lines.
 
     Raises:
-        QabotError: the database cannot be read or `target` cannot be written.
+        QabotError: the database cannot be read, `target` is a database (this one or another)
+            or cannot be written.
     """
+    check_target(path, target)
     lines = export_lines(path)
-    try:
-        target.write_text("".join(json_text(line) + "\n" for line in lines), encoding="utf-8")
-    except OSError as exc:
-        raise QabotError(f"cannot write {target}: {exc.strerror or exc}") from None
+    write_whole(target, "".join(json_text(line) + "\n" for line in lines))
     return len(lines)

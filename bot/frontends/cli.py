@@ -29,8 +29,11 @@ def _top_k(value: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common(inner: bool = False) -> argparse.ArgumentParser:
+    """The options of every command; `inner` for a subcommand's subcommand, whose unset
+    options must not hide those given before it (`feedback --sources X export`)."""
+    common = argparse.ArgumentParser(
+        add_help=False, argument_default=argparse.SUPPRESS if inner else None)
     common.add_argument("--sources", metavar="DIR",
                         help="folder of articles (.txt/.md/.html); env QABOT_SOURCES, "
                              "default source_text")
@@ -75,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Summarize the feedback database (QABOT_DB, default in the cache folder); "
                     "`export FILE.jsonl` writes questions in `qabot eval`'s format.")
     export = feedback.add_subparsers(dest="feedback_command", metavar="ACTION") \
-        .add_parser("export", help="write 👍 answers and questions to review as JSONL")
+        .add_parser("export", parents=[_common(inner=True)],
+                    help="write 👍 answers and questions to review as JSONL")
     export.add_argument("file", type=Path, help="the JSONL file to write")
     add = commands.add_parser(
         "add", parents=[common], help="add articles by link or file",
@@ -135,8 +139,16 @@ def _questions(args: argparse.Namespace) -> Iterable[str | None]:
             yield None
 
 
+def _unaskable(question: str, error: str) -> dict[str, object]:
+    """The JSON line for a question that cannot be asked: an answer's keys, plus the error."""
+    from bot.corpus.text import clean_question, encodable
+
+    return {"question": encodable(question), "answered": False, "answer": None,
+            "searched": encodable(clean_question(question)), "context": False,
+            "passages": [], "error": error}
+
+
 def run_ask(args: argparse.Namespace) -> int:
-    from bot.corpus.text import encodable
     from bot.engine import Engine
     from bot.errors import QuestionError
     from bot.frontends.progress import progress_for
@@ -157,9 +169,7 @@ def run_ask(args: argparse.Namespace) -> int:
         except QuestionError as exc:
             failed += 1
             if args.json:
-                print(json_text({"question": encodable(question), "answered": False,
-                                 "answer": None, "passages": [], "error": str(exc)}),
-                      flush=True)
+                print(json_text(_unaskable(question, str(exc))), flush=True)
             else:
                 print(f"Error: {safe(str(exc))}", file=sys.stderr)
             continue
@@ -200,11 +210,14 @@ def run_telegram(args: argparse.Namespace) -> int:
         handler.addFilter(RedactSecret(bot_settings.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
     from bot.engine import Engine
+    from bot.frontends.telegram.reachability import check_reachable, reported_unreachable
     from bot.frontends.telegram.webhook import serve
 
-    engine = Engine(settings, build_progress=log_progress())
-    logger.info("%s", safe(engine.start().describe()))  # the model loads before taking updates
-    serve(engine, settings)  # polling, or a webhook with QABOT_WEBHOOK_URL
+    with reported_unreachable(bot_settings.token, verbose=args.verbose):
+        check_reachable(bot_settings)
+        engine = Engine(settings, build_progress=log_progress())
+        logger.info("%s", safe(engine.start().describe()))  # the model loads before updates
+        serve(engine, settings)  # polling, or a webhook with QABOT_WEBHOOK_URL
     return 0
 
 

@@ -20,12 +20,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.corpus.fetching import MAX_PAGE_BYTES
 from bot.errors import AddError
 from bot.frontends.telegram.bot import ADMIN_ONLY, QABot, reply, with_retries
 from bot.frontends.telegram.lru import LRU
 from bot.frontends.telegram.render import cited, escape
-from bot.sources_admin import REMOVED, Library
+from bot.sources_admin import MAX_ADD_BYTES, REMOVED, Library
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +99,8 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not name.lower().endswith((".txt", ".md", ".html", ".htm")):
         await reply(message, NOT_AN_ARTICLE)
         return
-    if (document.file_size or 0) > MAX_PAGE_BYTES:
-        await reply(message, f"Tệp quá lớn (hơn {MAX_PAGE_BYTES >> 20} MB). <i>(too large)</i>")
+    if (document.file_size or 0) > MAX_ADD_BYTES:
+        await reply(message, f"Tệp quá lớn (hơn {MAX_ADD_BYTES >> 20} MB). <i>(too large)</i>")
         return
 
     async def added() -> str:
