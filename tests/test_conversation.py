@@ -16,7 +16,15 @@ from rich.console import Console
 
 from bot.engine import Engine
 from bot.frontends.repl import Repl, ReplState
-from bot.retrieval.conversation import MAX_TURNS, Conversation, Turn, read, refers_back
+from bot.retrieval.conversation import (
+    MAX_TURNS,
+    Conversation,
+    Reading,
+    Turn,
+    read,
+    refers_back,
+    turn_of,
+)
 from bot.retrieval.evaluate import evaluate, read_questions
 from bot.retrieval.fusion import Preference
 from bot.retrieval.question import QueryForm
@@ -73,6 +81,26 @@ def test_a_follow_up_searches_the_last_topic_and_prefers_its_passage() -> None:
     # a question that stands alone is searched as asked, even inside a conversation
     alone = read(vi("Ai đã biểu diễn quốc ca tại Super Bowl 50?"), conversation)
     assert not alone.follow_up and alone.search_text.startswith("Ai đã")
+
+
+def test_a_pronoun_question_naming_its_own_subject_may_stand_alone() -> None:
+    """It is asked alone too (and stands alone when answered more surely from another
+    article); an elliptic question or a bare pronoun one is always a follow-up."""
+    conversation = Conversation().after(Turn(("Super", "Bowl", "50"), Preference("sb.txt")))
+    yuan = read(en("Who founded the Yuan dynasty and when did it begin?"), conversation)
+    assert yuan.follow_up and yuan.may_stand_alone
+    assert yuan.alone("x") == Reading("x", None, False, yuan.own_topic)
+    for question in (en("When did he die?"), en("What about Ford?"), vi("Còn Điện Biên thì sao?")):
+        reading = read(question, conversation)
+        assert reading.follow_up and not reading.may_stand_alone
+
+
+def test_the_carried_topic_keeps_the_order_it_was_said_in() -> None:
+    first = read(vi("Ai là Bí thư Tỉnh ủy Điện Biên?"), Conversation())
+    conversation = Conversation().after(turn_of(first, None))
+    follow = read(vi("Ông ấy cho biết tỉnh có bao nhiêu dân tộc?"), conversation)
+    assert follow.search_text.startswith("Bí thư Tỉnh ủy Điện Biên … Ông ấy")
+    assert turn_of(follow, None).topic[:6] == ("Bí", "thư", "Tỉnh", "ủy", "Điện", "Biên")
 
 
 def test_the_conversation_keeps_its_last_turns_only() -> None:
