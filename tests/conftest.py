@@ -21,6 +21,9 @@ from bot.engine import Engine
 from tests.fake_bot_api import FakeBotAPI
 from tests.fake_embedder import FAKE_MODEL
 
+# The folder tests' helpers and fixtures (`folder`, `target`), defined once for every module.
+pytest_plugins = ["tests.folder_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "source_text"
 SHARED = REPO.parent / "shared"

@@ -15,21 +15,12 @@ from filelock import FileLock
 
 from bot.store.building import BuildProgress
 from bot.store.freshness import IndexTarget, ensure_fresh
-from tests.test_folders import ARTICLE, HashEmbedder, Loader, live_manifest, target_for, warnings_in
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "dien-bien.txt").write_text(ARTICLE, encoding="utf-8")
-    return sources
-
-
-@pytest.fixture
-def target(folder: Path, tmp_path: Path) -> IndexTarget:
-    return target_for(folder, tmp_path / "index")
-
+from tests.folder_fixtures import (
+    HashEmbedder,
+    Loader,
+    live_manifest,
+    warnings_in,
+)
 
 # --- a file that cannot be used is skipped once, remembered, never a rebuild loop -----------
 

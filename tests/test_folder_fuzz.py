@@ -16,7 +16,7 @@ from bot.corpus.chunking import ChunkerParams, chunk_source
 from bot.corpus.sources import source_text
 from bot.errors import SourcesError
 from bot.store.freshness import ensure_fresh
-from tests.test_folders import Loader, target_for
+from tests.folder_fixtures import Loader, target_for
 
 SECRET = "Bí mật bên ngoài thư mục nguồn không được lập chỉ mục."
 SENTENCES = ["Điện Biên có 19 dân tộc cùng sinh sống.", "Tỉ lệ hộ nghèo còn 17,66%.",

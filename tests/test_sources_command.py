@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.engine import Engine
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_folders import ARTICLE, HashEmbedder
+from tests.folder_fixtures import ARTICLE, HashEmbedder
 from tests.test_telegram import run_bot, texts, until
 
 

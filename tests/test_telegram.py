@@ -24,6 +24,7 @@ from bot.frontends.telegram.bot import ADMIN_ONLY, NOT_ALLOWED, SLOW_DOWN, TEXT_
 from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.handlers import build_application
 from bot.frontends.telegram.ratelimit import RateLimiter
+from tests.bot_runner import run_app
 from tests.fake_bot_api import BOT_USER, TOKEN, FakeBotAPI
 from tests.fake_embedder import FAKE_MODEL
 
@@ -36,24 +37,7 @@ def run_bot(engine: Engine, fake: FakeBotAPI, scenario: Scenario,
     options = {"watch_seconds": 3600.0, **settings}
     bot = QABot(engine, BotSettings(token=TOKEN, base_url=fake.base_url, **options), limiter,
                 clock=clock)
-    app = build_application(bot)
-
-    async def main() -> None:
-        async with app:
-            assert app.post_init is not None
-            await app.post_init(app)
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            try:
-                await asyncio.wait_for(scenario(fake), timeout=120)
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                assert app.post_stop is not None
-                await app.post_stop(app)
-
-    asyncio.run(main())
+    run_app(build_application(bot), fake, scenario)
 
 
 async def until(check: Callable[[], bool], timeout: float = 60) -> None:
