@@ -4,13 +4,20 @@ exact offsets and their title, link and date on every passage."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.config import Settings
 from bot.corpus.chunking import ChunkerParams, chunk_source
 from bot.corpus.extraction import extract_article
 from bot.corpus.metadata import ArticleMeta, front_matter_block, read_front_matter
 from bot.corpus.sources import Source, source_from_bytes
+from bot.embedding.models import Embedder
 from bot.engine import Engine
+from bot.retrieval.evidence import QuestionTerms, passage_signals
+from bot.retrieval.fusion import retrieve
+from bot.retrieval.question import classify
 from tests.conftest import SEED
+from tests.fake_embedder import FAKE_MODEL
 from tests.news_site import BRIDGE, CHROME, COFFEE, body_lines, page
 
 BASE = "https://taybacmoi.example.vn"
@@ -104,3 +111,28 @@ def test_a_page_without_a_declared_charset_is_read_as_utf8_when_it_is() -> None:
     assert "120 gian hàng" in extract_article(cp1258).text  # the declaration is followed
     xml = '<?xml version="1.0" encoding="utf-8"?>' + body
     assert "Mường Phăng" in extract_article(xml.encode("utf-8")).text
+
+
+def test_a_name_in_the_articles_title_is_not_missing_from_its_passages(
+        tmp_path: Path, fake_embedder: Embedder) -> None:
+    """"Mỗi phiên chợ Mường Phăng thu hút bao nhiêu lượt khách?" is answered by a passage that
+    says "mỗi phiên chợ" under the title "Chợ phiên Mường Phăng …": the name is not missing."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "cho.md").write_text(
+        "---\ntitle: Chợ phiên Mường Phăng đông vui ngày cuối tuần\n---\n"
+        "Theo Ban quản lý chợ, mỗi phiên chợ thu hút khoảng 3.000 lượt khách.\n",
+        encoding="utf-8")
+    engine = Engine(Settings(sources=sources, index=tmp_path / "index", cache=tmp_path / "c",
+                             model=FAKE_MODEL, python_models=True),
+                    load_model=lambda name: fake_embedder)
+    engine.refresh()
+    index = engine.index
+    form = classify("Mỗi phiên chợ Mường Phăng thu hút bao nhiêu lượt khách?",
+                    index.lexical.restorer)
+    found = retrieve(index, fake_embedder, form)
+    signals = passage_signals(found, index, QuestionTerms(form, index))
+    assert signals.missing_name == 0.0
+    other = classify("Mỗi phiên chợ Bắc Hà thu hút bao nhiêu lượt khách?", index.lexical.restorer)
+    assert passage_signals(retrieve(index, fake_embedder, other), index,
+                           QuestionTerms(other, index)).missing_name == 1.0

@@ -143,7 +143,12 @@ def passage_signals(found: Retrieval, index: StoredIndex,
     ranked: list[Ranked] = found.ranked
     top = ranked[0]
     second = ranked[1] if len(ranked) > 1 else top
-    text = index.chunks[top.row].search_text
+    chunk = index.chunks[top.row]
+    # The article's title is context of every passage in it ("Chợ phiên Mường Phăng …": a
+    # passage saying "mỗi phiên chợ" does not name the market again). The search text holds the
+    # file name, which for an article added by link is a slug of the title anyway.
+    entry = index.manifest.sources.get(chunk.source)
+    text = chunk.search_text + (f"\n{entry.title}" if entry and entry.title else "")
     coverage, pairs = terms.coverage(text)
     spaceless = "".join(folded_words(text))
     return PassageSignals(
