@@ -156,3 +156,22 @@ def test_bad_ops_settings_are_one_clear_line(name: str, value: str, message: str
         load_settings(env={name: value})
     if name == "QABOT_WEBHOOK_SECRET":
         assert value not in str(raised.value)
+
+
+def test_follow_ups_are_counted(fake_seed_engine: Engine, fake: FakeBotAPI,
+                                served: tuple[Ops, str]) -> None:
+    ops, base = served
+    bot = QABot(fake_seed_engine, BotSettings(token=TOKEN, base_url=fake.base_url,
+                                              watch_seconds=3600.0), ops=ops)
+
+    async def scenario(api: FakeBotAPI) -> None:
+        api.message("Bí thư Tỉnh ủy Điện Biên là ai?", chat_id=7, user_id=7)
+        await until(lambda: len(api.sent()) == 1)
+        api.message("Ông ấy nói gì về hộ nghèo?", chat_id=7, user_id=7)
+        await until(lambda: len(api.sent()) == 2)
+        await settle(api)
+
+    run_app(build_application(bot), fake, scenario)
+    exposition = get(f"{base}/metrics")[1]
+    assert value(exposition, "qabot_questions_total") == 2
+    assert value(exposition, "qabot_follow_ups_total") == 1
