@@ -95,6 +95,21 @@ def test_a_pronoun_question_naming_its_own_subject_may_stand_alone() -> None:
         assert reading.follow_up and not reading.may_stand_alone
 
 
+def test_what_about_x_replaces_the_last_focus_and_keeps_the_article() -> None:
+    first = read(vi("Ai là Bí thư Tỉnh ủy Điện Biên?"), Conversation())
+    where = Preference("dien-bien.md", 977)
+    conversation = Conversation().after(turn_of(first, where))
+    second = read(vi("Ông ấy cho biết tỉnh có bao nhiêu dân tộc?"), conversation)
+    conversation = conversation.after(turn_of(second, where))
+    contrast = read(vi("Còn tỉ lệ hộ nghèo thì sao?"), conversation)
+    assert refers_back(vi("Còn tỉ lệ hộ nghèo thì sao?")) == "contrast"
+    assert contrast.follow_up and contrast.search_text == "Còn tỉ lệ hộ nghèo thì sao?"
+    assert contrast.prefer == Preference("dien-bien.md")  # the article, not the passage
+    # with too few words of its own, "What about Ford?" still carries the topic
+    short = read(en("What about Ford?"), conversation)
+    assert short.search_text.endswith("… What about Ford?") and short.prefer == where
+
+
 def test_the_carried_topic_keeps_the_order_it_was_said_in() -> None:
     first = read(vi("Ai là Bí thư Tỉnh ủy Điện Biên?"), Conversation())
     conversation = Conversation().after(turn_of(first, None))

@@ -130,9 +130,10 @@ def verdict(answer: Answer) -> list[Message]:
 def present(answer: Answer) -> AnswerView:
     """Turn `answer` into the parts every renderer shows."""
     notes = []
-    if answer.searched_for:
-        label = FOLLOW_UP_LABEL if answer.context else SEARCHED_LABEL
-        notes.append(Note(label, answer.searched_for))
+    if answer.context:  # shown even when only the article was carried ("Còn X thì sao?")
+        notes.append(Note(FOLLOW_UP_LABEL, answer.searched))
+    elif answer.searched_for:
+        notes.append(Note(SEARCHED_LABEL, answer.searched_for))
     if answer.note:
         notes.append(Note(NOTE_LABEL, answer.note))
     best = max((p.score for p in answer.passages), default=0.0)

@@ -27,6 +27,11 @@ _VIETNAMESE_ELLIPSES = (
     r"(thì sao|ra sao|thế nào nữa|cụ thể hơn|chi tiết hơn|nói rõ hơn|nữa)\s*\??$",
     r"^(vì sao|tại sao|sao vậy|để làm gì|khi nào|ở đâu|bao nhiêu|năm nào|ai)\s*\??$",
 )
+# "Còn X?", "What about X?": X takes the place of what the last turn asked about, in the same
+# frame (after "Ông ấy cho biết tỉnh có bao nhiêu dân tộc?", "Còn tỉ lệ hộ nghèo thì sao?" is
+# about the province, not about its ethnic groups).
+_CONTRASTS = re.compile(r"^(còn|thế còn|vậy còn|what about|how about|"
+                        r"and what about)\b")
 _ENGLISH_ELLIPSES = (
     r"^(and|so|then|also|what about|how about|and what about|why|why not)\b",
     r"\b(the same|the latter|the former|more details?|more specific)\b",
@@ -86,10 +91,11 @@ MIN_OWN_WORDS = 2
 @dataclass(frozen=True)
 class Turn:
     """What a turn leaves for the next: its topic words (carried ones included), and the
-    article and passage that answered it."""
+    article and passage that answered it; `frame`, the part of the topic it carried itself."""
 
     topic: tuple[str, ...]
     answered_by: Preference | None
+    frame: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,11 +139,13 @@ def topic_words(text: str) -> tuple[str, ...]:
 
 
 def refers_back(form: QueryForm) -> str | None:
-    """How the question points at something said before: "ellipsis" (an elliptic opening or
-    ending, or too few words of its own to stand alone), "pointer" (a pronoun or a
-    demonstrative), or None."""
+    """How the question points at something said before: "contrast" ("Còn X?", "What about
+    X?"), "ellipsis" (another elliptic opening or ending, or too few words of its own to stand
+    alone), "pointer" (a pronoun or a demonstrative), or None."""
     lowered = form.search_text.strip().lower()
     ellipses, pointers = _MARKERS[form.kind]
+    if _CONTRASTS.search(lowered):
+        return "contrast"
     if ellipses.search(lowered) or len(topic_words(lowered)) < MIN_OWN_WORDS:
         return "ellipsis"
     return "pointer" if pointers.search(lowered) else None
@@ -151,10 +159,15 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     how = refers_back(form) if last is not None else None
     if last is None or how is None:
         return Reading(form.search_text, None, False, own)
-    carried = " ".join(last.topic) + " … " if last.topic else ""
+    prefer, topic = last.answered_by, last.topic
+    if how == "contrast" and len(own) >= MIN_OWN_WORDS:
+        # The new focus replaces the last turn's: only the article is kept.
+        topic = ()
+        prefer = Preference(prefer.source) if prefer else None
+    carried = " ".join(topic) + " … " if topic else ""
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
     names_own_subject = how == "pointer" and _names_something(form.search_text)
-    return Reading(carried + form.search_text, last.answered_by, True, own, names_own_subject)
+    return Reading(carried + form.search_text, prefer, True, own, names_own_subject)
 
 
 def _names_something(text: str) -> bool:
@@ -168,4 +181,5 @@ def turn_of(reading: Reading, answered_by: Preference | None) -> Turn:
     said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept."""
     carried = (topic_words(reading.search_text.split(" … ", 1)[0])
                if reading.follow_up and " … " in reading.search_text else ())
-    return Turn((*carried, *reading.own_topic)[-MAX_CARRIED_WORDS:], answered_by)
+    return Turn((*carried, *reading.own_topic)[-MAX_CARRIED_WORDS:], answered_by,
+                carried[-MAX_CARRIED_WORDS:])
