@@ -136,3 +136,10 @@ def test_a_name_in_the_articles_title_is_not_missing_from_its_passages(
     other = classify("Mỗi phiên chợ Bắc Hà thu hút bao nhiêu lượt khách?", index.lexical.restorer)
     assert passage_signals(retrieve(index, fake_embedder, other), index,
                            QuestionTerms(other, index)).missing_name == 1.0
+
+
+def test_front_matter_lists_and_impossible_dates_are_not_metadata() -> None:
+    meta = read_front_matter('---\ntitle: [a, b]\ndate: "2026-13-45"\nsite: {x: 1}\n---\nBody.\n')
+    assert meta.title is None and meta.date is None and meta.site is None
+    kept = read_front_matter('---\ntitle: "[Video] Chợ phiên"\ndate: 2026-11-20\n---\nBody.\n')
+    assert kept.title == "[Video] Chợ phiên" and kept.date == "2026-11-20"

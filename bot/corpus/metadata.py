@@ -4,6 +4,7 @@ front matter of a Markdown source that carries it: a flat block of `key: value` 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass, fields
@@ -54,6 +55,8 @@ def _scalar(raw: str) -> str | None:
         return value if isinstance(value, str) else None
     if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
         return raw[1:-1].replace("''", "'")
+    if raw.startswith(("[", "{")):  # a YAML list or mapping: not a value qabot can show
+        return None
     return re.sub(r"\s+#.*$", "", raw).strip()
 
 
@@ -81,7 +84,21 @@ def meta_from_fields(found: dict[str, str]) -> ArticleMeta:
     """The fields qabot knows; `url` only when it is an http(s) link."""
     known = {f.name: (found.get(f.name) or None) for f in fields(ArticleMeta)}
     known["url"] = web_url(known["url"])
+    known["date"] = _real_date(known["date"])
     return ArticleMeta(**known)
+
+
+def _real_date(value: str | None) -> str | None:
+    """The date as written, unless it is shaped like an ISO date that no calendar has
+    ("2026-13-45"): then unknown."""
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value or "")
+    if match is None:
+        return value
+    try:
+        datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return value
 
 
 def read_front_matter(text: str) -> ArticleMeta:
