@@ -72,14 +72,16 @@ def test_eval_lines_are_checked_one_by_one(tmp_path: Path,
     path = tmp_path / "q.jsonl"
     lines = ['{"q": "Điện Biên có bao nhiêu dân tộc?", "gold": "19 dân tộc", "group": "vi"}',
              "{not json", '{"q": "x", "gold": ""}', '["q"]', '{"q": 5}',
-             '{"q": "ok", "gold": null, "group": 3}', '{"q": "", "gold": null}']
+             '{"q": "ok", "gold": null, "group": 3}', '{"q": "", "gold": null}',
+             '{"q": "Điện Biên có bao nhiêu dân tộc?", "Gold": "19"}']
     path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8"))
     rows = read_questions(path)
     assert [row["q"] for row in rows] == ["Điện Biên có bao nhiêu dân tộc?", ""]
     reported = [r.getMessage() for r in caplog.records]
-    for number in (2, 3, 4, 5, 6):
+    for number in (2, 3, 4, 5, 6, 8):
         assert any(m.startswith(f"{path}:{number}: ") for m in reported), number
     assert any('"gold" must be a non-empty string' in m for m in reported)
+    assert any(m.startswith(f'{path}:8: expected a "gold" key') for m in reported)
 
 
 def test_an_unaskable_eval_question_counts_as_a_miss() -> None:

@@ -65,6 +65,8 @@ def _row_problem(row: object) -> str | None:
         return '"turns" must be a list of non-empty strings'
     if turns is None and not isinstance(row.get("q"), str):
         return 'expected a "q" string or a "turns" list'
+    if "gold" not in row:  # a misspelt key must not turn a question into a must-refuse one
+        return 'expected a "gold" key: the answer\'s text, or null when the articles hold none'
     gold = row.get("gold")
     if gold is not None and not (isinstance(gold, str) and gold.strip()):
         return '"gold" must be a non-empty string or null'
