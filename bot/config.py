@@ -155,6 +155,10 @@ def _bot_settings(env: Mapping[str, str], base_url: str | None, need_token: bool
                                          whole=False))
 
 
+# The only ports Telegram sends webhook updates to (setWebhook's documentation).
+TELEGRAM_WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+
+
 def _webhook_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
@@ -162,6 +166,12 @@ def _webhook_url(value: str | None) -> str | None:
     if not re.match(r"^https://[^/\s]+(/\S*)?$", url):
         raise SettingsError("QABOT_WEBHOOK_URL must be an https:// URL (Telegram delivers "
                             f"webhook updates over HTTPS only), not {value!r}")
+    explicit = re.match(r"^https://[^/\s]*:(\d+)(?:/|$)", url)
+    port = int(explicit.group(1)) if explicit else 443
+    if port not in TELEGRAM_WEBHOOK_PORTS:
+        raise SettingsError(f"QABOT_WEBHOOK_URL's port must be one Telegram delivers to "
+                            f"(443, 80, 88 or 8443), not {port}; the bot itself may listen on "
+                            "any --port behind the proxy")
     return url
 
 

@@ -126,11 +126,14 @@ def test_eval_prints_recall_per_group_and_rejection(fake_cli: Run, tmp_path: Pat
             {"q": "ti le ho ngheo", "gold": "17,66%", "group": "nd",
              "source": "tong-bi-thu-to-lam-lam-viec-voi-dien-bien.md"},
             {"q": "Who won the 2022 football World Cup?", "gold": None,
-             "group": "unanswerable"}]
+             "group": "unanswerable"},
+            {"q": "ti le ho ngheo", "gold": "17,66%", "group": "typo", "source": "dien-bien.txt"}]
     path = tmp_path / "q.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     done = fake_cli("eval", str(path))
     assert done.returncode == 0, done.stderr
+    assert "source dien-bien.txt is not an indexed article" in done.stderr
+    assert "tong-bi-thu" not in done.stderr
     table = {line.split()[0]: line.split() for line in done.stdout.splitlines()}
     assert table["vi"][2] == "1.000" and table["nd"][2] == "1.000"
     assert table["unanswerable"][-1] == "1.000"

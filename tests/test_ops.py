@@ -146,6 +146,7 @@ def test_ops_settings_come_from_flags_over_the_environment(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("QABOT_WEBHOOK_URL", "http://a.example/tg", "must be an https:// URL"),
+    ("QABOT_WEBHOOK_URL", "https://a.example:9999/tg", "port must be one Telegram delivers to"),
     ("QABOT_WEBHOOK_PORT", "70000", "QABOT_WEBHOOK_PORT must be a whole number between 1"),
     ("QABOT_METRICS_PORT", "x", "QABOT_METRICS_PORT must be a whole number"),
     ("QABOT_FEEDBACK_DAYS", "0", "QABOT_FEEDBACK_DAYS must be a whole number ≥ 1"),

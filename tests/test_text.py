@@ -31,3 +31,8 @@ def test_clean_question_drops_controls_and_zero_width_characters() -> None:
 
 def test_words_are_lowercase_syllables_and_numbers() -> None:
     assert words("Tỉ lệ 17,66% năm 2025") == ["tỉ", "lệ", "17", "66", "năm", "2025"]
+
+
+def test_a_pasted_terminal_escape_sequence_is_dropped_whole() -> None:
+    assert clean_question("tỉ lệ hộ nghèo\x1b[31m đỏ\x1b[0m") == "tỉ lệ hộ nghèo đỏ"
+    assert clean_question("a\x1b]0;title\x07b") == "a b"

@@ -11,6 +11,9 @@ _HAND_FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A terminal escape sequence pasted with a question ("\x1b[31m"): dropped whole, or its
+# "[31m" would be searched for and carried into a follow-up's topic.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
 
 
 def nfc(text: str) -> str:
@@ -26,7 +29,7 @@ def encodable(text: str) -> str:
 
 def clean_question(text: str) -> str:
     """NFC-normalize a question, drop control and zero-width characters, collapse spaces."""
-    text = encodable(_CONTROL.sub(" ", nfc(encodable(text))))
+    text = encodable(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(" ", nfc(encodable(text)))))
     return " ".join(text.split())
 
 

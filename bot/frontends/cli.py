@@ -247,11 +247,20 @@ def run_index(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     from bot.engine import Engine
     from bot.frontends.progress import progress_for
-    from bot.retrieval.evaluate import answer_or_nothing, evaluate, format_report, read_questions
+    from bot.retrieval.evaluate import (
+        answer_or_nothing,
+        evaluate,
+        format_report,
+        read_questions,
+        unknown_sources,
+    )
 
     rows = read_questions(args.file)
     engine = Engine(_settings(args), build_progress=progress_for(sys.stderr))
     engine.start(strict=True)
+    for name in unknown_sources(rows, (name for name, _ in engine.source_summary())):
+        logger.warning("%s: source %s is not an indexed article; its questions cannot be hits",
+                       args.file, safe(name))
     # R@3 needs three passages whatever --top-k says; a question that cannot be asked (empty,
     # only punctuation) counts as a miss instead of ending the run.
     top_k = max(args.top_k, 3)

@@ -110,6 +110,14 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def unknown_sources(rows: Iterable[dict[str, Any]], articles: Iterable[str]) -> list[str]:
+    """The `source` names the rows give that are not indexed articles: their questions can
+    never be hits, which usually means a renamed file or a typo."""
+    known = set(articles)
+    return sorted({source for row in rows
+                   if (source := row.get("source")) and source not in known})
+
+
 def answer_or_nothing(engine: Engine, question: str, top_k: int,
                       conversation: Conversation | None = None) -> Answer:
     """The engine's answer, or an unanswered one without passages for a question that cannot
