@@ -27,6 +27,7 @@ from bot.frontends.telegram.config import BotSettings
 from bot.frontends.telegram.handlers import build_application
 from bot.frontends.telegram.ops import Ops
 from bot.frontends.telegram.webhook import webhook_options
+from tests.bot_runner import run_app
 from tests.fake_bot_api import TOKEN, FakeBotAPI
 from tests.fake_embedder import FAKE_MODEL
 from tests.test_telegram import assert_valid_html, run_bot, texts, until
@@ -72,21 +73,11 @@ def run_webhook_bot(engine: Engine, fake: FakeBotAPI, scenario: WebhookScenario,
     port = free_port()
     options = webhook_options(OpsSettings(webhook_url=URL, webhook_port=port), SECRET)
 
-    async def main() -> None:
-        async with app, httpx.AsyncClient() as client:
-            assert app.post_init is not None and app.updater is not None
-            await app.post_init(app)
-            await app.start()
-            await app.updater.start_webhook(**options)
-            try:
-                await asyncio.wait_for(scenario(fake, Poster(port, client)), timeout=120)
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                assert app.post_stop is not None
-                await app.post_stop(app)
+    async def with_poster(api: FakeBotAPI) -> None:
+        async with httpx.AsyncClient() as client:
+            await scenario(api, Poster(port, client))
 
-    asyncio.run(main())
+    run_app(app, fake, with_poster, start=lambda updater: updater.start_webhook(**options))
 
 
 def test_webhook_is_registered_with_its_secret_and_answers(fake_seed_engine: Engine,

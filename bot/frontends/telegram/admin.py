@@ -20,6 +20,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.corpus.sources import SOURCE_SUFFIXES
 from bot.errors import AddError
 from bot.frontends.telegram.bot import ADMIN_ONLY, QABot, reply, with_retries
 from bot.frontends.telegram.lru import LRU
@@ -64,6 +65,18 @@ def _admin(context: ContextTypes.DEFAULT_TYPE) -> Admin:
     return found
 
 
+async def _from_admin(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                      refusal: str) -> tuple[Admin, Message] | None:
+    """The admin state and the message, when an admin sent it; anyone else gets `refusal`."""
+    admin, message = _admin(context), update.message
+    if message is None:
+        return None
+    if not admin.is_admin(update):
+        await reply(message, refusal)
+        return None
+    return admin, message
+
+
 async def _add(message: Message, work: Callable[[], Awaitable[str]]) -> None:
     try:
         await reply(message, escape(await work()))
@@ -73,12 +86,9 @@ async def _add(message: Message, work: Callable[[], Awaitable[str]]) -> None:
 
 async def link_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private message that is only links: an admin's are added, one by one."""
-    admin, message = _admin(context), update.message
-    if message is None:
+    if (sent := await _from_admin(update, context, ADD_ADMIN_ONLY)) is None:
         return
-    if not admin.is_admin(update):
-        await reply(message, ADD_ADMIN_ONLY)
-        return
+    admin, message = sent
     for url in (message.text or "").split():
         async def added(url: str = url) -> str:
             result = await asyncio.to_thread(admin.library.add_url, url)
@@ -89,14 +99,13 @@ async def link_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin's `.txt`/`.md`/`.html` document is added as a file."""
-    admin, message = _admin(context), update.message
-    if message is None or message.document is None:
+    if (sent := await _from_admin(update, context, ADD_ADMIN_ONLY)) is None:
         return
-    if not admin.is_admin(update):
-        await reply(message, ADD_ADMIN_ONLY)
+    admin, message = sent
+    if message.document is None:
         return
     document, name = message.document, message.document.file_name or ""
-    if not name.lower().endswith((".txt", ".md", ".html", ".htm")):
+    if not name.lower().endswith(SOURCE_SUFFIXES):
         await reply(message, NOT_AN_ARTICLE)
         return
     if (document.file_size or 0) > MAX_ADD_BYTES:
@@ -114,12 +123,9 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/remove`: the articles as buttons (admins only)."""
-    admin, message = _admin(context), update.message
-    if message is None:
+    if (sent := await _from_admin(update, context, ADMIN_ONLY)) is None:
         return
-    if not admin.is_admin(update):
-        await reply(message, ADMIN_ONLY)
-        return
+    admin, message = sent
     articles = admin.bot.engine.articles()
     if not articles:
         await reply(message, NOTHING_TO_REMOVE)

@@ -218,8 +218,6 @@ class QABot:
         row += vote_buttons(answer_id) if answer_id else []
         return InlineKeyboardMarkup([row]) if row else None
 
-    def more_button(self, token: str) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup([[InlineKeyboardButton(MORE, callback_data=f"more:{token}")]])
 
 
 def conversation_key(message: Message, user_id: int) -> Key:
