@@ -222,7 +222,8 @@ def short_answer(r: Record, view: int, answered: bool) -> tuple[bool, bool]:
     """(shown, right) for the short answer of a record."""
     if not answered or r["rank"] != 1:
         return False, False
-    span = short_span(r["q"], r["kind"], r["views"][view]["text"])
+    span = short_span(r["q"], r["kind"], r["views"][view]["text"],
+                      english=r["form"] == "english")
     return span is not None, span is not None and _overlaps(span.text, r["gold"] or "")
 
 

@@ -85,12 +85,16 @@ def test_a_follow_up_searches_the_last_topic_and_prefers_its_passage() -> None:
 
 def test_a_pronoun_question_naming_its_own_subject_may_stand_alone() -> None:
     """It is asked alone too (and stands alone when answered more surely from another
-    article); an elliptic question or a bare pronoun one is always a follow-up."""
+    article), and so is a bare name; an elliptic question or a bare pronoun one is always a
+    follow-up."""
     conversation = Conversation().after(Turn(("Super", "Bowl", "50"), Preference("sb.txt")))
     yuan = read(en("Who founded the Yuan dynasty and when did it begin?"), conversation)
     assert yuan.follow_up and yuan.may_stand_alone
     assert yuan.alone("x") == Reading("x", None, False, yuan.own_topic)
-    for question in (en("When did he die?"), en("What about Ford?"), vi("Còn Điện Biên thì sao?")):
+    # a bare name is too short to stand alone by its words, and as likely a new topic
+    assert read(vi("Oxy?"), conversation).may_stand_alone
+    for question in (en("When did he die?"), en("What about Ford?"), vi("Còn Điện Biên thì sao?"),
+                     vi("Năm nào?")):
         reading = read(question, conversation)
         assert reading.follow_up and not reading.may_stand_alone
 
@@ -171,12 +175,13 @@ def test_eval_scores_the_last_turn_of_conversation_lines(fake_seed_engine: Engin
     lines = [{"turns": ["Bí thư Tỉnh ủy Điện Biên là ai?", "Ông ấy nói gì?"],
               "gold": "Điện Biên", "group": "chat"},
              {"q": "Bí thư Tỉnh ủy Điện Biên là ai?", "gold": "Điện Biên", "group": "plain"},
-             {"turns": [], "gold": "x"}, {"turns": ["ok", 3], "gold": "x"}]
+             {"turns": [], "gold": "x"}, {"turns": ["ok", 3], "gold": "x"},
+             {"turns": ["Ai?"], "q": "Ai là Bí thư?", "gold": "x"}]
     path = tmp_path / "chat.jsonl"
     path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n",
                     encoding="utf-8")
     rows = read_questions(path)
-    assert len(rows) == 2  # the two malformed lines are reported and skipped
+    assert len(rows) == 2  # the three malformed lines are reported and skipped
     asked: list[tuple[str, bool]] = []
 
     def ask(question: str, conversation: Conversation | None):  # type: ignore[no-untyped-def]

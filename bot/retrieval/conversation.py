@@ -166,7 +166,8 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
         prefer = Preference(prefer.source) if prefer else None
     carried = " ".join(topic) + " … " if topic else ""
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
-    names_own_subject = how == "pointer" and _names_something(form.search_text)
+    names_own_subject = ((how == "pointer" and _names_something(form.search_text))
+                         or (how == "ellipsis" and _only_names(form.search_text)))
     return Reading(carried + form.search_text, prefer, True, own, names_own_subject)
 
 
@@ -174,6 +175,13 @@ def _names_something(text: str) -> bool:
     """Whether the question names something: a capitalized word after its first (the first
     is capitalized by sentence case)."""
     return any(word[0].isupper() for word in _WORD.findall(text)[1:])
+
+
+def _only_names(text: str) -> bool:
+    """Whether the question is nothing but a name ("Oxy?", "Nikola Tesla?"): too short to
+    stand alone by its words, yet as likely a new topic as a follow-up."""
+    found = _WORD.findall(text)
+    return bool(found) and all(word[0].isupper() for word in found)
 
 
 def turn_of(reading: Reading, answered_by: Preference | None) -> Turn:

@@ -60,6 +60,8 @@ def _row_problem(row: object) -> str | None:
     if not isinstance(row, dict):
         return "expected a JSON object"
     turns = row.get("turns")
+    if "turns" in row and "q" in row:  # which of the two would be scored is anyone's guess
+        return 'give either "q" or "turns", not both'
     if "turns" in row and not (isinstance(turns, list) and turns
                                and all(isinstance(t, str) and t.strip() for t in turns)):
         return '"turns" must be a list of non-empty strings'

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import candidates, capitalized_runs, not_in_question
 from bot.retrieval.fusion import Ranked, Retrieval
-from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm
+from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VI_SYLLABLE, QueryForm
 from bot.store.generations import StoredIndex
 
 
@@ -74,15 +75,28 @@ def _names(question: str) -> list[str]:
     return [question[s:e] for s, e in capitalized_runs(question) if s > 0]
 
 
+def vietnamese_side(question: str, tokens: list[str], counts: Counter[str]) -> list[str]:
+    """The tokens of a Vietnamese (or mixed) question without its English words: "Điện Biên
+    còn bao nhiêu percent hộ nghèo?", "What did Tổng Bí thư say about hạ tầng?". Those are
+    asked of the embeddings (both sides), not looked for in Vietnamese text, where they would
+    count as words the articles never use. An English word here is written in lower case, is
+    no Vietnamese syllable and is not in the articles; a name ("Bitcoin", "Lai Châu") stays."""
+    capitalized = {fold(w).lower() for w in re.findall(r"\w+", question) if w[0].isupper()}
+    return [t for t in tokens
+            if counts[t] or t.isdigit() or VI_SYLLABLE.match(t) or t in capitalized]
+
+
 class QuestionTerms:
     """The question's folded syllables and pairs, weighed by the corpus counts (once per
     question: every sentence of every passage shown is measured against them)."""
 
     def __init__(self, form: QueryForm, index: StoredIndex) -> None:
+        syllable_counts, pair_counts = index.lexical.restorer.folded_counts
         tokens = words(fold(form.search_text))
+        if form.kind in ("vietnamese", "mixed"):
+            tokens = vietnamese_side(form.search_text, tokens, syllable_counts)
         content = _content(tokens)
         pairs = _pairs(tokens)
-        syllable_counts, pair_counts = index.lexical.restorer.folded_counts
         self.syllables = Weighted(content, syllable_counts)
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},

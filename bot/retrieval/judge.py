@@ -49,7 +49,7 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     short = None
     if value >= 0:
         sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]
-        span = short_span(question, kind, sentence)
+        span = short_span(question, kind, sentence, english=form.kind == "english")
         if span is not None:
             short = (best.start + span.start, best.start + span.end)
     return Judgement(value >= 0, value, [(v.start, v.end) for v in chosen[:shown]], short)

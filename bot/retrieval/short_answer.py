@@ -13,11 +13,26 @@ from bot.retrieval.answer_type import DATE, NUMBER, Candidate, candidates, not_i
 SHORT_KINDS = (NUMBER, DATE)
 # "bao nhiêu người", "how many points": the word after the question word names the unit.
 _MEASURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)")
+# Among several numbers, the one whose neighbourhood holds the question's words answers:
+# "Jared Allen có bao nhiêu lần vật ngã trong sự nghiệp?" against "… 5 lần … 136 lần vật ngã
+# trong sự nghiệp …". A question word counts 1/distance (in words) up to this far away, and the
+# best candidate must lead the next by this much, else nothing is shown (xquad-dev, README).
+CONTEXT_WORDS = 10
+CONTEXT_LEAD = 0.5
+# Words that say nothing about where the answer is (folded): question words, function words.
+_NOT_CONTEXT = frozenset(fold(word) for word in (
+    "ai gì nào đâu sao mấy là của có không được những các một cho với thì đã đang sẽ bị và hay "
+    "hoặc cũng vậy thế này đó ấy kia đấy về theo tại ở trong từ lúc còn nữa rồi bao nhiêu năm "
+    "khi người").split())
+_TOKEN = re.compile(r"\w+")
 
 
-def short_span(question: str, kind: str | None, sentence: str) -> Candidate | None:
-    """The span of `sentence` that answers, when the question asks for a number, a date or a
-    person and the sentence holds exactly one such span the question does not already say."""
+def short_span(question: str, kind: str | None, sentence: str,
+               english: bool = False) -> Candidate | None:
+    """The span of `sentence` that answers, when the question asks for a number or a date and
+    the sentence holds one such span the question does not already say — or, among several,
+    one that the question's own words surround clearly more than the others. An English
+    question shares no words with a Vietnamese sentence to tell several apart by."""
     if kind not in SHORT_KINDS:
         return None
     found = not_in_question(candidates(sentence, kind), question)
@@ -25,10 +40,43 @@ def short_span(question: str, kind: str | None, sentence: str) -> Candidate | No
     if unit is not None and unit.group(1) in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         found = [c for c in found if _measured(c, sentence, unit.group(1))]
-    return found[0] if len(found) == 1 else None
+    if len(found) == 1:
+        return found[0]
+    if len(found) < 2 or english:
+        return None
+    return _surrounded(found, question, sentence)
 
 
 def _measured(candidate: Candidate, sentence: str, unit: str) -> bool:
     """Whether the number is followed by `unit` (folded), within its next two words."""
     following = words(fold(sentence[candidate.start:candidate.end + 24].lower()))
     return unit in following[1:3]
+
+
+def _surrounded(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
+    """The candidate the question's words stand closest around, when it clearly leads."""
+    asked = set(words(fold(question.lower()))) - _NOT_CONTEXT
+    tokens = [(m.start(), m.end(), fold(m.group(0).lower())) for m in _TOKEN.finditer(sentence)]
+    scored = sorted(((_closeness(c, tokens, asked), c) for c in found),
+                    key=lambda pair: -pair[0])
+    (best, first), (runner_up, second) = scored[0], scored[1]
+    if fold(first.text.lower()) == fold(second.text.lower()) or best - runner_up < CONTEXT_LEAD:
+        return None
+    return first
+
+
+def _closeness(candidate: Candidate, tokens: list[tuple[int, int, str]],
+               asked: set[str]) -> float:
+    """Sum over the question's words near the candidate of 1/distance (each word once)."""
+    inside = [i for i, (start, end, _) in enumerate(tokens)
+              if start >= candidate.start and end <= candidate.end] or [0]
+    low, high = min(inside), max(inside)
+    score, counted = 0.0, set()
+    for i, (_, _, token) in enumerate(tokens):
+        if low <= i <= high or token not in asked or token in counted:
+            continue
+        distance = low - i if i < low else i - high
+        if distance <= CONTEXT_WORDS:
+            score += 1.0 / distance
+            counted.add(token)
+    return score

@@ -1,0 +1,65 @@
+"""The short answer and the Vietnamese side of a question: which span is shown, and which
+words count as evidence to look for in Vietnamese text."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.corpus.text import fold, words
+from bot.retrieval.answer_type import asked_kind
+from bot.retrieval.evidence import vietnamese_side
+from bot.retrieval.short_answer import short_span
+
+PANTHERS = ("Đội hình có Jared Allen, người tham gia Pro Bowl 5 lần, dẫn đầu về 136 lần vật ngã "
+            "trong sự nghiệp, cùng 9 lần trong năm 2015.")
+
+
+def _short(question: str, sentence: str, english: bool = False) -> str | None:
+    span = short_span(question, asked_kind(question), sentence, english=english)
+    if span is None:
+        return None
+    assert sentence[span.start:span.end] == span.text
+    return span.text
+
+
+def test_the_one_number_of_the_kind_asked_is_the_short_answer() -> None:
+    sentence = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%."
+    assert _short("Tỉ lệ hộ nghèo còn bao nhiêu?", sentence) == "17,66%"
+    assert _short("Tỉ lệ hộ nghèo năm nào còn 17,66%?", sentence) == "năm 2025"
+
+
+def test_among_several_numbers_the_one_the_question_surrounds_answers() -> None:
+    assert _short("Jared Allen có bao nhiêu lần vật ngã trong sự nghiệp?", PANTHERS) == "136 lần"
+    assert _short("jared allen co bao nhieu lan vat nga trong su nghiep", PANTHERS) == "136 lần"
+    assert _short("Đội có bao nhiêu lần thắng?", "Đội có 4 lần thắng và 7 lần thua.") == "4 lần"
+
+
+def test_several_numbers_no_one_clearly_closer_give_nothing() -> None:
+    assert _short("Đội thắng bao nhiêu lần?", "Trước đó 4 lần, sau đó 7 lần.") is None
+    # The same number twice is still one answer only when the question picks one of them.
+    assert _short("Bao nhiêu?", "Có 4 lần, rồi 4 lần nữa.") is None
+
+
+def test_an_english_question_gets_a_short_answer_only_when_there_is_one_number() -> None:
+    assert _short("How many sacks did Jared Allen have in his career?", PANTHERS,
+                  english=True) is None
+    assert _short("What is the poverty rate?", "Tỉ lệ hộ nghèo còn 17,66%.",
+                  english=True) == "17,66%"
+
+
+def test_open_questions_get_no_short_answer() -> None:
+    assert _short("Tổng Bí thư nói gì về kinh tế tư nhân?", PANTHERS) is None
+
+
+def _side(question: str, used: str) -> list[str]:
+    counts = Counter(words(fold(used)))
+    return vietnamese_side(question, words(fold(question)), counts)
+
+
+def test_english_words_in_a_vietnamese_question_are_not_looked_for_in_the_text() -> None:
+    article = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, hạ tầng logistics."
+    assert _side("Điện Biên còn bao nhiêu percent hộ nghèo?", article) == [
+        "dien", "bien", "con", "bao", "nhieu", "ho", "ngheo"]
+    # English words the article itself uses, and names, stay.
+    assert "logistics" in _side("What did Tổng Bí thư say about hạ tầng logistics?", article)
+    assert "bitcoin" in _side("Giá Bitcoin hôm nay là bao nhiêu?", article)
