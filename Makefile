@@ -35,7 +35,7 @@ bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench.py
 	# The out-of-corpus protocol: evidence for in- and out-of-corpus questions, then the
 	# verdict, highlight and short answer cross-validated beside the hand-set rule.
-	HF_HUB_OFFLINE=1 $(BIN)/python bench/verdict_data.py --halvings 3
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/verdict_data.py --halvings 6
 	$(BIN)/python bench/fit_verdict.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/scale.py
 	# Running for real: webhook vs polling latency, with and without the feedback database.

@@ -33,7 +33,7 @@ from bot.retrieval.evidence import PassageSignals, Population, SentenceView  # n
 from bot.retrieval.evidence import features as evidence_features  # noqa: E402
 from bot.retrieval.short_answer import short_span  # noqa: E402
 from bot.retrieval.verdict import (  # noqa: E402
-    FEATURES,
+    FORM_FEATURES,
     FORMS,
     HIGHLIGHT_FEATURES,
     form_of,
@@ -121,10 +121,10 @@ def logistic(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any],
     return w
 
 
-def fit_verdict(rows: list[tuple[dict[str, float], int, float]],
-                calibrate: list[bool]) -> dict[str, Any]:
+def fit_verdict(rows: list[tuple[dict[str, float], int, float]], calibrate: list[bool],
+                names: list[str]) -> dict[str, Any]:
     """Standardize, fit, then fold the scaling back so the JSON applies to raw features."""
-    x = np.array([[f[name] for name in FEATURES] for f, _, _ in rows])
+    x = np.array([[f[name] for name in names] for f, _, _ in rows])
     y = np.array([lab for _, lab, _ in rows], float)
     weight = np.array([w for _, _, w in rows], float)
     mean, std = x.mean(axis=0), x.std(axis=0)
@@ -135,12 +135,12 @@ def fit_verdict(rows: list[tuple[dict[str, float], int, float]],
     scores = x @ weights + intercept
     refused = np.sort(scores[(y == 0) & np.array(calibrate)])
     threshold = float(refused[min(len(refused) - 1, int(REFUSE_TARGET * len(refused)))])
-    return {"weights": dict(zip(FEATURES, map(float, weights), strict=True)),
+    return {"weights": dict(zip(names, map(float, weights), strict=True)),
             "intercept": float(intercept), "threshold": threshold}
 
 
 def score(model: dict[str, Any], f: dict[str, float]) -> float:
-    return (sum(model["weights"][n] * f[n] for n in FEATURES) + float(model["intercept"])
+    return (sum(w * f[n] for n, w in model["weights"].items()) + float(model["intercept"])
             - float(model["threshold"]))
 
 
@@ -169,7 +169,8 @@ def fit_form(records: list[Record]) -> Model:
             for r in used]
     # The threshold refuses REFUSE_TARGET of the questions about other articles (the
     # out-of-corpus protocol); near misses shape the weights only.
-    return highlight, fit_verdict(rows, [not r["group"].startswith("nearmiss") for r in used])
+    return highlight, fit_verdict(rows, [not r["group"].startswith("nearmiss") for r in used],
+                                  FORM_FEATURES[form_of(records[0]["form"])])
 
 
 def cross_validate(train: list[Record]) -> tuple[dict[int, bool], dict[int, int]]:
@@ -207,7 +208,7 @@ def main() -> None:
            lambda r: chosen(r, final(r)[0]), "qabot, held-out seed questions (never fitted on)")
     report(heldout, hand_rule, old_highlight, "baseline on the held-out seed questions")
     if args.write:
-        data = {"features": FEATURES, "refuse_target": REFUSE_TARGET,
+        data = {"features": FORM_FEATURES, "refuse_target": REFUSE_TARGET,
                 "forms": {f: m[1] for f, m in models.items()},
                 "highlight": {f: m[0] for f, m in models.items()}}
         OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -21,13 +21,14 @@ from tests.conftest import DATA, SEED, SHARED, XQUAD, xquad_copy_engine
 
 DEV = SHARED / "eval" / "dev.jsonl"
 # Measured with bot/data/verdict.json (README "No answer, the highlight and the short answer"):
-# xquad-dev all indexed answered 0.980 (vi) / 0.936 (English), highlight 0.812 / 0.737,
-# short answers right 0.93; held-out seed near-topic refused 0.833, answerable answered 0.44.
+# xquad-dev all indexed answered 0.980 (vi) / 0.915 (English), highlight 0.812 / 0.742,
+# short answers right 0.93 / 0.90 / 0.84 and shown for 0.52 / 0.50 of the numeric questions
+# (vi / no diacritics); held-out seed near-topic refused 0.81, answerable answered 0.54.
 # Each floor sits just under the measured value.
-VI_ANSWERED, EN_ANSWERED = 0.97, 0.92
+VI_ANSWERED, EN_ANSWERED = 0.97, 0.90
 VI_HIGHLIGHT, EN_HIGHLIGHT = 0.79, 0.72
-SHORT_PRECISION = 0.87
-SEED_REFUSED, SEED_ANSWERED = 0.85, 0.38
+SHORT_PRECISION, SHORT_COVERAGE = 0.87, 0.48
+SEED_REFUSED, SEED_ANSWERED = 0.80, 0.50
 # Conversations (tests/data/conversations.jsonl), last turn's R@1 in conversation mode:
 # measured 1.000 (vi), 1.000 (no diacritics), 0.905 (English; both misses are first turns the
 # English retrieval already gets wrong).
@@ -119,6 +120,7 @@ def test_xquad_dev_recall_highlight_and_short_answer_floors(xquad_engine: Engine
     shown = sum(score.short_shown for score in report.values())
     right = sum(score.short_right for score in report.values())
     assert right / shown >= SHORT_PRECISION, (right, shown)
+    assert min(row[g]["SA coverage"] for g in ("vi", "no_diacritics")) >= SHORT_COVERAGE, row
 
 
 @pytest.fixture(scope="module")

@@ -198,6 +198,7 @@ def features(signals: PassageSignals, best: SentenceView, population: Population
         "missing_number": signals.missing_number,
         "sentence_coverage": best.coverage, "sentence_pair_coverage": best.pair_coverage,
         "sentence_z": (best.cosine - population.mean) / population.std,
+        "sentence_cosine": best.cosine,
         "asks_kind": float(kind is not None),
         "kind_fits": float(kind is not None and best.fits),
     }
