@@ -3,10 +3,13 @@
 The out-of-corpus protocol: xquad-dev's 24 articles are split in halves (several random
 halvings, seeded); each half is indexed alone and asked the questions of both halves — those
 of the other half must be refused, those of the indexed half answered. The seed article is
-asked its answerable and near-topic unanswerable questions. One JSON line per question asked,
+asked its answerable and near-topic unanswerable questions. Each xquad-dev article is also
+indexed alone, as the seed article is, and asked its own questions, their near misses and the
+next article's questions: a one-article index spreads its passages' scores differently from a
+twelve-article one, and the verdict must hold for both. One JSON line per question asked,
 written to bench/out/verdict_data.jsonl (read by bench/fit_verdict.py).
 
-Usage: python bench/verdict_data.py [--halvings N]
+Usage: python bench/verdict_data.py [--halvings N] [--singles N]
 """
 
 from __future__ import annotations
@@ -161,6 +164,7 @@ def near_misses(rows: list[dict[str, Any]], corpus: str,
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--halvings", type=int, default=6)
+    parser.add_argument("--singles", type=int, default=24, help="articles indexed alone")
     args = parser.parse_args()
     embedder = CachingEmbedder(load_embedder(DEFAULT_MODEL, CACHE))
     articles = sorted((XQUAD / "source_text").glob("*.txt"))
@@ -196,6 +200,17 @@ def main() -> None:
             ask_all(engine, near_misses([r for r in questions if r["source"] in half], corpus,
                                         others), f"half{number}", False, out)
             print(f"halving {number} done", flush=True)
+        for number, article in enumerate(articles[:args.singles]):
+            other = articles[(number + 1) % len(articles)]
+            engine = engine_over([article], Path(tmp) / f"single{number}", embedder)
+            own = [r for r in questions if r["source"] == article.name]
+            ask_all(engine, own, f"single{number}", True, out)
+            ask_all(engine, [r for r in questions if r["source"] == other.name],
+                    f"single{number}", False, out)
+            ask_all(engine, near_misses(own, article.read_text(encoding="utf-8"),
+                                        [title_of(p.name) for p in articles if p != article]),
+                    f"single{number}", False, out)
+        print(f"{min(args.singles, len(articles))} single articles done", flush=True)
     print(f"wrote {OUT}")
 
 

