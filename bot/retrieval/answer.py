@@ -105,7 +105,8 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     found = retrieve(index, embedder, searched, prefer=reading.prefer)
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
-    return found, judge(text, form, found, index, top_k)
+    return found, judge(text, form, found, index, top_k,
+                        searched if reading.follow_up else None)
 
 
 def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],

@@ -33,8 +33,11 @@ class Judgement:
 
 
 def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
-          shown: int) -> Judgement:
-    """Judge the first `shown` passages of `found` for `question` (already cleaned)."""
+          shown: int, searched: QueryForm | None = None) -> Judgement:
+    """Judge the first `shown` passages of `found` for `question` (already cleaned). A
+    follow-up gives what it `searched` (its carried topic, then itself): the passage must hold
+    that topic as well (in Vietnamese), while the sentence to highlight answers the question's
+    own words."""
     if not found.ranked:
         return Judgement(False, -math.inf, [], None)
     kind = asked_kind(question)
@@ -44,7 +47,11 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
         views = sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
         chosen.append(views[highlight_choice(form.kind, kind, views)])
     best = chosen[0]
-    value = strength(form.kind, features(passage_signals(found, index, terms), best,
+    # Not for English: its model learned word overlap from English questions, which share
+    # only names and numbers with Vietnamese text; carried topic words would skew it.
+    context = (QuestionTerms(searched, index) if searched is not None and form.kind != "english"
+               else terms)
+    value = strength(form.kind, features(passage_signals(found, index, context), best,
                                          Population.of(found.sentence_cosines), kind),
                      index.manifest.model.id)
     short = None
