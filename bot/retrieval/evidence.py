@@ -83,15 +83,24 @@ def names_in(question: str) -> list[str]:
     return found
 
 
-def vietnamese_side(question: str, tokens: list[str], counts: Counter[str]) -> list[str]:
-    """The tokens of a Vietnamese (or mixed) question without its English words: "Điện Biên
-    còn bao nhiêu percent hộ nghèo?", "What did Tổng Bí thư say about hạ tầng?". Those are
-    asked of the embeddings (both sides), not looked for in Vietnamese text, where they would
-    count as words the articles never use. An English word here is written in lower case, is
-    no Vietnamese syllable and is not in the articles; a name ("Bitcoin", "Lai Châu") stays."""
+def vietnamese_side(question: str, tokens: list[str], counts: Counter[str],
+                    mixed: bool) -> list[str]:
+    """The tokens of a mixed question without its English words: "What did Tổng Bí thư say
+    about hạ tầng?", "Tổng Bí thư nói gì về private sector?". Those are asked of the embeddings
+    (both sides), not looked for in Vietnamese text, where they would count as words the
+    articles never use. An English word here is written in lower case, is no Vietnamese
+    syllable and is not in the articles; a name ("Bitcoin", "Lai Châu") stays. A Vietnamese
+    question is mixed with two such words or more: one alone is as often the very thing asked
+    about and never mentioned ("giá bitcoin hôm nay", "iphone 17 giá bao nhiêu")."""
     capitalized = {fold(w).lower() for w in re.findall(r"\w+", question) if w[0].isupper()}
-    return [t for t in tokens
-            if counts[t] or t.isdigit() or VI_SYLLABLE.match(t) or t in capitalized]
+
+    def english(token: str) -> bool:
+        return not (counts[token] or token.isdigit() or VI_SYLLABLE.match(token)
+                    or token in capitalized)
+
+    if not mixed and sum(map(english, set(tokens))) < 2:
+        return tokens
+    return [t for t in tokens if not english(t)]
 
 
 class QuestionTerms:
@@ -102,7 +111,8 @@ class QuestionTerms:
         syllable_counts, pair_counts = index.lexical.restorer.folded_counts
         tokens = words(fold(form.search_text))
         if form.kind in ("vietnamese", "mixed"):
-            tokens = vietnamese_side(form.search_text, tokens, syllable_counts)
+            tokens = vietnamese_side(form.search_text, tokens, syllable_counts,
+                                     form.kind == "mixed")
         content = _content(tokens)
         pairs = _pairs(tokens)
         self.syllables = Weighted(content, syllable_counts)
