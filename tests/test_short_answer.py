@@ -84,3 +84,11 @@ def test_a_count_written_as_a_word_is_a_number() -> None:
                   "Lady Gaga đã giành sáu giải Grammy.") == "sáu"
     # "cả hai" is "both", "năm" also "year", "một" also "a": none of them a count
     assert _short("Bao nhiêu đội thắng?", "Cả hai đội đều thắng, năm ấy một đội thua.") is None
+
+
+def test_a_question_for_a_share_gets_a_share() -> None:
+    sentence = "GRDP ước đạt 17.970 tỷ đồng, tăng trưởng bình quân 8,5%/năm."
+    assert _short("Tăng trưởng bình quân bao nhiêu phần trăm?", sentence) == "8,5%/năm"
+    assert _short("Tăng trưởng bao nhiêu phần trăm?", "GRDP ước đạt 17.970 tỷ đồng.") is None
+    # a share the question itself gives is not a question for a share
+    assert _short("Năm nào tỉ lệ là 17,66%?", "Tỉ lệ còn 17,66% vào năm 2025.") == "năm 2025"

@@ -25,6 +25,9 @@ _NOT_CONTEXT = frozenset(fold(word) for word in (
     "hoặc cũng vậy thế này đó ấy kia đấy về theo tại ở trong từ lúc còn nữa rồi bao nhiêu năm "
     "khi người").split())
 _TOKEN = re.compile(r"\w+")
+# Asking for a share ("bao nhiêu phần trăm", "what percentage"), and a share.
+_ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(age)?\b")
+_SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
 
 
 def short_span(question: str, kind: str | None, sentence: str,
@@ -40,6 +43,9 @@ def short_span(question: str, kind: str | None, sentence: str,
     if unit is not None and unit.group(1) in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         found = [c for c in found if _measured(c, sentence, unit.group(1))]
+    if _ASKS_SHARE.search(fold(question.lower())):
+        # "bao nhiêu phần trăm", "what percentage": only a share answers, never "17.970 tỷ".
+        found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
     if len(found) == 1:
         return found[0]
     if len(found) < 2 or english:
