@@ -43,6 +43,7 @@ from bot.retrieval.verdict import (  # noqa: E402
     MODEL_FREE_FEATURES,
     form_of,
     highlight_choice,
+    lacks_asked_kind,
 )
 
 DATA = Path(os.environ.get("VERDICT_DATA", REPO / "bench" / "out" / "verdict_data.jsonl"))
@@ -82,6 +83,12 @@ def features(record: Record, weights: dict[str, float]) -> dict[str, float]:
     population = Population(record["sentence_mean"], record["sentence_std"] or 1.0)
     return evidence_features(signals, views_of(record)[chosen(record, weights)], population,
                              record["kind"])
+
+
+def vetoed(record: Record) -> bool:
+    """Refused by rule, whatever the model says: a number or a date asked, none in the
+    passage (bot/retrieval/verdict.py)."""
+    return lacks_asked_kind(record["form"], record["kind"], views_of(record))
 
 
 def label(record: Record) -> int | None:
@@ -128,8 +135,10 @@ def logistic(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any],
 
 
 def fit_verdict(rows: list[tuple[dict[str, float], int, float]], calibrate: list[bool],
-                names: list[str]) -> dict[str, Any]:
-    """Standardize, fit, then fold the scaling back so the JSON applies to raw features."""
+                names: list[str], refused_by_rule: int = 0) -> dict[str, Any]:
+    """Standardize, fit, then fold the scaling back so the JSON applies to raw features. The
+    threshold counts the `refused_by_rule` calibration questions left out of `rows` as
+    refused already."""
     x = np.array([[f[name] for name in names] for f, _, _ in rows])
     y = np.array([lab for _, lab, _ in rows], float)
     weight = np.array([w for _, _, w in rows], float)
@@ -140,7 +149,8 @@ def fit_verdict(rows: list[tuple[dict[str, float], int, float]], calibrate: list
     intercept = w[-1] - float((w[:-1] * mean / std).sum())
     scores = x @ weights + intercept
     refused = np.sort(scores[(y == 0) & np.array(calibrate)])
-    threshold = float(refused[min(len(refused) - 1, int(REFUSE_TARGET * len(refused)))])
+    wanted = int(REFUSE_TARGET * (len(refused) + refused_by_rule)) - refused_by_rule
+    threshold = float(refused[min(len(refused) - 1, max(wanted, 0))])
     return {"weights": dict(zip(names, map(float, weights), strict=True)),
             "intercept": float(intercept), "threshold": threshold}
 
@@ -171,15 +181,25 @@ Model = tuple[dict[str, float], dict[str, Any]]  # highlight weights, verdict mo
 def fit_form(records: list[Record], names: dict[str, list[str]] = FORM_FEATURES) -> Model:
     highlight = fit_highlight(records)
     used = [r for r in records if label(r) is not None]
+
+    def calibrates(r: Record) -> bool:
+        # The threshold refuses REFUSE_TARGET of the questions about other articles in the
+        # out-of-corpus protocol (halves); near misses and the articles indexed alone, whose
+        # other article's questions are easy to refuse, shape the weights only.
+        return not (r["group"].startswith("nearmiss") or r["split"].startswith("single"))
+
+    kept = [r for r in used if not vetoed(r)]  # the rule refuses the rest, fit or not
     rows = [(features(r, highlight), label(r) or 0, SEED_WEIGHT if r["split"] == "seed" else 1.0)
-            for r in used]
-    # The threshold refuses REFUSE_TARGET of the questions about other articles in the
-    # out-of-corpus protocol (halves); near misses and the articles indexed alone, whose other
-    # article's questions are easy to refuse, shape the weights only.
-    calibrate = [not (r["group"].startswith("nearmiss") or r["split"].startswith("single"))
-                 for r in used]
-    return highlight, fit_verdict(rows, calibrate,
-                                  names[form_of(records[0]["form"])])
+            for r in kept]
+    by_rule = sum(vetoed(r) and calibrates(r) and label(r) == 0 for r in used)
+    return highlight, fit_verdict(rows, [calibrates(r) for r in kept],
+                                  names[form_of(records[0]["form"])], by_rule)
+
+
+def decide(model: Model, record: Record) -> bool:
+    """Whether qabot answers `record` with this highlight and verdict model."""
+    highlight, verdict = model
+    return not vetoed(record) and score(verdict, features(record, highlight)) >= 0
 
 
 def cross_validate(train: list[Record]) -> tuple[dict[int, bool], dict[int, int]]:
@@ -189,11 +209,11 @@ def cross_validate(train: list[Record]) -> tuple[dict[int, bool], dict[int, int]
     for form in FORMS:
         rows = [r for r in train if form_of(r["form"]) == form]
         for number in range(FOLDS):
-            highlight, verdict = fit_form([r for r in rows if fold_of(r) != number])
+            model = fit_form([r for r in rows if fold_of(r) != number])
             for r in rows:
                 if fold_of(r) == number:
-                    decided[id(r)] = score(verdict, features(r, highlight)) >= 0
-                    picked[id(r)] = chosen(r, highlight)
+                    decided[id(r)] = decide(model, r)
+                    picked[id(r)] = chosen(r, model[0])
     return decided, picked
 
 
@@ -213,7 +233,7 @@ def main() -> None:
     def final(r: Record) -> Model:
         return models[form_of(r["form"])]
 
-    report(heldout, lambda r: score(final(r)[1], features(r, final(r)[0])) >= 0,
+    report(heldout, lambda r: decide(final(r), r),
            lambda r: chosen(r, final(r)[0]), "qabot, held-out seed questions (never fitted on)")
     report(heldout, hand_rule, old_highlight, "baseline on the held-out seed questions")
     if args.write:

@@ -92,3 +92,16 @@ def test_a_question_for_a_share_gets_a_share() -> None:
     assert _short("Tăng trưởng bao nhiêu phần trăm?", "GRDP ước đạt 17.970 tỷ đồng.") is None
     # a share the question itself gives is not a question for a share
     assert _short("Năm nào tỉ lệ là 17,66%?", "Tỉ lệ còn 17,66% vào năm 2025.") == "năm 2025"
+
+
+def test_the_kind_asked_is_read_with_the_diacritics_the_question_has() -> None:
+    assert asked_kind("Tỉ lệ hộ nghèo năm nào còn 17,66%?") == "date"
+    assert asked_kind("ti le ho ngheo nam nao con 17,66%") == "date"
+    # "lực nào" (which power) is not "lúc nào" (when), "ải" is not "ai" (who)...
+    assert asked_kind("Chính quyền có sự phân chia quyền lực nào?") is None
+    assert asked_kind("Quân đội phải vượt qua ải nào?") is None
+    # ...but a question typed without diacritics cannot tell them apart.
+    assert asked_kind("luc nao thi bat dau") == "date"
+    assert asked_kind("Điện Biên có mấy dân tộc?") == "number"
+    assert asked_kind("Điện Biên có bao nhieu dân tộc?") == "number"  # one word typed bare
+    assert asked_kind("What may happen to the economy?") is None

@@ -6,7 +6,14 @@ from __future__ import annotations
 import math
 
 from bot.retrieval.evidence import PassageSignals, Population, SentenceView, features
-from bot.retrieval.verdict import FORMS, HIGHLIGHT_FEATURES, coefficients, fitted_for, strength
+from bot.retrieval.verdict import (
+    FORMS,
+    HIGHLIGHT_FEATURES,
+    coefficients,
+    fitted_for,
+    lacks_asked_kind,
+    strength,
+)
 
 
 def _evidence() -> dict[str, float]:
@@ -44,3 +51,18 @@ def test_a_mixed_question_is_judged_by_the_vietnamese_model() -> None:
     evidence = _evidence()
     assert math.isfinite(strength("english", evidence, E5))
     assert strength("mixed", evidence, E5) == strength("vietnamese", evidence, E5)
+
+
+def test_a_number_or_a_date_asked_of_a_passage_holding_none_is_refused() -> None:
+    without = [SentenceView(0, 10, 0.85, 0.5, 0.2, False), SentenceView(11, 30, 0.8, 0.1, 0.0,
+                                                                        False)]
+    holding = [without[0], SentenceView(11, 30, 0.8, 0.1, 0.0, True)]
+    for form in ("vietnamese", "no_diacritics", "mixed"):
+        assert lacks_asked_kind(form, "number", without)
+        assert lacks_asked_kind(form, "date", without)
+        assert not lacks_asked_kind(form, "number", holding)
+        # a name hides in a pronoun, an open question asks for no kind
+        assert not lacks_asked_kind(form, "person", without)
+        assert not lacks_asked_kind(form, None, without)
+    # an English "when" is answered by an event as often as by a date
+    assert not lacks_asked_kind("english", "date", without)

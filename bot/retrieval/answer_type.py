@@ -10,21 +10,27 @@ from bot.corpus.text import fold
 
 NUMBER, DATE, PERSON, PLACE = "number", "date", "person", "place"
 
-# Matched on the folded, lower-cased question, so they hold for Vietnamese typed with or
-# without diacritics alike. Dates come first: "năm bao nhiêu" asks for a year, not a count.
+# Written with diacritics and matched on the lower-cased question; each pattern is also
+# matched with its diacritics stripped, which finds only words typed without any ("khi nao",
+# "bao nhieu"): "quyền lực nào" (which power) must not read as "lúc nào" (when), nor "ải" as
+# "ai". Dates come first: "năm bao nhiêu" asks for a year, not a count.
 _ASKS = (
-    (DATE, r"\b(khi nao|nam nao|luc nao|bao gio|ngay nao|thang nao|thoi gian nao|nam bao nhieu|"
-           r"the ky nao|thoi diem nao|dip nao|what year|which year|what date|what day|"
+    (DATE, r"\b(khi nào|năm nào|lúc nào|bao giờ|ngày nào|tháng nào|thời gian nào|năm bao nhiêu|"
+           r"thế kỷ nào|thời điểm nào|dịp nào|what year|which year|what date|what day|"
            r"what century|which century|what decade|when)\b"),
-    (NUMBER, r"\b(bao nhieu|how many|how much|how long|how old|how far|how large|how big|"
+    (NUMBER, r"\b(bao nhiêu|how many|how much|how long|how old|how far|how large|how big|"
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
-             r"what share|what number|what amount|so luong|ty le|ti le|dan so)\b|\bmấy\b|"
+             r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
              r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|number)\b"),
-    (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|nguoi nao|ong nao|ba nao|vi nao|"
-             r"nhan vat nao|tac gia)\b"),
-    (PLACE, r"\b(o dau|where|noi nao|tai dau|dia diem nao|thanh pho nao|nuoc nao|"
-            r"quoc gia nao|tinh nao|vung nao|in which (city|country|state|region|town))\b"),
+    (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|người nào|ông nào|bà nào|vị nào|"
+             r"nhân vật nào|tác giả)\b"),
+    (PLACE, r"\b(ở đâu|where|nơi nào|tại đâu|địa điểm nào|thành phố nào|nước nào|"
+            r"quốc gia nào|tỉnh nào|vùng nào|in which (city|country|state|region|town))\b"),
 )
+# Only with its diacritics: typed without, "may" is as often English.
+_ACCENTED_ONLY = {NUMBER: r"|\bmấy\b"}
+_ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(fold(pattern)))
+          for kind, pattern in _ASKS]
 
 # 17.970 | 17,66 | 1.446 | 98 | 3,97 — Vietnamese writes "." for thousands and "," for
 # decimals; English text the other way round: both are accepted.
@@ -63,9 +69,8 @@ def capitalized_runs(text: str, least: int = 1) -> list[tuple[int, int]]:
 def asked_kind(question: str) -> str | None:
     """The kind of answer `question` asks for, or None for open questions (what, why, how)."""
     lowered = question.lower()
-    folded = fold(lowered)
-    for kind, pattern in _ASKS:
-        if re.search(pattern, folded) or re.search(pattern, lowered):
+    for kind, accented, plain in _ASKED:
+        if accented.search(lowered) or plain.search(lowered):
             return kind
     return None
 

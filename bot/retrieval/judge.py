@@ -10,7 +10,6 @@ from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.evidence import (
     Population,
     QuestionTerms,
-    SentenceView,
     features,
     passage_signals,
     sentence_views,
@@ -18,7 +17,7 @@ from bot.retrieval.evidence import (
 from bot.retrieval.fusion import Retrieval
 from bot.retrieval.question import QueryForm
 from bot.retrieval.short_answer import short_span
-from bot.retrieval.verdict import highlight_choice, strength
+from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength
 from bot.store.generations import StoredIndex
 
 
@@ -42,10 +41,9 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
         return Judgement(False, -math.inf, [], None)
     kind = asked_kind(question)
     terms = QuestionTerms(form, index)
-    chosen: list[SentenceView] = []
-    for item in found.ranked[:max(shown, 1)]:
-        views = sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
-        chosen.append(views[highlight_choice(form.kind, kind, views)])
+    passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
+                for item in found.ranked[:max(shown, 1)]]
+    chosen = [views[highlight_choice(form.kind, kind, views)] for views in passages]
     best = chosen[0]
     # Not for English: its model learned word overlap from English questions, which share
     # only names and numbers with Vietnamese text; carried topic words would skew it.
@@ -54,6 +52,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     value = strength(form.kind, features(passage_signals(found, index, context), best,
                                          Population.of(found.sentence_cosines), kind),
                      index.manifest.model.id)
+    if lacks_asked_kind(form.kind, kind, passages[0]):
+        value = -math.inf
     short = None
     if value >= 0:
         sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]

@@ -22,6 +22,11 @@ FEATURES = ["dense_z", "dense_margin", "fused_gap", "coverage", "pair_coverage",
 FORM_FEATURES = {form: [*FEATURES, "sentence_cosine"] for form in FORMS}
 MODEL_FREE_FEATURES = {form: FEATURES for form in FORMS}
 HIGHLIGHT_FEATURES = ["cosine", "coverage", "pair_coverage", "fits"]
+# A Vietnamese question for a number or a date is never answered by a passage holding none
+# ("Dân số Điện Biên là bao nhiêu?" and a passage about the province's place on the map).
+# Only these kinds: a name or a place hides in a pronoun ("Ông", "nơi đây"), and an English
+# "when" is as often answered by an event ("after the war") as by a date.
+KIND_REQUIRED = frozenset({"number", "date"})
 
 
 def form_of(kind: str) -> str:
@@ -55,6 +60,14 @@ def highlight_choice(kind: str, asked: str | None, views: list[SentenceView],
                 + w["fits"] * float(asked is not None and view.fits))
 
     return max(range(len(views)), key=lambda i: strength(views[i]))
+
+
+def lacks_asked_kind(kind: str, asked: str | None, views: list[SentenceView]) -> bool:
+    """Whether a question of form `kind` asks for a number or a date that no sentence of the
+    passage (`views`) holds: refused whatever the model's score (bench/fit_verdict.py fits
+    the model on the rest)."""
+    return (form_of(kind) != "english" and asked in KIND_REQUIRED
+            and not any(view.fits for view in views))
 
 
 def fitted_for(model_id: str) -> bool:
