@@ -35,7 +35,7 @@ class GroupScore:
     hit_at_1: int = 0
     hit_at_3: int = 0
     reciprocal_ranks: float = 0.0
-    answered: int = 0
+    answered: int = 0  # answerable questions answered
     unanswerable: int = 0  # questions whose gold is null
     rejected: int = 0  # ... and were refused
     highlighted: int = 0  # right first passage whose highlight holds the gold answer
@@ -46,7 +46,8 @@ class GroupScore:
     misses: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
-        n = max(self.questions, 1)
+        # A group may mix answerable questions and gold-null ones: these count only as refused.
+        n = max(self.questions - self.unanswerable, 1)
         return {"n": self.questions, "R@1": self.hit_at_1 / n, "R@3": self.hit_at_3 / n,
                 "MRR": self.reciprocal_ranks / n, "answered": self.answered / n,
                 "H@1": self.highlighted / max(self.hit_at_1, 1),
@@ -156,11 +157,11 @@ def evaluate(rows: Iterable[dict[str, Any]], ask: Ask) -> dict[str, GroupScore]:
         score = groups[str(row.get("group", "all"))]
         result = last_turn(row["turns"], ask) if "turns" in row else ask(row["q"], None)
         score.questions += 1
-        score.answered += result.answered
         if row.get("gold") is None:
             score.unanswerable += 1
             score.rejected += not result.answered
             continue
+        score.answered += result.answered
         _score_answer(score, result, nfc(row["gold"]), row.get("source"))
     return dict(groups)
 
@@ -193,14 +194,16 @@ COLUMNS = ("R@1", "R@3", "MRR", "answered", "H@1", "SA precision", "SA coverage"
 def format_report(groups: dict[str, GroupScore]) -> str:
     """A fixed-width table, one line per group ("-" where a figure has no questions).
 
-    H@1 is over the questions whose first passage is right; SA coverage over the answerable
+    R@1, R@3, MRR and answered are over the answerable questions (gold not null); H@1 over
+    those whose first passage is right; SA coverage over the answerable
     questions whose gold holds a digit; refused over the questions whose gold is null."""
     lines = [f"{'group':<24}{'n':>6}" + "".join(f"{c:>{max(len(c) + 2, 8)}}" for c in COLUMNS)]
     for name in sorted(groups):
         g = groups[name]
         row = g.row()
         answerable = g.questions - g.unanswerable
-        present = {"R@1": answerable, "R@3": answerable, "MRR": answerable, "answered": 1,
+        present = {"R@1": answerable, "R@3": answerable, "MRR": answerable,
+                   "answered": answerable,
                    "H@1": g.hit_at_1, "SA precision": g.short_shown,
                    "SA coverage": g.numeric, "refused": g.unanswerable}
         cells = "".join(f"{row[c]:>{max(len(c) + 2, 8)}.3f}" if present[c]

@@ -110,6 +110,11 @@ class QuestionTerms:
     def __init__(self, form: QueryForm, index: StoredIndex) -> None:
         syllable_counts, pair_counts = index.lexical.restorer.folded_counts
         tokens = words(fold(form.search_text))
+        # Neither a word the articles use nor an English function word: "asdf qwer", "hello",
+        # "lorem ipsum" ask nothing that can be looked for (the model would still find its
+        # nearest passage, and any passage is near to noise).
+        self.asks_anything = any(syllable_counts[t] or t in ENGLISH_FUNCTION_WORDS
+                                 for t in tokens)
         if form.kind in ("vietnamese", "mixed"):
             tokens = vietnamese_side(form.search_text, tokens, syllable_counts,
                                      form.kind == "mixed")

@@ -52,8 +52,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     value = strength(form.kind, features(passage_signals(found, index, context), best,
                                          Population.of(found.sentence_cosines), kind),
                      index.manifest.model.id)
-    if lacks_asked_kind(form.kind, kind, passages[0]):
-        value = -math.inf
+    if not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0]):
+        value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= 0:
         sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]
