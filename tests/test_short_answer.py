@@ -105,3 +105,18 @@ def test_the_kind_asked_is_read_with_the_diacritics_the_question_has() -> None:
     assert asked_kind("Điện Biên có mấy dân tộc?") == "number"
     assert asked_kind("Điện Biên có bao nhieu dân tộc?") == "number"  # one word typed bare
     assert asked_kind("What may happen to the economy?") is None
+
+
+def test_a_question_about_money_is_answered_by_the_amount_not_a_length_beside_it() -> None:
+    bridge = "Cầu treo Nậm Rốm dài 120 mét, tổng vốn đầu tư 15 tỷ đồng."
+    assert _short("Tổng vốn đầu tư cầu Nậm Rốm là bao nhiêu?", bridge) == "15 tỷ đồng"
+    assert _short("Cầu treo Nậm Rốm dài bao nhiêu mét?", bridge) == "120 mét"
+    # no amount of money in the sentence: the unit asked picks among the rest
+    assert _short("Chi phí sửa cầu mất bao nhiêu ngày?",
+                  "Cầu sửa trong 3 ngày, dài 120 mét.") == "3 ngày"
+
+
+def test_the_short_answer_keeps_its_unit() -> None:
+    assert _short("Nhiệt độ Đà Lạt bao nhiêu?", "Nhiệt độ ở Đà Lạt là 18 độ C.") == "18 độ C"
+    assert _short("Hồ Gươm sâu bao nhiêu?", "Hồ Gươm sâu khoảng 1,5 mét.") == "1,5 mét"
+    assert _short("Còn lại bao nhiêu thời gian?", "Khi đó còn lại 17 giây.") == "17 giây"

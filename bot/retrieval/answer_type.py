@@ -35,9 +35,12 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # 17.970 | 17,66 | 1.446 | 98 | 3,97 — Vietnamese writes "." for thousands and "," for
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
-_UNIT = (r"(?:\s*%(?:/năm)?|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:đồng|USD|đô la|người))?"
-         r"|\s+(?:đồng|USD|km2|km|m|ha|héc-ta|người|hộ|xã|phường|tấn|lần|năm|tuổi|dân tộc|"
-         r"điểm|ca|percent|million|billion|thousand|people|years|points|miles|feet))?")
+_UNIT = (r"(?:\s*%(?:/năm)?|\s*°C"
+         r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:đồng|USD|đô la|euro|người))?"
+         r"|\s+(?:đồng|USD|đô la|euro|km2|km²|km|m2|m²|m3|mét vuông|mét khối|mét|cm|mm|ha|héc-ta|"
+         r"kg|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|"
+         r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
+         r"people|years|points|miles|feet|meters|metres|degrees))?")
 # Counts written as words ("sáu giải Grammy", "hai trường đại học"); "một" (also "a"),
 # "năm" (also "year") and "cả hai" ("both") are left out.
 _NUMBER_WORD = r"(?<![Cc]ả )(?:hai|ba|bốn|sáu|bảy|tám|chín|mười)"

@@ -28,6 +28,13 @@ _TOKEN = re.compile(r"\w+")
 # Asking for a share ("bao nhiêu phần trăm", "what percentage"), and a share.
 _ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(age)?\b")
 _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
+# Asking about money ("tổng vốn đầu tư", "how much did it cost"), and an amount of money: when
+# the sentence gives one, a length or a count beside it does not answer ("dài 120 mét, tổng
+# vốn đầu tư 15 tỷ đồng").
+_ASKS_MONEY = re.compile(r"\b(?:von|tien|chi phi|kinh phi|ngan sach|dau tu|gia tri|doanh thu|"
+                         r"thu nhap|grdp|cost|price|money|budget|revenue|spend|spent|paid|worth|"
+                         r"dollars)\b")
+_MONEY = re.compile(r"\b(?:dong|usd|do la|euro)\b|\$")
 
 
 def short_span(question: str, kind: str | None, sentence: str,
@@ -46,6 +53,8 @@ def short_span(question: str, kind: str | None, sentence: str,
     if _ASKS_SHARE.search(fold(question.lower())):
         # "bao nhiêu phần trăm", "what percentage": only a share answers, never "17.970 tỷ".
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
+    if _ASKS_MONEY.search(fold(question.lower())):
+        found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
     if len(found) == 1:
         return found[0]
     if len(found) < 2 or english:
