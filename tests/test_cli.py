@@ -161,3 +161,24 @@ def test_an_unaskable_line_has_every_key_of_an_answer_and_the_error(fake_cli: Ru
         assert line["passages"] == [] and line["answer"] is None
     assert (mark["question"], mark["searched"]) == (" ?  ", "?")
     assert (emoji["question"], emoji["searched"]) == ("🙂\u200b🙂", "🙂 🙂")
+
+
+def test_stdin_in_utf16_or_with_a_bom_is_read_and_bad_bytes_are_reported(fake_cli: Run) -> None:
+    # Windows PowerShell pipes UTF-16 with a BOM; Notepad saves UTF-8 with one.
+    for data in ("ti le ho ngheo\n".encode("utf-16"), b"\xef\xbb\xbfti le ho ngheo\n"):
+        done = fake_cli("ask", "-", "--json", stdin=data)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["question"] == "ti le ho ngheo"
+    done = fake_cli("ask", "-", stdin=b"ti le ho ngheo\nt\xe9 l\xea\n")
+    assert done.returncode == 1 and "17,66%" in done.stdout
+    assert "Error: line 2: the line is not UTF-8 text" in done.stderr
+
+
+def test_the_scripted_repl_runs_quit_and_new_and_asks_no_command(fake_cli: Run) -> None:
+    done = fake_cli("repl", "--json",
+                    stdin="ti le ho ngheo\n:k 1\n:new\nCòn GRDP?\n:quit\nti le ho ngheo\n")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["ti le ho ngheo", "Còn GRDP?"]
+    assert lines[1]["context"] is False  # :new started another conversation
+    assert "line 2: :k is a command of the interactive REPL; skipped" in done.stderr

@@ -4,10 +4,12 @@ stderr and an exit code (1 for our errors, 2 for usage)."""
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from bot.config import DEFAULT_TOP_K, MAX_TOP_K, Settings, load_settings, parse_number
@@ -124,19 +126,54 @@ def _settings(args: argparse.Namespace) -> Settings:
                                     "QABOT_METRICS_PORT": flag("metrics_port")})
 
 
-def _questions(args: argparse.Namespace) -> Iterable[str | None]:
-    """The questions asked, in order; None where an empty line starts a new conversation
-    (`--chat`; without it empty lines are skipped)."""
-    if args.question != "-":
-        yield args.question
+class Unreadable(str):
+    """A line of stdin that is not UTF-8 text: reported and skipped, never asked."""
+
+
+# The scripted REPL (`qabot repl < file`) runs these like the session does; its other
+# commands change only what a terminal shows, so they are skipped with a note.
+SCRIPT_QUIT, SCRIPT_NEW = frozenset({":quit", ":q", ":exit"}), ":new"
+
+
+def _stdin_lines() -> Iterator[str]:
+    """stdin's lines as text: UTF-8 (a BOM is dropped), or UTF-16 with its BOM (what Windows
+    PowerShell pipes by default); a line that is not UTF-8 comes as `Unreadable`."""
+    stream = sys.stdin.buffer
+    head = stream.peek(2)[:2] if isinstance(stream, io.BufferedReader) else b""
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        yield from io.TextIOWrapper(stream, encoding="utf-16")
         return
-    stdin = sys.stdin.buffer
-    for raw in stdin:
-        line = raw.decode("utf-8", errors="replace").strip("\r\n")
-        if line.strip():
-            yield line
+    for number, raw in enumerate(stream, 1):
+        raw = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Unreadable(raw.decode("utf-8", errors="replace"))
+
+
+def _questions(args: argparse.Namespace) -> Iterable[tuple[int, str | None]]:
+    """The questions asked, in order, with their line numbers (0 for the command line's);
+    None where an empty line starts a new conversation (`--chat`; without it empty lines are
+    skipped)."""
+    if args.question != "-":
+        yield 0, args.question
+        return
+    for number, raw in enumerate(_stdin_lines(), 1):
+        line = raw.strip("\r\n")
+        line = Unreadable(line) if isinstance(raw, Unreadable) else line
+        if args.command == "repl" and line.strip().startswith(":"):
+            command = line.strip().split()[0].lower()
+            if command in SCRIPT_QUIT:
+                return
+            if command == SCRIPT_NEW:
+                yield number, None
+            else:
+                print(f"line {number}: {safe(command)} is a command of the interactive REPL; "
+                      "skipped", file=sys.stderr)
+        elif line.strip():
+            yield number, line
         elif args.chat:
-            yield None
+            yield number, None
 
 
 def _unaskable(question: str, error: str) -> dict[str, object]:
@@ -160,18 +197,21 @@ def run_ask(args: argparse.Namespace) -> int:
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     failed = 0
     conversation = Conversation()
-    for question in _questions(args):
+    for number, question in _questions(args):
         if question is None:
             conversation = Conversation()
             continue
         try:
+            if isinstance(question, Unreadable):
+                raise QuestionError("the line is not UTF-8 text; save the questions as UTF-8")
             result = engine.answer(question, args.top_k, conversation if args.chat else None)
         except QuestionError as exc:
             failed += 1
             if args.json:
                 print(json_text(_unaskable(question, str(exc))), flush=True)
             else:
-                print(f"Error: {safe(str(exc))}", file=sys.stderr)
+                where = f"line {number}: " if number else ""
+                print(f"Error: {where}{safe(str(exc))}", file=sys.stderr)
             continue
         if result.turn is not None:
             conversation = conversation.after(result.turn)
