@@ -144,6 +144,20 @@ def test_odd_names_and_link_loops_are_skipped_with_a_warning(
     assert not ensure_fresh(target, Loader())[1].any
 
 
+def test_links_not_followed_are_warned_about_once_and_listed_as_not_indexed(
+        folder: Path, target: IndexTarget, caplog: pytest.LogCaptureFixture) -> None:
+    os.symlink("nowhere.txt", folder / "broken.txt")
+    os.symlink("/etc/hostname", folder / "outside.txt")
+    _, changes = ensure_fresh(target, Loader())
+    shown = warnings_in(caplog)
+    for name, why in (("broken.txt", "broken link"), ("outside.txt", "outside the sources")):
+        assert sum(name in line for line in shown) == 1, shown
+        assert why in changes.skipped[name]
+    caplog.clear()
+    again = ensure_fresh(target, Loader())[1]  # the next command: nothing new to say
+    assert not again.any and not warnings_in(caplog)
+
+
 def test_a_link_to_another_source_does_not_index_it_twice(
         folder: Path, target: IndexTarget) -> None:
     os.symlink("dien-bien.txt", folder / "a-link.txt")

@@ -134,20 +134,20 @@ def list_source_files(folder: Path, exclude: Path | None = None) -> list[SourceF
                              key=lambda found: (found[1].is_symlink(), found[0])):
         shown = display_name(name)
         problem = _link_problem(path, real_folder, exclude) if path.is_symlink() else None
-        if problem is not None:
-            logger.warning("skipping %s: %s", shown, problem)
-            continue
         try:
-            stat = path.stat()
+            # A link not followed is listed (its own stat) to be remembered as skipped: warned
+            # about once, by the build, and shown among the files not indexed.
+            stat = path.lstat() if problem is not None else path.stat()
         except (OSError, ValueError) as exc:  # vanished, name too long, ...
             logger.warning("skipping %s: %s", shown, getattr(exc, "strerror", None) or exc)
             continue
         identity = (stat.st_dev, stat.st_ino)
-        if not path.is_file() or identity in listed:
+        if (problem is None and not path.is_file()) or identity in listed:
             continue  # a second name (link, hard link) of a source already listed
-        listed[identity] = SourceFile(
-            shown, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
-            None if shown == name else "its name is not valid UTF-8; rename it")
+        if problem is None and shown != name:
+            problem = "its name is not valid UTF-8; rename it"
+        listed[identity] = SourceFile(shown, path, stat.st_size, stat.st_mtime_ns,
+                                      stat.st_ctime_ns, problem)
     return sorted(listed.values(), key=lambda file: file.name)
 
 
