@@ -182,3 +182,13 @@ def test_the_scripted_repl_runs_quit_and_new_and_asks_no_command(fake_cli: Run) 
     assert [line["question"] for line in lines] == ["ti le ho ngheo", "Còn GRDP?"]
     assert lines[1]["context"] is False  # :new started another conversation
     assert "line 2: :k is a command of the interactive REPL; skipped" in done.stderr
+
+
+def test_the_common_options_go_before_the_command_or_after_it(fake_cli: Run) -> None:
+    before = fake_cli("-v", "ask", "--json", "ti le ho ngheo")
+    assert before.returncode == 0, before.stderr
+    assert json.loads(before.stdout)["answered"]
+    missing = fake_cli("--sources", "missing", "ask", "x")
+    assert missing.returncode == 1 and "sources folder missing does not exist" in missing.stderr
+    # given after the command too, the later one counts
+    assert fake_cli("--sources", "missing", "ask", "x", "--sources", "source_text").returncode == 0

@@ -32,8 +32,9 @@ def _top_k(value: str) -> int:
 
 
 def _common(inner: bool = False) -> argparse.ArgumentParser:
-    """The options of every command; `inner` for a subcommand's subcommand, whose unset
-    options must not hide those given before it (`feedback --sources X export`)."""
+    """The options of every command; `inner` for a command's own copy, whose unset options
+    must not hide those given before it (`qabot --sources X ask`, `feedback --sources X
+    export`)."""
     common = argparse.ArgumentParser(
         add_help=False, argument_default=argparse.SUPPRESS if inner else None)
     common.add_argument("--sources", metavar="DIR",
@@ -49,10 +50,13 @@ def _common(inner: bool = False) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The common options go before the command or after it (`qabot -v ask …`, `qabot ask …
+    # -v`): the commands' copies leave unset what was given before.
     parser = argparse.ArgumentParser(
-        prog="qabot", description="Answer questions about articles with quoted passages.")
+        prog="qabot", description="Answer questions about articles with quoted passages.",
+        parents=[_common()])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = _common()
+    common = _common(inner=True)
     ask = commands.add_parser("ask", parents=[common], help="answer a question",
                               description="Answer QUESTION; with '-' read one question per line.")
     ask.add_argument("question", help="the question, or - to read questions from stdin")
