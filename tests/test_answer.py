@@ -42,6 +42,15 @@ def test_english_question_finds_the_passage_and_highlights_one_clause(
     assert top.highlight in top.text and len(top.highlight) < 100
 
 
+def test_question_words_and_the_title_are_restored_as_written(fake_seed_engine: Engine) -> None:
+    # the article never asks "bao nhiêu" (it says "bảo hiểm", "nhiều"), and its file name is
+    # its title without diacritics ("tong-bi-thu-…"): neither may win over the right spelling
+    assert fake_seed_engine.answer("dien bien co bao nhieu dan toc", 1).searched == (
+        "điện biên có bao nhiêu dân tộc")
+    assert fake_seed_engine.answer("tong bi thu noi gi ve kinh te tu nhan", 1).searched == (
+        "tổng bí thư nói gì về kinh tế tư nhân")
+
+
 def test_nfd_question_gets_the_same_answer_as_nfc(fake_seed_engine: Engine) -> None:
     question = "Ai là Chủ nhiệm Ủy ban Kiểm tra Trung ương?"
     nfd = unicodedata.normalize("NFD", question)

@@ -114,6 +114,27 @@ def test_what_about_x_replaces_the_last_focus_and_keeps_the_article() -> None:
     assert short.search_text.endswith("… What about Ford?") and short.prefer == where
 
 
+def test_what_about_x_asks_for_the_kind_of_answer_the_last_turn_asked_for() -> None:
+    first = read(vi("Tỉ lệ hộ nghèo năm 2025 là bao nhiêu?"), Conversation())
+    conversation = Conversation().after(turn_of(first, Preference("dien-bien.md"), "number"))
+    assert read(vi("Còn bảo hiểm y tế?"), conversation).asks_as_before == "number"
+    assert read(en("What about health insurance?"), conversation).asks_as_before == "number"
+    # "Vì sao?", "Ông ấy làm gì?" ask something else of the same topic
+    assert read(vi("Vì sao?"), conversation).asks_as_before is None
+    assert read(vi("Ông ấy làm gì ở tỉnh này?"), conversation).asks_as_before is None
+    assert read(vi("Còn bảo hiểm y tế?"), Conversation()).asks_as_before is None
+
+
+@pytest.mark.slow
+def test_what_about_x_gets_its_short_answer_as_the_question_before_did(
+        seed_engine: Engine) -> None:
+    first = seed_engine.answer("Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?", 3)
+    assert first.short is not None and first.short.text == "17,66%" and first.turn is not None
+    second = seed_engine.answer("Còn bảo hiểm y tế?", 3, Conversation().after(first.turn))
+    assert second.context and second.answered
+    assert second.short is not None and second.short.text == "98%"
+
+
 def test_the_carried_topic_keeps_the_order_it_was_said_in() -> None:
     first = read(vi("Ai là Bí thư Tỉnh ủy Điện Biên?"), Conversation())
     conversation = Conversation().after(turn_of(first, None))

@@ -9,6 +9,7 @@ from typing import Any
 from bot.corpus.text import clean_question, encodable
 from bot.embedding.models import Embedder
 from bot.errors import QuestionError
+from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge
@@ -97,6 +98,12 @@ def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     return text, note
 
 
+def asks_for(text: str, reading: Reading) -> str | None:
+    """The kind of answer the question asks for: by its own words, or as the turn before it
+    did ("Còn bảo hiểm y tế?" after "Tỉ lệ hộ nghèo là bao nhiêu?" asks for a number too)."""
+    return asked_kind(text) or reading.asks_as_before
+
+
 def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
             embedder: Embedder, top_k: int) -> tuple[Retrieval, Judgement]:
     """Retrieve and judge the question as `reading` reads it. A follow-up is searched with its
@@ -106,7 +113,7 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
     return found, judge(text, form, found, index, top_k,
-                        searched if reading.follow_up else None)
+                        searched if reading.follow_up else None, asks_for(text, reading))
 
 
 def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],
@@ -153,6 +160,6 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
         short = ShortAnswer(top.text[first:stop], top.start + first, top.start + stop)
     top_passage = passages[0] if passages else None
     turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
-                   if top_passage else None)
+                   if top_passage else None, asks_for(text, reading))
     return Answer(encodable(question), verdict.answered, passages, reading.search_text, note,
                   short=short, context=reading.follow_up, turn=turn)

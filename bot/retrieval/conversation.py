@@ -96,6 +96,7 @@ class Turn:
     topic: tuple[str, ...]
     answered_by: Preference | None
     frame: tuple[str, ...] = ()
+    asked: str | None = None  # the kind of answer it asked for (a number, a date, …)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ class Reading:
     # a follow-up only by a pronoun or demonstrative, in a question that names something of
     # its own ("Người Norman đến từ đâu và họ định cư ở đâu?"): worth asking alone too
     may_stand_alone: bool = False
+    # "Còn X?" after "Tỉ lệ hộ nghèo là bao nhiêu?" asks the same thing of X: a number
+    asks_as_before: str | None = None
 
     def alone(self, search_text: str) -> Reading:
         """The same question read without the conversation."""
@@ -168,7 +171,8 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
     names_own_subject = ((how == "pointer" and _names_something(form.search_text))
                          or (how == "ellipsis" and _only_names(form.search_text)))
-    return Reading(carried + form.search_text, prefer, True, own, names_own_subject)
+    return Reading(carried + form.search_text, prefer, True, own, names_own_subject,
+                   last.asked if how == "contrast" else None)
 
 
 def _names_something(text: str) -> bool:
@@ -184,10 +188,12 @@ def _only_names(text: str) -> bool:
     return bool(found) and all(word[0].isupper() for word in found)
 
 
-def turn_of(reading: Reading, answered_by: Preference | None) -> Turn:
+def turn_of(reading: Reading, answered_by: Preference | None,
+            asked: str | None = None) -> Turn:
     """The turn a question leaves: the topic it carried, then its own words, in the order
-    said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept."""
+    said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept; and the kind
+    of answer it `asked` for."""
     carried = (topic_words(reading.search_text.split(" … ", 1)[0])
                if reading.follow_up and " … " in reading.search_text else ())
     return Turn((*carried, *reading.own_topic)[-MAX_CARRIED_WORDS:], answered_by,
-                carried[-MAX_CARRIED_WORDS:])
+                carried[-MAX_CARRIED_WORDS:], asked)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.evidence import (
     Population,
     QuestionTerms,
@@ -32,14 +31,14 @@ class Judgement:
 
 
 def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
-          shown: int, searched: QueryForm | None = None) -> Judgement:
-    """Judge the first `shown` passages of `found` for `question` (already cleaned). A
-    follow-up gives what it `searched` (its carried topic, then itself): the passage must hold
-    that topic as well (in Vietnamese), while the sentence to highlight answers the question's
-    own words."""
+          shown: int, searched: QueryForm | None = None, kind: str | None = None) -> Judgement:
+    """Judge the first `shown` passages of `found` for `question` (already cleaned), which
+    asks for an answer of `kind` (a number, a date, …; None for an open question). A follow-up
+    gives what it `searched` (its carried topic, then itself): the passage must hold that topic
+    as well (in Vietnamese), while the sentence to highlight answers the question's own
+    words."""
     if not found.ranked:
         return Judgement(False, -math.inf, [], None)
-    kind = asked_kind(question)
     terms = QuestionTerms(form, index)
     passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
                 for item in found.ranked[:max(shown, 1)]]

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.corpus.chunking import Chunk
+from bot.corpus.chunking import Chunk, in_context
 from bot.errors import IndexError_, IndexWriteError
 from bot.store import manifest as manifests
 from bot.store import ownership
@@ -33,9 +33,9 @@ from bot.store.vectors import VectorIndex, read, write
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: the vocabulary leaves file names out
 # Vectors stored by these formats embed the same texts the same way: a build reuses them.
-REUSABLE_FORMATS = (2, 3)
+REUSABLE_FORMATS = (2, 3, 4)
 
 
 @dataclass
@@ -166,6 +166,15 @@ def _read_shift(folder: Path, dim: int) -> np.ndarray[Any, Any]:
     return np.load(path, allow_pickle=False) if path.exists() else np.zeros(dim, np.float32)
 
 
+def _spelled(chunk: Chunk, manifest: Manifest) -> str:
+    """A passage as the vocabulary learns it: under the article's own title when it has one,
+    not its file name, which is often a title stripped of diacritics ("tong-bi-thu-to-lam-…"
+    made "tong bi thu" the spelling a question typed without marks was restored to)."""
+    entry = manifest.sources.get(chunk.source)
+    title = entry.title if entry is not None and entry.title else chunk.context_title
+    return in_context(title, chunk.heading, chunk.text)
+
+
 def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
                       manifest: Manifest) -> None:
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as handle:
@@ -182,7 +191,8 @@ def _write_generation(folder: Path, chunks: list[Chunk], vectors: Vectors,
         json.dumps({"passages": vectors.passage_keys, "sentences": vectors.sentence_keys}),
         encoding="utf-8")
     (folder / "lexical").mkdir()
-    LexicalIndex.build([c.search_text for c in chunks]).save(folder / "lexical")
+    LexicalIndex.build([c.search_text for c in chunks],
+                       [_spelled(c, manifest) for c in chunks]).save(folder / "lexical")
     manifest = replace(manifest, format=FORMAT_VERSION,
                        files={p.relative_to(folder).as_posix(): file_sha256(p)
                               for p in _data_files(folder)})
