@@ -125,6 +125,20 @@ def test_what_about_x_asks_for_the_kind_of_answer_the_last_turn_asked_for() -> N
     assert read(vi("Còn bảo hiểm y tế?"), Conversation()).asks_as_before is None
 
 
+def test_what_about_another_measure_keeps_what_was_measured_not_the_measure() -> None:
+    def after(question: str, asked: str | None) -> Conversation:
+        return Conversation().after(turn_of(read(vi(question), Conversation()), None, asked))
+
+    counted = after("Điện Biên có bao nhiêu dân tộc?", "number")
+    assert read(vi("Còn GRDP?"), counted).search_text == "Điện Biên … Còn GRDP?"
+    # a year takes the place of a year: the measure stays ("dân số")
+    people = after("Dân số Warsaw năm 1901 là bao nhiêu?", "number")
+    assert read(vi("Còn 1939?"), people).search_text == "Dân số Warsaw năm 1901 … Còn 1939?"
+    # after a question for a name, X takes the place of a name: the frame stays
+    founder = after("Ai đã sáng lập General Motors?", "person")
+    assert read(vi("Còn Ford?"), founder).search_text == "sáng lập General Motors … Còn Ford?"
+
+
 @pytest.mark.slow
 def test_what_about_x_gets_its_short_answer_as_the_question_before_did(
         seed_engine: Engine) -> None:
@@ -133,6 +147,10 @@ def test_what_about_x_gets_its_short_answer_as_the_question_before_did(
     second = seed_engine.answer("Còn bảo hiểm y tế?", 3, Conversation().after(first.turn))
     assert second.context and second.answered
     assert second.short is not None and second.short.text == "98%"
+    counted = seed_engine.answer("Điện Biên có bao nhiêu dân tộc?", 3)
+    assert counted.turn is not None
+    grdp = seed_engine.answer("Còn GRDP?", 3, Conversation().after(counted.turn))
+    assert grdp.answered and grdp.short is not None and grdp.short.text == "17.970 tỷ đồng"
 
 
 def test_the_carried_topic_keeps_the_order_it_was_said_in() -> None:

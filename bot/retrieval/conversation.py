@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.retrieval.answer_type import DATE, NUMBER, capitalized_runs
 from bot.retrieval.fusion import Preference
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm
 
@@ -97,6 +98,7 @@ class Turn:
     answered_by: Preference | None
     frame: tuple[str, ...] = ()
     asked: str | None = None  # the kind of answer it asked for (a number, a date, …)
+    names: tuple[str, ...] = ()  # the words of the names in its topic: what it is about
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,11 @@ class Reading:
     may_stand_alone: bool = False
     # "Còn X?" after "Tỉ lệ hộ nghèo là bao nhiêu?" asks the same thing of X: a number
     asks_as_before: str | None = None
+    names: tuple[str, ...] = ()  # the words of the names it is about, carried ones first
 
     def alone(self, search_text: str) -> Reading:
         """The same question read without the conversation."""
-        return Reading(search_text, None, False, self.own_topic)
+        return Reading(search_text, None, False, self.own_topic, names=_names(search_text))
 
 
 def topic_words(text: str) -> tuple[str, ...]:
@@ -154,25 +157,46 @@ def refers_back(form: QueryForm) -> str | None:
     return "pointer" if pointers.search(lowered) else None
 
 
+def _names(text: str) -> tuple[str, ...]:
+    """The words of the names in `text`: runs of capitalized words, but not the question's
+    first word alone, capitalized anyway ("Tỉ lệ hộ nghèo …"; "Điện Biên có …" is a name)."""
+    runs = [_WORD.findall(text[start:end]) for start, end in capitalized_runs(text)]
+    return tuple(word for i, run in enumerate(runs)
+                 if i > 0 or len(run) > 1 or not text.lstrip().startswith(run[0])
+                 for word in run)
+
+
+def _replaces_the_measure(own: tuple[str, ...], last: Turn) -> bool:
+    """Whether "Còn X?" asks for another measure of what the last turn measured: after
+    "Điện Biên có bao nhiêu dân tộc?", "Còn GRDP?" replaces "dân tộc" and keeps "Điện Biên"
+    (the names). Not after "Ai là Bộ trưởng Bộ Công an?" ("Còn Quốc phòng?" replaces part of
+    a name and keeps the frame), nor for a year ("Còn 1939?" keeps "dân số")."""
+    return (last.asked in (NUMBER, DATE) and bool(last.names) and bool(own)
+            and not any(ch.isdigit() for ch in own[0]))
+
+
 def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     """Read the question in its conversation: a follow-up searches its own words after the
     last turn's topic, and prefers the article and passage that answered that turn."""
-    own = topic_words(form.search_text)
+    own, names = topic_words(form.search_text), _names(form.search_text)
     last = conversation.last if conversation else None
     how = refers_back(form) if last is not None else None
     if last is None or how is None:
-        return Reading(form.search_text, None, False, own)
+        return Reading(form.search_text, None, False, own, names=names)
     prefer, topic = last.answered_by, last.topic
     if how == "contrast" and len(own) >= MIN_OWN_WORDS:
         # The new focus replaces the last turn's: only the article is kept.
         topic = ()
         prefer = Preference(prefer.source) if prefer else None
+    elif how == "contrast" and _replaces_the_measure(own, last):
+        topic = last.names
     carried = " ".join(topic) + " … " if topic else ""
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
     names_own_subject = ((how == "pointer" and _names_something(form.search_text))
                          or (how == "ellipsis" and _only_names(form.search_text)))
     return Reading(carried + form.search_text, prefer, True, own, names_own_subject,
-                   last.asked if how == "contrast" else None)
+                   last.asked if how == "contrast" else None,
+                   tuple(dict.fromkeys((*last.names, *names))))
 
 
 def _names_something(text: str) -> bool:
@@ -196,4 +220,4 @@ def turn_of(reading: Reading, answered_by: Preference | None,
     carried = (topic_words(reading.search_text.split(" … ", 1)[0])
                if reading.follow_up and " … " in reading.search_text else ())
     return Turn((*carried, *reading.own_topic)[-MAX_CARRIED_WORDS:], answered_by,
-                carried[-MAX_CARRIED_WORDS:], asked)
+                carried[-MAX_CARRIED_WORDS:], asked, reading.names[-MAX_CARRIED_WORDS:])

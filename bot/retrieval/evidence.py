@@ -72,14 +72,16 @@ def folded_words(text: str) -> tuple[str, ...]:
 
 def names_in(question: str) -> list[str]:
     """Capitalized words in a row, not counting the question's first word ("Ai", "What"),
-    which is capitalized anyway: "Tỉnh Lai Châu có …" names "Lai Châu"."""
+    which is capitalized anyway: "Tỉnh Lai Châu có …" names "Lai Châu". A follow-up searched
+    after its carried topic ("Điện Biên … Còn GRDP?") starts again after the "…"."""
     found = []
-    for start, end in capitalized_runs(question):
-        run = question[start:end]
-        if start == 0:
-            run = run.partition(" ")[2]
-        if run:
-            found.append(run)
+    for part in question.split(" … "):
+        for start, end in capitalized_runs(part):
+            run = part[start:end]
+            if start == 0:
+                run = run.partition(" ")[2]
+            if run:
+                found.append(run)
     return found
 
 
