@@ -84,6 +84,7 @@ def test_settings_come_from_flags_over_environment(fake_cli: Run, tmp_path: Path
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     (("ask", "   "), 1, "Error: the question is empty"),
+    (("ask", "?!..."), 1, "Error: the question has no letters or digits, only punctuation"),
     (("ask", "x", "--sources", "missing"), 1, "Error: sources folder missing does not exist"),
     (("ask", "x", "--top-k", "0"), 2, "--top-k"),
     pytest.param(("ask", "x", "--model", "no-such-model-anywhere"), 1,

@@ -87,8 +87,11 @@ class Answer:
 
 def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     text = clean_question(question)
-    if not text or not any(ch.isalnum() for ch in text):
+    if not text:
         raise QuestionError("the question is empty; type a question about the articles")
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError("the question has no letters or digits, only punctuation or "
+                            "symbols; type a question about the articles")
     note = None
     if len(text) > MAX_QUESTION_CHARS:
         text, note = text[:MAX_QUESTION_CHARS], "the question was cut"
