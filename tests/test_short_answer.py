@@ -122,3 +122,10 @@ def test_the_short_answer_keeps_its_unit() -> None:
     assert _short("Nhiệt độ Đà Lạt bao nhiêu?", "Nhiệt độ ở Đà Lạt là 18 độ C.") == "18 độ C"
     assert _short("Hồ Gươm sâu bao nhiêu?", "Hồ Gươm sâu khoảng 1,5 mét.") == "1,5 mét"
     assert _short("Còn lại bao nhiêu thời gian?", "Khi đó còn lại 17 giây.") == "17 giây"
+
+
+def test_a_question_for_a_yearly_rate_is_answered_by_the_rate_not_the_level() -> None:
+    poverty = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm."
+    assert _short("Tỉ lệ hộ nghèo giảm bình quân bao nhiêu mỗi năm?", poverty) == "3,97%/năm"
+    assert _short("moi nam ti le ho ngheo giam bao nhieu", poverty) == "3,97%/năm"
+    assert _short("Tỉ lệ hộ nghèo còn bao nhiêu?", poverty) == "17,66%"

@@ -35,6 +35,11 @@ _ASKS_MONEY = re.compile(r"\b(?:von|tien|chi phi|kinh phi|ngan sach|dau tu|gia t
                          r"thu nhap|grdp|cost|price|money|budget|revenue|spend|spent|paid|worth|"
                          r"dollars)\b")
 _MONEY = re.compile(r"\b(?:dong|usd|do la|euro)\b|\$")
+# Asking for a yearly rate ("giảm bình quân bao nhiêu mỗi năm"), and a yearly rate ("3,97%/năm",
+# "… mỗi năm"): beside a level ("còn 17,66%, giảm bình quân 3,97%/năm") the rate answers.
+_ASKS_YEARLY = re.compile(r"\b(?:moi nam|hang nam|mot nam|per year|a year|each year|annually|"
+                          r"yearly)\b")
+_YEARLY = re.compile(r"^\s*/\s*nam\b|^\s*(?:moi|mot|hang) nam\b|^\s*(?:per|a|each) year\b")
 
 
 def short_span(question: str, kind: str | None, sentence: str,
@@ -55,11 +60,20 @@ def short_span(question: str, kind: str | None, sentence: str,
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
     if _ASKS_MONEY.search(fold(question.lower())):
         found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
+    if _ASKS_YEARLY.search(fold(question.lower())):
+        found = [c for c in found if _yearly(c, sentence)] or found
     if len(found) == 1:
         return found[0]
     if len(found) < 2 or english:
         return None
     return _surrounded(found, question, sentence)
+
+
+def _yearly(candidate: Candidate, sentence: str) -> bool:
+    """Whether the number is a yearly rate: "3,97%/năm", "2 lần mỗi năm"."""
+    unit = re.search(r"/\s*\w+$", candidate.text)
+    after = (candidate.text[unit.start():] if unit else "") + sentence[candidate.end:]
+    return bool(_YEARLY.search(fold(after.lower())))
 
 
 def _measured(candidate: Candidate, sentence: str, unit: str) -> bool:
