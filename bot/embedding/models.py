@@ -39,6 +39,13 @@ class Embedder(Protocol):
     def truncate(self, text: str) -> tuple[str, bool]: ...
 
 
+def knows_word(embedder: Embedder) -> Callable[[str], bool] | None:
+    """Whether a word is one of the model's vocabulary, whole ("poverty", not "as"+"d"+"f"),
+    for an embedder that can tell (`whole_word`); None for one that cannot."""
+    check = getattr(embedder, "whole_word", None)
+    return check if callable(check) else None
+
+
 # Model packages qabot knows, by the name given to --model: their import name. Any other
 # package offers a model by declaring an entry point in the group below (NAME = "module:func",
 # func() returning the model folder). Nothing else is imported: `--model NAME` must never run
@@ -128,6 +135,11 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> Embeddings:
         return self._encode(texts, self._passage_prompt)
+
+    def whole_word(self, word: str) -> bool:
+        """Whether `word` is one piece of the model's vocabulary."""
+        pieces = self._model.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
+        return len(pieces) == 1
 
     def truncate(self, text: str) -> tuple[str, bool]:
         """Cut `text` to what the model reads (its token limit); True when something was cut."""

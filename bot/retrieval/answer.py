@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.corpus.text import clean_question, encodable
-from bot.embedding.models import Embedder
+from bot.embedding.models import Embedder, knows_word
 from bot.errors import QuestionError
 from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
@@ -116,7 +116,8 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
     return found, judge(text, form, found, index, top_k,
-                        searched if reading.follow_up else None, asks_for(text, reading))
+                        searched if reading.follow_up else None, asks_for(text, reading),
+                        knows_word(embedder))
 
 
 def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],

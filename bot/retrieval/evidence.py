@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -109,14 +110,18 @@ class QuestionTerms:
     """The question's folded syllables and pairs, weighed by the corpus counts (once per
     question: every sentence of every passage shown is measured against them)."""
 
-    def __init__(self, form: QueryForm, index: StoredIndex) -> None:
+    def __init__(self, form: QueryForm, index: StoredIndex,
+                 knows: Callable[[str], bool] | None = None) -> None:
         syllable_counts, pair_counts = index.lexical.restorer.folded_counts
         tokens = words(fold(form.search_text))
-        # Neither a word the articles use nor an English function word: "asdf qwer", "hello",
-        # "lorem ipsum" ask nothing that can be looked for (the model would still find its
-        # nearest passage, and any passage is near to noise).
-        self.asks_anything = any(syllable_counts[t] or t in ENGLISH_FUNCTION_WORDS
-                                 for t in tokens)
+        # No word the articles use, no English function word, no acronym ("GDP") and no word
+        # of the model's vocabulary (`knows`; "poverty rate" has two): "asdf qwer", "hello"
+        # ask nothing that can be looked for, though the model would still find a nearest
+        # passage.
+        self.asks_anything = knows is None or any(
+            syllable_counts[t] or t in ENGLISH_FUNCTION_WORDS for t in tokens) or any(
+            len(word) > 1 and (word.isupper() or knows(word) or knows(word.lower()))
+            for word in re.findall(r"[^\W\d_]+", form.search_text))
         if form.kind in ("vietnamese", "mixed"):
             tokens = vietnamese_side(form.search_text, tokens, syllable_counts,
                                      form.kind == "mixed")

@@ -4,6 +4,7 @@ passage answers (the verdict), and the short answer inside its highlighted sente
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.retrieval.evidence import (
@@ -31,15 +32,16 @@ class Judgement:
 
 
 def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
-          shown: int, searched: QueryForm | None = None, kind: str | None = None) -> Judgement:
+          shown: int, searched: QueryForm | None = None, kind: str | None = None,
+          knows: Callable[[str], bool] | None = None) -> Judgement:
     """Judge the first `shown` passages of `found` for `question` (already cleaned), which
     asks for an answer of `kind` (a number, a date, …; None for an open question). A follow-up
     gives what it `searched` (its carried topic, then itself): the passage must hold that topic
     as well (in Vietnamese), while the sentence to highlight answers the question's own
-    words."""
+    words. `knows` tells the words of the model's vocabulary (None: every word counts)."""
     if not found.ranked:
         return Judgement(False, -math.inf, [], None)
-    terms = QuestionTerms(form, index)
+    terms = QuestionTerms(form, index, knows)
     passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
                 for item in found.ranked[:max(shown, 1)]]
     chosen = [views[highlight_choice(form.kind, kind, views)] for views in passages]
