@@ -256,7 +256,11 @@ def main() -> None:
 
 
 def _overlaps(shown: str, gold: str) -> bool:
-    return bool(set(words(fold(shown))) & set(words(fold(gold))))
+    """As `qabot eval` scores a short answer: a shared number when the gold holds one."""
+    shared = set(words(fold(shown))) & set(words(fold(gold)))
+    if any(ch.isdigit() for ch in gold):
+        return any(any(ch.isdigit() for ch in word) for word in shared)
+    return bool(shared)
 
 
 def short_answer(r: Record, view: int, answered: bool) -> tuple[bool, bool]:

@@ -173,6 +173,13 @@ def test_stdin_in_utf16_or_with_a_bom_is_read_and_bad_bytes_are_reported(fake_cl
     done = fake_cli("ask", "-", stdin=b"ti le ho ngheo\nt\xe9 l\xea\n")
     assert done.returncode == 1 and "17,66%" in done.stdout
     assert "Error: line 2: the line is not UTF-8 text" in done.stderr
+    # a bad sequence in UTF-16 loses that line only
+    line = "ti le ho ngheo\n".encode("utf-16-le")
+    utf16 = b"\xff\xfe" + line + b"\x00\xd8" + "\n".encode("utf-16-le") + line
+    done = fake_cli("ask", "-", "--json", stdin=utf16)
+    assert done.returncode == 1
+    assert [json.loads(out).get("error") is None for out in done.stdout.splitlines()] == [
+        True, False, True]
 
 
 def test_the_scripted_repl_runs_quit_and_new_and_asks_no_command(fake_cli: Run) -> None:
@@ -182,7 +189,7 @@ def test_the_scripted_repl_runs_quit_and_new_and_asks_no_command(fake_cli: Run) 
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["question"] for line in lines] == ["ti le ho ngheo", "Còn GRDP?"]
     assert lines[1]["context"] is False  # :new started another conversation
-    assert "line 2: :k is a command of the interactive REPL; skipped" in done.stderr
+    assert "line 2: :k is not run from a script (only :quit and :new are); skipped" in done.stderr
 
 
 def test_the_common_options_go_before_the_command_or_after_it(fake_cli: Run) -> None:

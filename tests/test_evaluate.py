@@ -37,3 +37,10 @@ def test_a_group_of_gold_null_questions_only_shows_no_recall() -> None:
     report = format_report(evaluate([{"q": "Dân số?", "gold": None, "group": "out"}], _ask))
     cells = report.splitlines()[1].split()
     assert cells[:2] == ["out", "1"] and cells[2:7] == ["-"] * 5 and cells[-1] == "1.000"
+
+
+def test_a_short_answer_sharing_only_its_unit_with_the_gold_is_wrong() -> None:
+    from bot.retrieval.evaluate import _overlaps
+
+    assert not _overlaps("năm 2030", "năm 2045") and not _overlaps("300 mét", "120 mét")
+    assert _overlaps("17,66%", "17,66") and _overlaps("Peyton Manning", "Manning")

@@ -129,3 +129,20 @@ def test_a_question_for_a_yearly_rate_is_answered_by_the_rate_not_the_level() ->
     assert _short("Tỉ lệ hộ nghèo giảm bình quân bao nhiêu mỗi năm?", poverty) == "3,97%/năm"
     assert _short("moi nam ti le ho ngheo giam bao nhieu", poverty) == "3,97%/năm"
     assert _short("Tỉ lệ hộ nghèo còn bao nhiêu?", poverty) == "17,66%"
+
+
+def test_red_team_questions_get_their_kind_and_span() -> None:
+    # "ngày mấy" asks for a date, "mỗi năm bao nhiêu" for a yearly amount, not a year
+    assert asked_kind("Mô hình 2 cấp bắt đầu từ ngày mấy?") == "date"
+    assert asked_kind("Tỉ lệ hộ nghèo giảm mỗi năm bao nhiêu?") == "number"
+    assert asked_kind("Năm bao nhiêu?") == "date"
+    poverty = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm."
+    assert _short("Tỉ lệ hộ nghèo giảm mỗi năm bao nhiêu?", poverty) == "3,97%/năm"
+    # "nhà máy" is no "mấy": the unit asked is still found
+    plant = "Nhà máy thủy điện Sơn La có tổng vốn 60.000 tỷ đồng, công suất 2.400 MW."
+    assert _short("Nhà máy thủy điện Sơn La có tổng vốn bao nhiêu?", plant) == "60.000 tỷ đồng"
+    road = "Đường cao tốc dài 60 km, tổng vốn 2,5 nghìn tỷ đồng."
+    assert _short("Tổng vốn đường cao tốc là bao nhiêu?", road) == "2,5 nghìn tỷ đồng"
+    # an ordinal in Roman numerals answers "lần thứ mấy"
+    congress = "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIV đã được thực hiện."
+    assert _short("Đại hội Đảng bộ tỉnh lần thứ mấy?", congress) == "XIV"

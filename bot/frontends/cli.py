@@ -145,7 +145,8 @@ def _stdin_lines() -> Iterator[str]:
     stream = sys.stdin.buffer
     head = stream.peek(2)[:2] if isinstance(stream, io.BufferedReader) else b""
     if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        yield from io.TextIOWrapper(stream, encoding="utf-16")
+        for line in io.TextIOWrapper(stream, encoding="utf-16", errors="replace"):
+            yield Unreadable(line) if "\ufffd" in line else line
         return
     for number, raw in enumerate(stream, 1):
         raw = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
@@ -172,8 +173,8 @@ def _questions(args: argparse.Namespace) -> Iterable[tuple[int, str | None]]:
             if command == SCRIPT_NEW:
                 yield number, None
             else:
-                print(f"line {number}: {safe(command)} is a command of the interactive REPL; "
-                      "skipped", file=sys.stderr)
+                print(f"line {number}: {safe(command)} is not run from a script (only :quit "
+                      "and :new are); skipped", file=sys.stderr)
         elif line.strip():
             yield number, line
         elif args.chat:

@@ -15,7 +15,8 @@ NUMBER, DATE, PERSON, PLACE = "number", "date", "person", "place"
 # "bao nhieu"): "quyền lực nào" (which power) must not read as "lúc nào" (when), nor "ải" as
 # "ai". Dates come first: "năm bao nhiêu" asks for a year, not a count.
 _ASKS = (
-    (DATE, r"\b(khi nào|năm nào|lúc nào|bao giờ|ngày nào|tháng nào|thời gian nào|năm bao nhiêu|"
+    (DATE, r"\b(khi nào|năm nào|lúc nào|bao giờ|ngày nào|tháng nào|thời gian nào|"
+           r"(?<!mỗi )(?<!hàng )(?<!một )năm bao nhiêu|"
            r"thế kỷ nào|thời điểm nào|dịp nào|what year|which year|what date|what day|"
            r"what century|which century|what decade|when)\b"),
     (NUMBER, r"\b(bao nhiêu|how many|how much|how long|how old|how far|how large|how big|"
@@ -28,7 +29,7 @@ _ASKS = (
             r"quốc gia nào|tỉnh nào|vùng nào|in which (city|country|state|region|town))\b"),
 )
 # Only with its diacritics: typed without, "may" is as often English.
-_ACCENTED_ONLY = {NUMBER: r"|\bmấy\b"}
+_ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: r"|\bmấy\b"}
 _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(fold(pattern)))
           for kind, pattern in _ASKS]
 
@@ -36,7 +37,8 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C"
-         r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:đồng|USD|đô la|euro|người))?"
+         r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
+         r"(?:\s+(?:đồng|USD|đô la|euro|người))?"
          r"|\s+(?:đồng|USD|đô la|euro|km2|km²|km|m2|m²|m3|mét vuông|mét khối|mét|cm|mm|ha|héc-ta|"
          r"kg|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|"
          r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
@@ -44,7 +46,8 @@ _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C"
 # Counts written as words ("sáu giải Grammy", "hai trường đại học"); "một" (also "a"),
 # "năm" (also "year") and "cả hai" ("both") are left out.
 _NUMBER_WORD = r"(?<![Cc]ả )(?:hai|ba|bốn|sáu|bảy|tám|chín|mười)"
-_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBER}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])")
+_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBER}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])"
+                        r"|(?<=thứ )[IVXLC]+\b")
 _DATE_RE = re.compile(
     r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{3,4})?)"
     r"|\b\d{1,2}/\d{1,2}/\d{4}\b"

@@ -184,8 +184,12 @@ def _score_answer(score: GroupScore, result: Answer, gold: str, source: str | No
 
 
 def _overlaps(shown: str, gold: str) -> bool:
-    """A short answer is right when it shares a word with the gold answer."""
-    return bool(set(words(fold(shown))) & set(words(fold(gold))))
+    """A short answer is right when it shares a word with the gold answer — a number, when
+    the gold holds one: "năm 2030" is not "năm 2045", nor "300 mét" "120 mét"."""
+    shared = set(words(fold(shown))) & set(words(fold(gold)))
+    if any(ch.isdigit() for ch in gold):
+        return any(any(ch.isdigit() for ch in word) for word in shared)
+    return bool(shared)
 
 
 COLUMNS = ("R@1", "R@3", "MRR", "answered", "H@1", "SA precision", "SA coverage", "refused")

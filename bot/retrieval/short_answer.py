@@ -11,8 +11,10 @@ from bot.retrieval.answer_type import DATE, NUMBER, Candidate, candidates, not_i
 # Names and places are left out: a sentence that names the answer usually names others too,
 # and picking one was right only about half the time (measured on xquad-dev, see README).
 SHORT_KINDS = (NUMBER, DATE)
-# "bao nhiêu người", "how many points": the word after the question word names the unit.
-_MEASURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)")
+# "bao nhiêu người", "mấy lần": the word after the question word names the unit. Matched on
+# the lower-cased question: typed without marks, "may" is "mấy"; with them, "máy" ("nhà máy")
+# is not.
+_MEASURE = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\s+(\w+)")
 # Among several numbers, the one whose neighbourhood holds the question's words answers:
 # "Jared Allen có bao nhiêu lần vật ngã trong sự nghiệp?" against "… 5 lần … 136 lần vật ngã
 # trong sự nghiệp …". A question word counts 1/distance (in words) up to this far away, and the
@@ -51,10 +53,11 @@ def short_span(question: str, kind: str | None, sentence: str,
     if kind not in SHORT_KINDS:
         return None
     found = not_in_question(candidates(sentence, kind), question)
-    unit = _MEASURE.search(fold(question.lower())) if kind == NUMBER else None
-    if unit is not None and unit.group(1) in words(fold(sentence.lower())):
+    unit = _MEASURE.search(question.lower()) if kind == NUMBER else None
+    measure = fold(unit.group(1)) if unit is not None else None
+    if measure is not None and measure in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
-        found = [c for c in found if _measured(c, sentence, unit.group(1))]
+        found = [c for c in found if _measured(c, sentence, measure)]
     if _ASKS_SHARE.search(fold(question.lower())):
         # "bao nhiêu phần trăm", "what percentage": only a share answers, never "17.970 tỷ".
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]

@@ -36,8 +36,10 @@ QUESTION_PHRASES = (
     "bao nhiêu", "bao lâu", "bao giờ", "là gì", "là ai", "ở đâu", "khi nào", "lúc nào",
     "như thế nào", "ra sao", "tại sao", "vì sao", "có phải", "hay không", "điều gì", "cái gì",
     "những gì", "làm gì", "năm nào", "ngày nào", "tháng nào", "nơi nào", "người nào",
-    "tỉnh nào", "nước nào", "nói gì", "có mấy", "mấy")
-QUESTION_PAIR_WEIGHT = 3
+    "tỉnh nào", "nước nào", "nói gì", "có mấy", "mấy", "lần thứ", "thứ mấy", "mỗi năm",
+    "hàng năm", "phần trăm", "thì sao", "cách đây", "bắt đầu", "ban hành", "ngày mấy",
+    "tháng mấy", "năm mấy", "mấy năm", "ông ấy", "bà ấy")
+QUESTION_PAIR_WEIGHT = 10
 
 
 def _question_vocabulary() -> tuple[dict[str, dict[str, int]], dict[str, int]]:
