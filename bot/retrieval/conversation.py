@@ -33,6 +33,10 @@ _VIETNAMESE_ELLIPSES = (
 # about the province, not about its ethnic groups).
 _CONTRASTS = re.compile(r"^(còn|thế còn|vậy còn|what about|how about|"
                         r"and what about)\b")
+# What only marks the contrast, searched for nothing: "Còn | GRDP | thì sao?" ("còn" is also
+# "còn 17,66%", "thì sao" the "sao" of "nhưng sao khó bằng").
+_CONTRAST_MARKS = re.compile(r"^\s*(còn|thế còn|vậy còn|what about|how about|and what about)"
+                             r"\s+|\s+(thì sao|ra sao)(?=\s*\??\s*$)", re.IGNORECASE)
 _ENGLISH_ELLIPSES = (
     r"^(and|so|then|also|what about|how about|and what about|why|why not)\b",
     r"\b(the same|the latter|the former|more details?|more specific)\b",
@@ -191,10 +195,11 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     elif how == "contrast" and _replaces_the_measure(own, last):
         topic = last.names
     carried = " ".join(topic) + " … " if topic else ""
+    asked = _CONTRAST_MARKS.sub("", form.search_text) if how == "contrast" else form.search_text
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
     names_own_subject = ((how == "pointer" and _names_something(form.search_text))
                          or (how == "ellipsis" and _only_names(form.search_text)))
-    return Reading(carried + form.search_text, prefer, True, own, names_own_subject,
+    return Reading(carried + (asked or form.search_text), prefer, True, own, names_own_subject,
                    last.asked if how == "contrast" else None,
                    tuple(dict.fromkeys((*last.names, *names))))
 
