@@ -188,12 +188,14 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     if last is None or how is None:
         return Reading(form.search_text, None, False, own, names=names)
     prefer, topic = last.answered_by, last.topic
-    if how == "contrast" and len(own) >= MIN_OWN_WORDS:
+    if how == "contrast" and _replaces_the_measure(own, last):
+        topic = last.names  # another measure of what was measured ("Còn số xã?")
+        if len(own) >= MIN_OWN_WORDS:
+            prefer = Preference(prefer.source) if prefer else None
+    elif how == "contrast" and len(own) >= MIN_OWN_WORDS:
         # The new focus replaces the last turn's: only the article is kept.
         topic = ()
         prefer = Preference(prefer.source) if prefer else None
-    elif how == "contrast" and _replaces_the_measure(own, last):
-        topic = last.names
     carried = " ".join(topic) + " … " if topic else ""
     asked = _CONTRAST_MARKS.sub("", form.search_text) if how == "contrast" else form.search_text
     # "…" shows the reader where the carried topic ends; the retrievers ignore it.
