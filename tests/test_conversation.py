@@ -132,6 +132,10 @@ def test_what_about_another_measure_keeps_what_was_measured_not_the_measure() ->
 
     counted = after("Điện Biên có bao nhiêu dân tộc?", "number")
     assert read(vi("Còn GRDP thì sao?"), counted).search_text == "Điện Biên … GRDP?"
+    # typed without capitals: the topic without what it measured
+    plain = Conversation().after(turn_of(
+        read(restored("điện biên có bao nhiêu dân tộc"), Conversation()), None, "number"))
+    assert read(restored("còn grdp"), plain).search_text == "điện biên … grdp"
     # with two words of its own too ("số xã" alone finds no passage holding "45 đơn vị xã")
     assert read(vi("Còn số xã?"), counted).search_text == "Điện Biên … số xã?"
     # a year takes the place of a year: the measure stays ("dân số")

@@ -102,7 +102,7 @@ class Turn:
     answered_by: Preference | None
     frame: tuple[str, ...] = ()
     asked: str | None = None  # the kind of answer it asked for (a number, a date, …)
-    names: tuple[str, ...] = ()  # the words of the names in its topic: what it is about
+    names: tuple[str, ...] = ()  # the words naming what it is about (see `_subject`)
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,8 @@ class Reading:
 
     def alone(self, search_text: str) -> Reading:
         """The same question read without the conversation."""
-        return Reading(search_text, None, False, self.own_topic, names=_names(search_text))
+        return Reading(search_text, None, False, self.own_topic,
+                       names=_subject(search_text, self.own_topic))
 
 
 def topic_words(text: str) -> tuple[str, ...]:
@@ -170,6 +171,26 @@ def _names(text: str) -> tuple[str, ...]:
                  for word in run)
 
 
+_MEASURED = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|how many|how much)\s+([^\W\d_]+"
+                       r"(?:\s+[^\W\d_]+)*)")
+
+
+def _subject(text: str, own: tuple[str, ...]) -> tuple[str, ...]:
+    """The words naming what a question is about: its names ("Điện Biên có bao nhiêu dân
+    tộc?"), or, typed without capitals, its topic without what it measures ("điện biên có bao
+    nhiêu dân tộc" is about "điện biên")."""
+    names = _names(text)
+    found = _MEASURED.search(text.lower())
+    if names or found is None:
+        return names
+    measured = set()
+    for word in found.group(1).split():
+        if word in _QUESTION_WORDS:
+            break
+        measured.add(word)
+    return tuple(word for word in own if word.lower() not in measured)
+
+
 def _replaces_the_measure(own: tuple[str, ...], last: Turn) -> bool:
     """Whether "Còn X?" asks for another measure of what the last turn measured: after
     "Điện Biên có bao nhiêu dân tộc?", "Còn GRDP?" replaces "dân tộc" and keeps "Điện Biên"
@@ -182,7 +203,8 @@ def _replaces_the_measure(own: tuple[str, ...], last: Turn) -> bool:
 def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     """Read the question in its conversation: a follow-up searches its own words after the
     last turn's topic, and prefers the article and passage that answered that turn."""
-    own, names = topic_words(form.search_text), _names(form.search_text)
+    own = topic_words(form.search_text)
+    names = _subject(form.search_text, own)
     last = conversation.last if conversation else None
     how = refers_back(form) if last is not None else None
     if last is None or how is None:
