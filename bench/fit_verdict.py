@@ -32,7 +32,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.corpus.text import fold, words  # noqa: E402
+from bot.retrieval.evaluate import short_answer_right  # noqa: E402
 from bot.retrieval.evidence import PassageSignals, Population, SentenceView  # noqa: E402
 from bot.retrieval.evidence import features as evidence_features  # noqa: E402
 from bot.retrieval.short_answer import SHORT_KINDS, short_span  # noqa: E402
@@ -255,21 +255,13 @@ def main() -> None:
         print(f"wrote {OUT.relative_to(REPO)}")
 
 
-def _overlaps(shown: str, gold: str) -> bool:
-    """As `qabot eval` scores a short answer: a shared number when the gold holds one."""
-    shared = set(words(fold(shown))) & set(words(fold(gold)))
-    if any(ch.isdigit() for ch in gold):
-        return any(any(ch.isdigit() for ch in word) for word in shared)
-    return bool(shared)
-
-
 def short_answer(r: Record, view: int, answered: bool) -> tuple[bool, bool]:
     """(shown, right) for the short answer of a record."""
     if not answered or r["rank"] != 1:
         return False, False
     span = short_span(r["q"], r["kind"], r["views"][view]["text"],
                       english=r["form"] == "english")
-    return span is not None, span is not None and _overlaps(span.text, r["gold"] or "")
+    return span is not None, span is not None and short_answer_right(span.text, r["gold"] or "")
 
 
 def report(records: list[Record], decide: Callable[[Record], bool],

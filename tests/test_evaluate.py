@@ -40,7 +40,8 @@ def test_a_group_of_gold_null_questions_only_shows_no_recall() -> None:
 
 
 def test_a_short_answer_sharing_only_its_unit_with_the_gold_is_wrong() -> None:
-    from bot.retrieval.evaluate import _overlaps
+    from bot.retrieval.evaluate import short_answer_right
 
-    assert not _overlaps("năm 2030", "năm 2045") and not _overlaps("300 mét", "120 mét")
-    assert _overlaps("17,66%", "17,66") and _overlaps("Peyton Manning", "Manning")
+    assert not short_answer_right("năm 2030", "năm 2045")
+    assert not short_answer_right("300 mét", "120 mét")
+    assert short_answer_right("17,66%", "17,66") and short_answer_right("Peyton Manning", "Manning")

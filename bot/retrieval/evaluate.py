@@ -169,7 +169,7 @@ def evaluate(rows: Iterable[dict[str, Any]], ask: Ask) -> dict[str, GroupScore]:
 def _score_answer(score: GroupScore, result: Answer, gold: str, source: str | None) -> None:
     shown = result.short.text if result.short is not None else None
     score.short_shown += shown is not None
-    score.short_right += shown is not None and _overlaps(shown, gold)
+    score.short_right += shown is not None and short_answer_right(shown, gold)
     if any(ch.isdigit() for ch in gold):
         score.numeric += 1
         score.numeric_shown += shown is not None
@@ -183,7 +183,7 @@ def _score_answer(score: GroupScore, result: Answer, gold: str, source: str | No
     score.highlighted += rank == 1 and gold in result.passages[0].highlight
 
 
-def _overlaps(shown: str, gold: str) -> bool:
+def short_answer_right(shown: str, gold: str) -> bool:
     """A short answer is right when it shares a word with the gold answer — a number, when
     the gold holds one: "năm 2030" is not "năm 2045", nor "300 mét" "120 mét"."""
     shared = set(words(fold(shown))) & set(words(fold(gold)))

@@ -58,12 +58,13 @@ def short_span(question: str, kind: str | None, sentence: str,
     if measure is not None and measure in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         found = [c for c in found if _measured(c, sentence, measure)]
-    if _ASKS_SHARE.search(fold(question.lower())):
+    asked = fold(question.lower())
+    if _ASKS_SHARE.search(asked):
         # "bao nhiêu phần trăm", "what percentage": only a share answers, never "17.970 tỷ".
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
-    if _ASKS_MONEY.search(fold(question.lower())):
+    if _ASKS_MONEY.search(asked):
         found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
-    if _ASKS_YEARLY.search(fold(question.lower())):
+    if _ASKS_YEARLY.search(asked):
         found = [c for c in found if _yearly(c, sentence)] or found
     if len(found) == 1:
         return found[0]

@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.retrieval.answer_type import DATE, NUMBER
 from bot.retrieval.evidence import SentenceView
 
 FORMS = ("vietnamese", "no_diacritics", "english")
@@ -26,7 +27,7 @@ HIGHLIGHT_FEATURES = ["cosine", "coverage", "pair_coverage", "fits"]
 # ("Dân số Điện Biên là bao nhiêu?" and a passage about the province's place on the map).
 # Only these kinds: a name or a place hides in a pronoun ("Ông", "nơi đây"), and an English
 # "when" is as often answered by an event ("after the war") as by a date.
-KIND_REQUIRED = frozenset({"number", "date"})
+KIND_REQUIRED = frozenset({NUMBER, DATE})
 
 
 def form_of(kind: str) -> str:
