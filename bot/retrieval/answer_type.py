@@ -104,7 +104,45 @@ def candidates(text: str, kind: str) -> list[Candidate]:
     return found
 
 
+# Numbers a question may spell out: "the two-tier government" says the "2" of "2 cấp".
+# Vietnamese ones with their marks only: typed without, "sau" (after) is not "sáu" (six).
+_SPELLED = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+            "seven": "7", "eight": "8", "nine": "9", "ten": "10", "hai": "2", "ba": "3",
+            "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8", "chín": "9", "mười": "10"}
+
+
 def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
-    """Candidates the question does not already contain (it does not ask what it says)."""
+    """Candidates the question does not already contain, in digits or spelled out (it does
+    not ask what it says)."""
     asked = fold(question.lower())
-    return [c for c in found if fold(c.text.lower()) not in asked]
+    spelled = {_SPELLED[word] for word in re.findall(r"\w+", question.lower())
+               if word in _SPELLED}
+    return [c for c in found if fold(c.text.lower()) not in asked and c.text not in spelled]
+
+
+# A number followed by "-NQ/TW" or "/QĐ-TTg" is a document's number, not a count.
+_IDENTIFIER_TAIL = re.compile(r"[-/][^\W\d_]")
+# Matched on the folded, lower-cased question and candidate. A question for a share ("bao
+# nhiêu phần trăm", "what percentage") is answered by a share only; one for a sum of money
+# ("bao nhiêu tiền", "bao nhiêu tỷ đồng") by an amount of money only.
+_ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(?:age)?\b|\b(?:bao nhieu|may) ?%")
+_SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
+_ASKS_SUM = re.compile(r"\b(?:bao nhieu|may) (?:tien|(?:(?:ty|trieu|nghin|ngan) )?"
+                       r"(?:dong|usd|do la|euro))\b|\bhow much money\b")
+_SUM = re.compile(r"\b(?:dong|usd|do la|euro)\b|\$")
+
+
+def fitting(question: str, kind: str, text: str) -> list[Candidate]:
+    """The spans of `text` that could answer `question`, which asks for `kind`: of that kind,
+    not said by the question, no document number for a count, a share for a share and money
+    for money."""
+    found = not_in_question(candidates(text, kind), question)
+    if kind != NUMBER:
+        return found
+    asked = fold(question.lower())
+    found = [c for c in found if not _IDENTIFIER_TAIL.match(text, c.end)]
+    if _ASKS_SHARE.search(asked):
+        found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
+    if _ASKS_SUM.search(asked):
+        found = [c for c in found if _SUM.search(fold(c.text.lower()))]
+    return found

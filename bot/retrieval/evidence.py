@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
-from bot.retrieval.answer_type import candidates, capitalized_runs, not_in_question
+from bot.retrieval.answer_type import capitalized_runs, fitting
 from bot.retrieval.fusion import Ranked, Retrieval
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VI_SYLLABLE, QueryForm
 from bot.store.generations import StoredIndex
@@ -160,8 +160,7 @@ def sentence_views(form: QueryForm, row: int, index: StoredIndex, kind: str | No
     for (start, end), cosine in zip(spans, cosines, strict=True):
         text = passage[start:end]
         coverage, pairs = terms.coverage(text)
-        fits = kind is not None and bool(not_in_question(candidates(text, kind),
-                                                         form.search_text))
+        fits = kind is not None and bool(fitting(form.search_text, kind, text))
         views.append(SentenceView(start, end, float(cosine), coverage, pairs, fits))
     return views
 
