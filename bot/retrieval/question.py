@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.corpus.text import words
+from bot.retrieval.abbreviations import expand
 from bot.store.lexical import Restorer
 
 # A Vietnamese syllable, written without marks: optional onset, vowel nucleus, optional coda.
@@ -57,7 +58,16 @@ def folded_syllable_share(tokens: list[str], restorer: Restorer) -> float:
 
 
 def classify(question: str, restorer: Restorer) -> QueryForm:
-    """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart."""
+    """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart;
+    an abbreviation the articles do not use ("BHYT") is searched spelled out."""
+    form = _classify(question, restorer)
+    expanded = expand(form.search_text, restorer.unigrams)
+    if expanded == form.search_text:
+        return form
+    return QueryForm(form.kind, expanded, form.restored)
+
+
+def _classify(question: str, restorer: Restorer) -> QueryForm:
     if english_marker_share(question) >= ENGLISH_MARKER_SHARE:
         marked = sum(any(ch in VIETNAMESE_LETTERS for ch in word) for word in words(question))
         # "What is tỉ lệ hộ nghèo in Điện Biên?": English around Vietnamese terms.

@@ -1,0 +1,62 @@
+"""Abbreviations Vietnamese readers type for what news text spells out ("BHYT" for "bảo hiểm y
+tế"): a question's abbreviation the articles never use is searched as the words it stands for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from bot.corpus.text import fold
+
+# Keyed by the folded, lower-cased abbreviation without hyphens ("kt-xh", "KTXH" → "ktxh").
+# Only abbreviations with one reading in public-affairs news; "TP", "DN", "CP" and the like
+# are left out, since they stand for several things.
+EXPANSIONS = {
+    "bhyt": "bảo hiểm y tế",
+    "bhxh": "bảo hiểm xã hội",
+    "bhtn": "bảo hiểm thất nghiệp",
+    "ubnd": "Ủy ban nhân dân",
+    "hdnd": "Hội đồng nhân dân",
+    "mttq": "Mặt trận Tổ quốc",
+    "thpt": "trung học phổ thông",
+    "thcs": "trung học cơ sở",
+    "ktxh": "kinh tế-xã hội",
+    "qpan": "quốc phòng, an ninh",
+    "antt": "an ninh trật tự",
+    "ttatxh": "trật tự an toàn xã hội",
+    "dbqh": "đại biểu Quốc hội",
+    "bch": "Ban Chấp hành",
+    "bct": "Bộ Chính trị",
+    "tbt": "Tổng Bí thư",
+    "ttxvn": "Thông tấn xã Việt Nam",
+    "ubkt": "Ủy ban Kiểm tra",
+    "xhcn": "xã hội chủ nghĩa",
+    "dtts": "dân tộc thiểu số",
+    "ntm": "nông thôn mới",
+    "kcn": "khu công nghiệp",
+    "cntt": "công nghệ thông tin",
+    "gddt": "giáo dục và đào tạo",
+    "htx": "hợp tác xã",
+    "nsnn": "ngân sách nhà nước",
+    "csgt": "cảnh sát giao thông",
+    "atgt": "an toàn giao thông",
+    "cnh": "công nghiệp hóa",
+    "hdh": "hiện đại hóa",
+}
+_TOKEN = re.compile(r"(?<![\w-])\w+(?:-\w+)*(?![\w-])")
+
+
+def _key(token: str) -> str:
+    return fold(token.lower()).replace("-", "")
+
+
+def expand(text: str, used: Container[str]) -> str:
+    """`text` with each abbreviation the articles do not use (`used`: their folded words)
+    replaced by the words it stands for."""
+    def replaced(match: re.Match[str]) -> str:
+        key = _key(match.group(0))
+        if key not in EXPANSIONS or key in used:
+            return match.group(0)
+        return EXPANSIONS[key]
+
+    return _TOKEN.sub(replaced, text)

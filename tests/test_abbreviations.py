@@ -1,0 +1,32 @@
+"""Abbreviations the articles never use are searched spelled out; those they use, and words
+that only look like one, are left alone."""
+
+from __future__ import annotations
+
+from bot.retrieval.abbreviations import expand
+from bot.retrieval.question import classify
+from bot.store.lexical import Restorer
+
+ARTICLE = Restorer.build(["Tỉ lệ bao phủ bảo hiểm y tế đạt 98%, UBND tỉnh báo cáo."])
+
+
+def test_an_abbreviation_the_articles_do_not_use_is_spelled_out() -> None:
+    assert expand("Tỉ lệ BHYT là bao nhiêu?", set()) == "Tỉ lệ bảo hiểm y tế là bao nhiêu?"
+    assert expand("ti le bhyt", set()) == "ti le bảo hiểm y tế"
+    # with a hyphen, an Đ or without it
+    assert expand("Chỉ tiêu KT-XH", set()) == "Chỉ tiêu kinh tế-xã hội"
+    assert expand("HĐND và hdnd", set()) == "Hội đồng nhân dân và Hội đồng nhân dân"
+
+
+def test_an_abbreviation_the_articles_use_and_other_words_stay() -> None:
+    assert expand("UBND tỉnh", {"ubnd"}) == "UBND tỉnh"
+    assert expand("BHYT-2 và xBHYT, GDP", set()) == "BHYT-2 và xBHYT, GDP"
+
+
+def test_a_question_is_searched_with_its_abbreviations_spelled_out() -> None:
+    typed_plain = classify("ti le bao phu bhyt", ARTICLE)
+    assert typed_plain.kind == "no_diacritics"
+    assert typed_plain.search_text == "tỉ lệ bao phủ bảo hiểm y tế"
+    marked = classify("Tỉ lệ BHYT của UBND tỉnh?", ARTICLE)
+    assert marked.kind == "vietnamese"
+    assert marked.search_text == "Tỉ lệ bảo hiểm y tế của UBND tỉnh?"
