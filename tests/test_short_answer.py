@@ -173,3 +173,9 @@ def test_red_team_questions_get_their_kind_and_span() -> None:
     # an ordinal in Roman numerals answers "lần thứ mấy"
     congress = "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIV đã được thực hiện."
     assert _short("Đại hội Đảng bộ tỉnh lần thứ mấy?", congress) == "XIV"
+
+
+def test_the_unit_asked_may_come_a_few_words_after_the_number() -> None:
+    communes = "Tỉnh hiện có 45 đơn vị xã, phường với 1.446 thôn, bản, tổ dân phố."
+    assert _short("dien bien co bao nhieu xa phuong", communes) == "45"
+    assert _short("Có bao nhiêu thôn, bản?", communes) == "1.446"
