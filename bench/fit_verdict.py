@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import sys
 import zlib
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO))
 from bot.retrieval.evaluate import short_answer_right  # noqa: E402
 from bot.retrieval.evidence import PassageSignals, Population, SentenceView  # noqa: E402
 from bot.retrieval.evidence import features as evidence_features  # noqa: E402
+from bot.retrieval.judge import SURE_MARGIN  # noqa: E402
 from bot.retrieval.short_answer import SHORT_KINDS, short_span  # noqa: E402
 from bot.retrieval.verdict import (  # noqa: E402
     FORM_FEATURES,
@@ -202,15 +204,21 @@ def fit_form(records: list[Record], names: dict[str, list[str]] = FORM_FEATURES)
                                   names[form_of(records[0]["form"])], by_rule)
 
 
-def decide(model: Model, record: Record) -> bool:
-    """Whether qabot answers `record` with this highlight and verdict model."""
+def decide(model: Model, record: Record) -> float:
+    """qabot's strength for `record` with this highlight and verdict model: answered from 0,
+    its short answer shown from SURE_MARGIN (-inf: refused by rule)."""
     highlight, verdict = model
-    return not vetoed(record) and score(verdict, features(record, highlight)) >= 0
+    return -math.inf if vetoed(record) else score(verdict, features(record, highlight))
 
 
-def cross_validate(train: list[Record]) -> tuple[dict[int, bool], dict[int, int]]:
+def baseline(record: Record) -> float:
+    """The hand-set rule as a strength: sure when it answers."""
+    return math.inf if hand_rule(record) else -math.inf
+
+
+def cross_validate(train: list[Record]) -> tuple[dict[int, float], dict[int, int]]:
     """Each record decided, and its sentence chosen, by the model fitted without its fold."""
-    decided: dict[int, bool] = {}
+    decided: dict[int, float] = {}
     picked: dict[int, int] = {}
     for form in FORMS:
         rows = [r for r in train if form_of(r["form"]) == form]
@@ -232,7 +240,7 @@ def main() -> None:
     train = [r for r in records if r["split"] != "heldout"]
     decided, picked = cross_validate(train)
     report(train, lambda r: decided[id(r)], lambda r: picked[id(r)], "qabot, cross-validated")
-    report(train, hand_rule, old_highlight, "baseline: the hand-set rule and highlight")
+    report(train, baseline, old_highlight, "baseline: the hand-set rule and highlight")
     models = {form: fit_form([r for r in train if form_of(r["form"]) == form])
               for form in FORMS}
 
@@ -241,7 +249,7 @@ def main() -> None:
 
     report(heldout, lambda r: decide(final(r), r),
            lambda r: chosen(r, final(r)[0]), "qabot, held-out seed questions (never fitted on)")
-    report(heldout, hand_rule, old_highlight, "baseline on the held-out seed questions")
+    report(heldout, baseline, old_highlight, "baseline on the held-out seed questions")
     if args.write:
         # The model-free fit judges an index built with another embedding model.
         free = {form: fit_form([r for r in train if form_of(r["form"]) == form],
@@ -255,16 +263,19 @@ def main() -> None:
         print(f"wrote {OUT.relative_to(REPO)}")
 
 
-def short_answer(r: Record, view: int, answered: bool) -> tuple[bool, bool]:
-    """(shown, right) for the short answer of a record."""
-    if not answered or r["rank"] != 1:
+def short_answer(r: Record, view: int, strength: float) -> tuple[bool, bool]:
+    """(shown, right) for the short answer of a record: shown when sure enough, from whatever
+    passage came first (as `qabot eval` counts it), right only from the right one."""
+    if strength < SURE_MARGIN or r["passage"]["missing_number"]:  # as bot/retrieval/judge.py
         return False, False
     span = short_span(r["q"], r["kind"], r["views"][view]["text"],
                       english=r["form"] == "english")
-    return span is not None, span is not None and short_answer_right(span.text, r["gold"] or "")
+    right = (span is not None and r["in_corpus"] and r["rank"] == 1
+             and short_answer_right(span.text, r["gold"] or ""))
+    return span is not None, right
 
 
-def report(records: list[Record], decide: Callable[[Record], bool],
+def report(records: list[Record], decide: Callable[[Record], float],
            pick: Callable[[Record], int], title: str) -> None:
     print(f"\n{title}")
     groups: dict[str, list[Record]] = defaultdict(list)
@@ -276,22 +287,26 @@ def report(records: list[Record], decide: Callable[[Record], bool],
         groups[name].append(r)
     print(f"{'group':<30}{'n':>6}{'answered':>9}{'right+ans':>10}{'ans|R@1':>8}{'refused':>9}"
           f"{'H@1':>7}"
-          f"{'SA prec':>8}{'SA cov':>8}")
+          f"{'SA prec':>8}{'SA cov':>8}{'SA out':>8}")
     for name in sorted(groups):
         items = groups[name]
         n = len(items)
-        answered = [decide(r) for r in items]
+        strengths = [decide(r) for r in items]
+        answered = [s >= 0 for s in strengths]
         right = sum(a and r["rank"] == 1 for r, a in zip(items, answered, strict=True))
         hits = [r for r in items if r["rank"] == 1]
         h1 = sum(r["views"][pick(r)]["gold"] for r in hits) / max(len(hits), 1)
-        shorts = [short_answer(r, pick(r), a) for r, a in zip(items, answered, strict=True)]
+        shorts = [short_answer(r, pick(r), s) for r, s in zip(items, strengths, strict=True)]
         shown = sum(s for s, _ in shorts)
-        numeric = [s for r, s in zip(items, shorts, strict=True)
+        numeric = [s for r, (s, _) in zip(items, shorts, strict=True)
                    if any(c.isdigit() for c in r["gold"] or "")]
+        outside = [s for r, (s, _) in zip(items, shorts, strict=True) if not r["in_corpus"]]
+        # SA out: share of the questions the articles do not answer given a short answer.
         print(f"{name:<30}{n:>6}{sum(answered) / n:>9.3f}{right / n:>10.3f}"
               f"{right / max(len(hits), 1):>8.3f}{(n - sum(answered)) / n:>9.3f}{h1:>7.3f}"
               f"{sum(ok for _, ok in shorts) / max(shown, 1):>8.2f}"
-              f"{sum(s for s, _ in numeric) / max(len(numeric), 1):>8.2f}")
+              f"{sum(numeric) / max(len(numeric), 1):>8.2f}"
+              f"{sum(outside) / max(len(outside), 1):>8.3f}")
 
 
 if __name__ == "__main__":
