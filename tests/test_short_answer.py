@@ -179,3 +179,13 @@ def test_the_unit_asked_may_come_a_few_words_after_the_number() -> None:
     communes = "Tỉnh hiện có 45 đơn vị xã, phường với 1.446 thôn, bản, tổ dân phố."
     assert _short("dien bien co bao nhieu xa phuong", communes) == "45"
     assert _short("Có bao nhiêu thôn, bản?", communes) == "1.446"
+
+
+def test_the_number_the_questions_own_words_lead_up_to_answers() -> None:
+    vision = ("Nghị quyết số 11-NQ/TW về phát triển vùng trung du và miền núi Bắc bộ đến năm "
+              "2030, tầm nhìn đến năm 2045.")
+    assert _short("Nghị quyết 11 của Bộ Chính trị đặt tầm nhìn đến năm nào?", vision) == (
+        "năm 2045")
+    assert _short("tam nhin den nam nao", vision) == "năm 2045"
+    # one word in common is no echo: the question's words around the numbers decide
+    assert _short("Miền núi Bắc bộ phát triển đến năm nào?", vision) == "năm 2030"
