@@ -238,3 +238,19 @@ def test_eval_scores_the_last_turn_of_conversation_lines(fake_seed_engine: Engin
     assert asked == [("Bí thư Tỉnh ủy Điện Biên là ai?", False), ("Ông ấy nói gì?", True),
                      ("Bí thư Tỉnh ủy Điện Biên là ai?", False)]
     assert report["chat"].questions == 1 and report["plain"].questions == 1
+
+
+def test_after_a_question_asking_who_the_pronoun_points_at_the_one_name_answered() -> None:
+    first = read(vi("Còn Bộ Công an thì sao?"), Conversation())
+    # "an" is English too, but here it is the "an" of "Công an"
+    assert first.own_topic == ("Bộ", "Công", "an")
+    turn = turn_of(first, None, "person", "Đại tướng Lương Tam Quang, Bộ trưởng Bộ Công an;")
+    assert turn.topic == ("Bộ", "Công", "an", "Lương", "Tam", "Quang")
+    follow = read(vi("Ông ấy mang quân hàm gì?"), Conversation().after(turn))
+    assert follow.search_text == "Bộ Công an Lương Tam Quang … Ông ấy mang quân hàm gì?"
+    # two names in the answer: which one answers is a guess, none is carried
+    listed = turn_of(first, None, "person", "Lê Minh Hưng và Nguyễn Duy Ngọc cùng dự.")
+    assert listed.topic == ("Bộ", "Công", "an")
+    # not after a question for a number
+    assert turn_of(first, None, "number", "Lương Tam Quang nói 45 xã.").topic == (
+        "Bộ", "Công", "an")

@@ -164,6 +164,7 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
         short = ShortAnswer(top.text[first:stop], top.start + first, top.start + stop)
     top_passage = passages[0] if passages else None
     turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
-                   if top_passage else None, asks_for(text, reading))
+                   if top_passage else None, asks_for(text, reading),
+                   top_passage.highlight if top_passage and verdict.answered else None)
     return Answer(encodable(question), verdict.answered, passages, reading.search_text, note,
                   short=short, context=reading.follow_up, turn=turn)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.retrieval.answer_type import DATE, NUMBER, capitalized_runs
+from bot.retrieval.answer_type import DATE, NUMBER, PERSON, capitalized_runs, fitting
 from bot.retrieval.fusion import Preference
-from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm
+from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VIETNAMESE_LETTERS, QueryForm
 
 _WORD = re.compile(r"\w+")
 # Turns remembered per conversation: a follow-up leans on the last one, whose own topic
@@ -88,6 +88,9 @@ _QUESTION_WORDS = frozenset(
     "trong từ lúc còn nữa rồi gi nao dau khong duoc nhung cac mot voi "
     "why what which who whom whose when where how he she they him them his hers its it "
     "theirs also then so".split()) | ENGLISH_FUNCTION_WORDS
+# English function words that are also Vietnamese syllables ("Bộ Công an", "an ninh", "tô"):
+# in a question with Vietnamese letters they are topic words.
+_VIETNAMESE_TOO = frozenset({"an", "to", "do", "a", "on", "in", "that"})
 # A question with this few topic words of its own says too little to stand alone
 # ("Năm nào?", "Còn Ford?").
 MIN_OWN_WORDS = 2
@@ -145,8 +148,10 @@ class Reading:
 def topic_words(text: str) -> tuple[str, ...]:
     """The words of `text` that say what it is about, in order, as written ("Bộ trưởng Bộ
     Quốc phòng" keeps both "Bộ": the topic is shown to the reader)."""
+    vietnamese = any(ch in VIETNAMESE_LETTERS for ch in text.lower())
     return tuple(word for word in _WORD.findall(_QUESTION_PHRASES.sub(" ", text))
-                 if word.lower() not in _QUESTION_WORDS)
+                 if word.lower() not in _QUESTION_WORDS
+                 or (vietnamese and word.lower() in _VIETNAMESE_TOO))
 
 
 def refers_back(form: QueryForm) -> str | None:
@@ -242,11 +247,16 @@ def _only_names(text: str) -> bool:
 
 
 def turn_of(reading: Reading, answered_by: Preference | None,
-            asked: str | None = None) -> Turn:
+            asked: str | None = None, answer: str | None = None) -> Turn:
     """The turn a question leaves: the topic it carried, then its own words, in the order
-    said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept; and the kind
-    of answer it `asked` for."""
+    said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept; the kind of
+    answer it `asked` for; and, for a question asking who, the one name its `answer` (the
+    highlighted sentence) gives that it did not, which "ông ấy" next points at."""
     carried = (topic_words(reading.search_text.split(" … ", 1)[0])
                if reading.follow_up and " … " in reading.search_text else ())
-    return Turn((*carried, *reading.own_topic)[-MAX_CARRIED_WORDS:], answered_by,
+    own = reading.own_topic
+    named = fitting(reading.search_text, PERSON, answer) if asked == PERSON and answer else []
+    if len(named) == 1:  # one name only: with several, which one answers is a guess
+        own = (*own, *_WORD.findall(named[0].text))
+    return Turn((*carried, *own)[-MAX_CARRIED_WORDS:], answered_by,
                 carried[-MAX_CARRIED_WORDS:], asked, reading.names[-MAX_CARRIED_WORDS:])
