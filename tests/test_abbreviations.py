@@ -30,3 +30,12 @@ def test_a_question_is_searched_with_its_abbreviations_spelled_out() -> None:
     marked = classify("Tỉ lệ BHYT của UBND tỉnh?", ARTICLE)
     assert marked.kind == "vietnamese"
     assert marked.search_text == "Tỉ lệ bảo hiểm y tế của UBND tỉnh?"
+
+
+def test_a_question_typed_without_marks_keeps_its_capitals_for_the_names_it_gives() -> None:
+    typed = classify("UBND Tinh bao cao ti le bao phu", ARTICLE)
+    assert typed.kind == "no_diacritics"
+    assert typed.search_text == "ubnd tỉnh báo cáo tỉ lệ bao phủ"
+    assert typed.as_typed == "UBND Tinh bao cao ti le bao phu"
+    assert classify("Tỉ lệ bao phủ bảo hiểm y tế?", ARTICLE).as_typed == (
+        "Tỉ lệ bao phủ bảo hiểm y tế?")

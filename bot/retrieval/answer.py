@@ -111,7 +111,8 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
             embedder: Embedder, top_k: int) -> tuple[Retrieval, Judgement]:
     """Retrieve and judge the question as `reading` reads it. A follow-up is searched with its
     carried topic, but its own words (`form`) pick its highlight and weigh its evidence."""
-    searched = replace(form, search_text=reading.search_text)
+    # The carried topic has no typed form: the searched text is all there is to read names in.
+    searched = replace(form, search_text=reading.search_text, typed=None)
     found = retrieve(index, embedder, searched, prefer=reading.prefer)
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)

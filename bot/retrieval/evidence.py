@@ -131,7 +131,7 @@ class QuestionTerms:
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
-        self.names = ["".join(words(fold(name))) for name in names_in(form.search_text)]
+        self.names = ["".join(words(fold(name))) for name in names_in(form.as_typed)]
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:
@@ -178,6 +178,9 @@ class PassageSignals:
     unseen_pairs: float  # the same for adjacent syllable pairs ("dân số", "Lai Châu")
     missing_name: float  # 1 when a name the question gives is not in the passage
     missing_number: float  # 1 when a number the question gives is not in the passage
+    # 1 when the question gives a name at all: typed without capitals ("dien bien …") it gives
+    # none, and a name that cannot be missing says nothing either way
+    names_given: float = 0.0
 
 
 def passage_signals(found: Retrieval, index: StoredIndex,
@@ -198,7 +201,8 @@ def passage_signals(found: Retrieval, index: StoredIndex,
         top.dense_z, top.dense_z - max((r.dense_z for r in ranked[1:6]), default=0.0),
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
         float(any(name not in spaceless for name in terms.names)),
-        float(any(number not in spaceless for number in terms.numbers)))
+        float(any(number not in spaceless for number in terms.numbers)),
+        float(bool(terms.names)))
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,7 @@ def features(signals: PassageSignals, best: SentenceView, population: Population
         "fused_gap": signals.fused_gap, "coverage": signals.coverage,
         "pair_coverage": signals.pair_coverage, "unseen": signals.unseen,
         "unseen_pairs": signals.unseen_pairs, "missing_name": signals.missing_name,
+        "names_given": signals.names_given,
         "missing_number": signals.missing_number,
         "sentence_coverage": best.coverage, "sentence_pair_coverage": best.pair_coverage,
         "sentence_z": (best.cosine - population.mean) / population.std,

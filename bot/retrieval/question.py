@@ -4,7 +4,7 @@ the text each retriever searches for; decided once per question, here."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.corpus.text import words
 from bot.retrieval.abbreviations import expand
@@ -40,6 +40,13 @@ class QueryForm:
     kind: str  # "vietnamese", "no_diacritics", "english" or "mixed" (English with Vietnamese)
     search_text: str  # diacritics restored for "no_diacritics", else the question
     restored: bool
+    # As typed, when the search text differs: its capitals name what it asks about ("Doi thu
+    # Panthers …"), which the restored, lower-cased text no longer shows.
+    typed: str | None = None
+
+    @property
+    def as_typed(self) -> str:
+        return self.typed if self.typed is not None else self.search_text
 
 
 def english_marker_share(question: str) -> float:
@@ -64,7 +71,7 @@ def classify(question: str, restorer: Restorer) -> QueryForm:
     expanded = expand(form.search_text, restorer.unigrams)
     if expanded == form.search_text:
         return form
-    return QueryForm(form.kind, expanded, form.restored)
+    return replace(form, search_text=expanded, typed=form.as_typed)
 
 
 def _classify(question: str, restorer: Restorer) -> QueryForm:
@@ -78,5 +85,6 @@ def _classify(question: str, restorer: Restorer) -> QueryForm:
     tokens = [t for t in words(question) if not t.isdigit()]
     if tokens and folded_syllable_share(tokens, restorer) >= FOLDED_SYLLABLE_SHARE:
         restored = restorer.restore(question)
-        return QueryForm("no_diacritics", restored or question, restored != question.lower())
+        return QueryForm("no_diacritics", restored or question, restored != question.lower(),
+                         question)
     return QueryForm("english" if tokens else "vietnamese", question, False)

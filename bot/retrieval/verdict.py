@@ -16,12 +16,17 @@ FORMS = ("vietnamese", "no_diacritics", "english")
 FEATURES = ["dense_z", "dense_margin", "fused_gap", "coverage", "pair_coverage",
             "sentence_coverage", "sentence_pair_coverage", "unseen", "unseen_pairs",
             "missing_name", "missing_number", "sentence_z", "asks_kind", "kind_fits"]
+# Typed without diacritics, a question may keep its capitals ("Doi thu Panthers …") or not
+# ("doi thu panthers …"): whether it names anything tells the model when "no name missing"
+# means something. With diacritics a question nearly always does (and then it rewarded
+# near-topic questions naming the province: held-out refusals fell), so only here.
+EXTRA = {"no_diacritics": ["names_given"]}
 # The highlighted sentence's raw cosine does not depend on how many passages the index holds,
 # as the z-scores do: with it, and fitted on articles indexed alone too, a one-article index
 # answers its own questions as a sixty-passage one does (README). A raw cosine means something
 # only for the model it was measured with, so another model is judged by the model-free fit.
-FORM_FEATURES = {form: [*FEATURES, "sentence_cosine"] for form in FORMS}
-MODEL_FREE_FEATURES = {form: FEATURES for form in FORMS}
+FORM_FEATURES = {form: [*FEATURES, *EXTRA.get(form, []), "sentence_cosine"] for form in FORMS}
+MODEL_FREE_FEATURES = {form: [*FEATURES, *EXTRA.get(form, [])] for form in FORMS}
 HIGHLIGHT_FEATURES = ["cosine", "coverage", "pair_coverage", "fits"]
 # A Vietnamese question for a number or a date is never answered by a passage holding none
 # ("Dân số Điện Biên là bao nhiêu?" and a passage about the province's place on the map).
