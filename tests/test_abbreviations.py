@@ -10,17 +10,25 @@ from bot.store.lexical import Restorer
 ARTICLE = Restorer.build(["Tỉ lệ bao phủ bảo hiểm y tế đạt 98%, UBND tỉnh báo cáo."])
 
 
+def anything(phrase: str) -> bool:
+    return True
+
+
 def test_an_abbreviation_the_articles_do_not_use_is_spelled_out() -> None:
-    assert expand("Tỉ lệ BHYT là bao nhiêu?", set()) == "Tỉ lệ bảo hiểm y tế là bao nhiêu?"
-    assert expand("ti le bhyt", set()) == "ti le bảo hiểm y tế"
+    assert expand("Tỉ lệ BHYT là bao nhiêu?", set(), anything) == (
+        "Tỉ lệ bảo hiểm y tế là bao nhiêu?")
+    assert expand("ti le bhyt", set(), anything) == "ti le bảo hiểm y tế"
     # with a hyphen, an Đ or without it
-    assert expand("Chỉ tiêu KT-XH", set()) == "Chỉ tiêu kinh tế-xã hội"
-    assert expand("HĐND và hdnd", set()) == "Hội đồng nhân dân và Hội đồng nhân dân"
+    assert expand("Chỉ tiêu KT-XH", set(), anything) == "Chỉ tiêu kinh tế-xã hội"
+    assert expand("HĐND và hdnd", set(), anything) == "Hội đồng nhân dân và Hội đồng nhân dân"
 
 
-def test_an_abbreviation_the_articles_use_and_other_words_stay() -> None:
-    assert expand("UBND tỉnh", {"ubnd"}) == "UBND tỉnh"
-    assert expand("BHYT-2 và xBHYT, GDP", set()) == "BHYT-2 và xBHYT, GDP"
+def test_an_abbreviation_the_articles_use_or_never_spell_out_and_other_words_stay() -> None:
+    assert expand("UBND tỉnh", {"ubnd"}, anything) == "UBND tỉnh"
+    assert expand("BHYT-2 và xBHYT, GDP", set(), anything) == "BHYT-2 và xBHYT, GDP"
+    # the article speaks of health insurance, not of unemployment insurance
+    assert ARTICLE.says("bảo hiểm y tế") and not ARTICLE.says("bảo hiểm thất nghiệp")
+    assert classify("Tỉ lệ tham gia BHTN?", ARTICLE).search_text == "Tỉ lệ tham gia BHTN?"
 
 
 def test_a_question_is_searched_with_its_abbreviations_spelled_out() -> None:

@@ -189,3 +189,20 @@ def test_the_number_the_questions_own_words_lead_up_to_answers() -> None:
     assert _short("tam nhin den nam nao", vision) == "năm 2045"
     # one word in common is no echo: the question's words around the numbers decide
     assert _short("Miền núi Bắc bộ phát triển đến năm nào?", vision) == "năm 2030"
+
+
+def test_units_with_a_slash_currencies_and_words_that_only_fold_like_money() -> None:
+    income = "Thu nhập bình quân đạt 52 triệu đồng/người/năm, tăng 8%."
+    assert [c.text for c in fitting("Thu nhập là bao nhiêu tiền?", "number", income)] == [
+        "52 triệu đồng"]
+    road = "Đường dài 120 km, xe chạy tối đa 100 km/h."
+    assert "100 km" in [c.text for c in fitting("Xe chạy tối đa bao nhiêu km/h?", "number", road)]
+    capital = "Tổng vốn đạt 35.000 tỷ VNĐ, dự án khác 3.500 tỷ, với 7 dòng sông."
+    assert [c.text for c in fitting("Tổng vốn bao nhiêu tỷ đồng?", "number", capital)] == [
+        "35.000 tỷ VNĐ", "3.500 tỷ"]
+    # "dòng", "động" fold to "dong" as "đồng" does: not a question about money
+    assert [c.text for c in fitting("Tỉnh có bao nhiêu dòng sông?", "number", capital)][-1] == (
+        "7")
+    assert fitting("tinh co bao nhieu dong song", "number", capital)[-1].text == "7"
+    forest = "Tỷ lệ che phủ rừng đạt 54,5 phần trăm."
+    assert _short("Tỷ lệ che phủ rừng đạt bao nhiêu %?", forest) == "54,5 phần trăm"

@@ -1,10 +1,11 @@
 """Abbreviations Vietnamese readers type for what news text spells out ("BHYT" for "bảo hiểm y
-tế"): a question's abbreviation the articles never use is searched as the words it stands for."""
+tế"): a question's abbreviation the articles never use, but whose words they do, is searched
+as those words."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 from bot.corpus.text import fold
 
@@ -50,12 +51,14 @@ def _key(token: str) -> str:
     return fold(token.lower()).replace("-", "")
 
 
-def expand(text: str, used: Container[str]) -> str:
-    """`text` with each abbreviation the articles do not use (`used`: their folded words)
-    replaced by the words it stands for."""
+def expand(text: str, used: Container[str], says: Callable[[str], bool]) -> str:
+    """`text` with each abbreviation the articles do not use (`used`: their folded words) but
+    spell out (`says` the phrase) replaced by the words it stands for. One they neither use
+    nor spell out stays: "BHTN" asked of an article about health insurance asks about
+    something it does not cover, and spelled out it would look like what it does."""
     def replaced(match: re.Match[str]) -> str:
         key = _key(match.group(0))
-        if key not in EXPANSIONS or key in used:
+        if key not in EXPANSIONS or key in used or not says(EXPANSIONS[key]):
             return match.group(0)
         return EXPANSIONS[key]
 

@@ -38,8 +38,9 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C"
          r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
-         r"(?:\s+(?:đồng|USD|đô la|euro|người))?"
-         r"|\s+(?:đồng|USD|đô la|euro|km2|km²|km|m2|m²|m3|mét vuông|mét khối|mét|cm|mm|ha|héc-ta|"
+         r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người))?"
+         r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km2|km²|km|m2|m²|m3|mét vuông|"
+         r"mét khối|mét|cm|mm|ha|héc-ta|"
          r"kg|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|"
          r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
          r"people|years|points|miles|feet|meters|metres|degrees))?")
@@ -120,16 +121,22 @@ def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
     return [c for c in found if fold(c.text.lower()) not in asked and c.text not in spelled]
 
 
-# A number followed by "-NQ/TW" or "/QĐ-TTg" is a document's number, not a count.
-_IDENTIFIER_TAIL = re.compile(r"[-/][^\W\d_]")
+# A bare number followed by "-NQ/TW" or "/QĐ-TTg" is a document's number, not a count ("đồng/
+# người", "km/h" are units).
+_IDENTIFIER_TAIL = re.compile(r"[-/][A-ZĐ]")
 # Matched on the folded, lower-cased question and candidate. A question for a share ("bao
 # nhiêu phần trăm", "what percentage") is answered by a share only; one for a sum of money
 # ("bao nhiêu tiền", "bao nhiêu tỷ đồng") by an amount of money only.
 _ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(?:age)?\b|\b(?:bao nhieu|may) ?%")
 _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
-_ASKS_SUM = re.compile(r"\b(?:bao nhieu|may) (?:tien|(?:(?:ty|trieu|nghin|ngan) )?"
-                       r"(?:dong|usd|do la|euro))\b|\bhow much money\b")
-_SUM = re.compile(r"\b(?:dong|usd|do la|euro)\b|\$")
+# Matched on the lower-cased question as typed: without marks "bao nhieu dong" may be "dòng",
+# "động" or "đồng", so only "tien", "ty dong", "usd" count there.
+_ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệu|nghìn|ngàn) )?"
+                       r"(?:đồng|usd|vnđ|vnd|đô la|đô|euro))(?!\w)"
+                       r"|\bbao nhieu (?:tien|(?:ty|trieu|nghin|ngan) (?:dong|usd|vnd)|usd|vnd)\b"
+                       r"|\bhow much money\b")
+# On the lower-cased candidate: a currency, or an amount in tỷ / triệu with no other unit.
+_SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
 
 
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:
@@ -140,9 +147,10 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     if kind != NUMBER:
         return found
     asked = fold(question.lower())
-    found = [c for c in found if not _IDENTIFIER_TAIL.match(text, c.end)]
+    found = [c for c in found
+             if not (c.text.isdigit() and _IDENTIFIER_TAIL.match(text, c.end))]
     if _ASKS_SHARE.search(asked):
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
-    if _ASKS_SUM.search(asked):
-        found = [c for c in found if _SUM.search(fold(c.text.lower()))]
+    if _ASKS_SUM.search(question.lower()):
+        found = [c for c in found if _SUM.search(c.text.lower())]
     return found

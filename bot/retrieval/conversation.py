@@ -88,9 +88,10 @@ _QUESTION_WORDS = frozenset(
     "trong từ lúc còn nữa rồi gi nao dau khong duoc nhung cac mot voi "
     "why what which who whom whose when where how he she they him them his hers its it "
     "theirs also then so".split()) | ENGLISH_FUNCTION_WORDS
-# English function words that are also Vietnamese syllables ("Bộ Công an", "an ninh", "tô"):
-# in a question with Vietnamese letters they are topic words.
-_VIETNAMESE_TOO = frozenset({"an", "to", "do", "a", "on", "in", "that"})
+# An English function word that is also a common Vietnamese syllable ("Bộ Công an", "an
+# ninh"): in a question with Vietnamese letters it is a topic word. ("do", "to" are as often
+# "because", "big"; "in" stays English in a mixed question: "And in 2020?")
+_VIETNAMESE_TOO = frozenset({"an"})
 # A question with this few topic words of its own says too little to stand alone
 # ("Năm nào?", "Còn Ford?").
 MIN_OWN_WORDS = 2

@@ -68,7 +68,7 @@ def classify(question: str, restorer: Restorer) -> QueryForm:
     """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart;
     an abbreviation the articles do not use ("BHYT") is searched spelled out."""
     form = _classify(question, restorer)
-    expanded = expand(form.search_text, restorer.unigrams)
+    expanded = expand(form.search_text, restorer.unigrams, restorer.says)
     if expanded == form.search_text:
         return form
     return replace(form, search_text=expanded, typed=form.as_typed)

@@ -38,11 +38,13 @@ QUESTION_PHRASES = (
     "những gì", "làm gì", "năm nào", "ngày nào", "tháng nào", "nơi nào", "người nào",
     "tỉnh nào", "nước nào", "nói gì", "có mấy", "mấy", "lần thứ", "thứ mấy", "mỗi năm",
     "hàng năm", "phần trăm", "thì sao", "cách đây", "bắt đầu", "ban hành", "ngày mấy",
-    "tháng mấy", "năm mấy", "mấy năm", "ông ấy", "bà ấy")
+    "tháng mấy", "năm mấy", "mấy năm", "ông ấy", "bà ấy", "từ đâu", "đến đâu", "đi đâu")
 QUESTION_PAIR_WEIGHT = 10
 # A question word is read as one at least this often: typed first, "ai" came back as "ái" (who)
-# in 76 of 927 xquad-dev questions, since articles seldom ask "who".
+# in 76 of 927 xquad-dev questions, since articles seldom ask "who". Only the words that ask,
+# not the rest of the phrases ("cái" of "cái gì" made "cai thien" "cái thiện").
 QUESTION_WORD_COUNT = 20
+QUESTION_WORDS = frozenset({"ai", "gì", "nào", "đâu", "sao", "mấy", "nhiêu", "lâu", "giờ"})
 # The weight of the pair's own evidence against the syllable's frequency alone (interpolated
 # bigram model). Measured on xquad-dev's questions typed without marks, their restored
 # syllables against the same questions typed with them (three halvings of the articles): 95.8 %
@@ -56,7 +58,7 @@ def _question_vocabulary() -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     for phrase in QUESTION_PHRASES:
         tokens = phrase.split()
         for token in tokens:
-            unigrams[fold(token)][token] = QUESTION_WORD_COUNT
+            unigrams[fold(token)][token] = QUESTION_WORD_COUNT if token in QUESTION_WORDS else 1
         bigrams.update({f"{a} {b}": QUESTION_PAIR_WEIGHT
                         for a, b in zip(tokens, tokens[1:], strict=False)})
     return dict(unigrams), dict(bigrams)
@@ -94,6 +96,13 @@ class Restorer:
             first, _, second = pair.partition(" ")
             bigrams[(fold(first), fold(second))] += count
         return unigrams, bigrams
+
+    def says(self, phrase: str) -> bool:
+        """Whether the articles use `phrase`, its syllables side by side (diacritics aside)."""
+        tokens = words(fold(phrase))
+        unigrams, bigrams = self.folded_counts
+        return bool(tokens) and all(unigrams[t] for t in tokens) and all(
+            bigrams[pair] for pair in zip(tokens, tokens[1:], strict=False))
 
     @functools.cached_property
     def _followers(self) -> Counter[str]:
