@@ -44,9 +44,12 @@ _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C"
          r"kg|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|"
          r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
          r"people|years|points|miles|feet|meters|metres|degrees))?")
-# Counts written as words ("sáu giải Grammy", "hai trường đại học"); "một" (also "a"),
-# "năm" (also "year") and "cả hai" ("both") are left out.
-_NUMBER_WORD = r"(?<![Cc]ả )(?:hai|ba|bốn|sáu|bảy|tám|chín|mười)"
+# Counts written as words ("sáu giải Grammy", "hai trường đại học"), with their marks only:
+# typed without, "sau" (after) is not "sáu" (six). "một" (also "a"), "năm" (also "year") and
+# "cả hai" ("both") are left out.
+_VIETNAMESE_NUMBERS = {"hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
+                       "chín": "9", "mười": "10"}
+_NUMBER_WORD = rf"(?<![Cc]ả )(?:{'|'.join(_VIETNAMESE_NUMBERS)})"
 _NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBER}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])"
                         r"|(?<=thứ )[IVXLC]+\b")
 _DATE_RE = re.compile(
@@ -106,10 +109,8 @@ def candidates(text: str, kind: str) -> list[Candidate]:
 
 
 # Numbers a question may spell out: "the two-tier government" says the "2" of "2 cấp".
-# Vietnamese ones with their marks only: typed without, "sau" (after) is not "sáu" (six).
 _SPELLED = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-            "seven": "7", "eight": "8", "nine": "9", "ten": "10", "hai": "2", "ba": "3",
-            "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8", "chín": "9", "mười": "10"}
+            "seven": "7", "eight": "8", "nine": "9", "ten": "10", **_VIETNAMESE_NUMBERS}
 
 
 def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
