@@ -64,5 +64,7 @@ def test_a_number_or_a_date_asked_of_a_passage_holding_none_is_refused() -> None
         # a name hides in a pronoun, an open question asks for no kind
         assert not lacks_asked_kind(form, "person", without)
         assert not lacks_asked_kind(form, None, without)
-    # an English "when" is answered by an event as often as by a date
+    # an English "when" is answered by an event as often as by a date; "how many" by a number
     assert not lacks_asked_kind("english", "date", without)
+    assert lacks_asked_kind("english", "number", without)
+    assert not lacks_asked_kind("english", "number", holding)

@@ -28,11 +28,12 @@ EXTRA = {"no_diacritics": ["names_given"]}
 FORM_FEATURES = {form: [*FEATURES, *EXTRA.get(form, []), "sentence_cosine"] for form in FORMS}
 MODEL_FREE_FEATURES = {form: [*FEATURES, *EXTRA.get(form, [])] for form in FORMS}
 HIGHLIGHT_FEATURES = ["cosine", "coverage", "pair_coverage", "fits"]
-# A Vietnamese question for a number or a date is never answered by a passage holding none
-# ("Dân số Điện Biên là bao nhiêu?" and a passage about the province's place on the map).
-# Only these kinds: a name or a place hides in a pronoun ("Ông", "nơi đây"), and an English
-# "when" is as often answered by an event ("after the war") as by a date.
-KIND_REQUIRED = frozenset({NUMBER, DATE})
+# A question for a number or a date is never answered by a passage holding none ("Dân số
+# Điện Biên là bao nhiêu?" and a passage about the province's place on the map). Only these
+# kinds: a name or a place hides in a pronoun ("Ông", "nơi đây"); and in English only a
+# number, since "when" is as often answered by an event ("after the war") as by a date.
+KIND_REQUIRED = {"vietnamese": frozenset({NUMBER, DATE}),
+                 "no_diacritics": frozenset({NUMBER, DATE}), "english": frozenset({NUMBER})}
 
 
 def form_of(kind: str) -> str:
@@ -72,8 +73,7 @@ def lacks_asked_kind(kind: str, asked: str | None, views: list[SentenceView]) ->
     """Whether a question of form `kind` asks for a number or a date that no sentence of the
     passage (`views`) holds: refused whatever the model's score (bench/fit_verdict.py fits
     the model on the rest)."""
-    return (form_of(kind) != "english" and asked in KIND_REQUIRED
-            and not any(view.fits for view in views))
+    return asked in KIND_REQUIRED[form_of(kind)] and not any(view.fits for view in views)
 
 
 def fitted_for(model_id: str) -> bool:
