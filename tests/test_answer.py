@@ -77,7 +77,8 @@ def test_unanswerable_question_is_marked_with_weak_passages(fake_seed_engine: En
 @pytest.mark.slow
 def test_words_nobody_uses_are_refused_though_some_passage_is_nearest(
         seed_engine: Engine) -> None:
-    for noise in ("asdf qwer zxcv", "hello", "qwertyuiop", "xxxxxxxx", "d"):
+    for noise in ("asdf qwer zxcv", "hello", "qwertyuiop", "xxxxxxxx", "d", "test", "ok",
+                  "table", "null", "a"):
         result = seed_engine.answer(noise, 3)
         assert not result.answered and result.short is None, noise
         assert len(result.passages) == 3  # still shown, as the weak passages they are
@@ -101,6 +102,27 @@ def test_huge_question_is_cut_to_the_model_limit_with_a_note(fake_seed_engine: E
     result = fake_seed_engine.answer("tỉ lệ hộ nghèo " * 7000, 3)  # ~100 kB
     assert result.note and "cut" in result.note
     assert result.passages[0].paragraph == 8
+
+
+def test_a_long_preamble_is_cut_and_the_question_at_its_end_kept(
+        fake_seed_engine: Engine) -> None:
+    question = "Tỉ lệ bao phủ bảo hiểm y tế là bao nhiêu?"
+    result = fake_seed_engine.answer("Tôi là phóng viên, xin hỏi một điều. " * 300 + question, 3)
+    assert result.note and "last" in result.note
+    assert result.searched.endswith(question) and len(result.searched) <= 2000
+    assert result.searched_for is None  # a cut is no rewording: no "tìm theo" line
+
+
+def test_a_shouted_question_is_read_as_if_typed_in_lower_case(
+        fake_seed_engine: Engine) -> None:
+    for shouted in ("TỈ LỆ HỘ NGHÈO ĐA CHIỀU NĂM 2025 LÀ BAO NHIÊU?",
+                    "Tỉ Lệ Hộ Nghèo Đa Chiều Năm 2025 Là Bao Nhiêu?"):
+        result = fake_seed_engine.answer(shouted, 3)
+        typed = fake_seed_engine.answer(shouted.lower(), 3)
+        assert result.question == shouted  # shown as asked
+        assert (result.answered, result.passages[0].start) == (typed.answered,
+                                                                typed.passages[0].start)
+        assert result.short == typed.short
 
 
 @pytest.mark.slow

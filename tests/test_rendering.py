@@ -145,15 +145,15 @@ def test_restored_diacritics_are_shown_as_what_was_searched() -> None:
     assert telegram(answer)[0].startswith("<i>tìm theo: tỉ lệ hộ nghèo</i>")
 
 
-@pytest.mark.parametrize("searched", ["tỉ lệ hộ nghèo", "Tỉ lệ  hộ nghèo", "Tỉ lệ hộ"])
-def test_searching_the_question_itself_or_its_start_shows_no_searched_line(searched: str) -> None:
+@pytest.mark.parametrize("searched", ["tỉ lệ hộ nghèo", "Tỉ lệ  hộ nghèo", "hộ nghèo"])
+def test_searching_the_question_itself_or_its_end_shows_no_searched_line(searched: str) -> None:
     answer = Answer("Tỉ lệ hộ nghèo", True, ANSWERED.passages, searched)
     assert answer.searched_for is None
     assert "tìm theo" not in format_answer(answer) + rich(answer) + telegram(answer)[0]
 
 
 def test_a_note_is_shown_above_the_passages() -> None:
-    note = "the question was cut to its first 512 characters (the model's limit)"
+    note = "the question was cut to its last 512 characters (the model's limit)"
     answer = Answer("x" * 600, True, ANSWERED.passages, "x" * 512, note=note)
     assert f"(lưu ý: {note})" in format_answer(answer)
     assert f"lưu ý: {note}" in rich(answer)

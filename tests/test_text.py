@@ -36,3 +36,9 @@ def test_words_are_lowercase_syllables_and_numbers() -> None:
 def test_a_pasted_terminal_escape_sequence_is_dropped_whole() -> None:
     assert clean_question("tỉ lệ hộ nghèo\x1b[31m đỏ\x1b[0m") == "tỉ lệ hộ nghèo đỏ"
     assert clean_question("a\x1b]0;title\x07b") == "a b"
+
+
+def test_a_question_in_full_width_characters_reads_as_plain_ones() -> None:
+    assert clean_question("năm ２０２５ có ＧＲＤＰ") == "năm 2025 có GRDP"
+    decomposed = unicodedata.normalize("NFD", "Điện Biên")
+    assert clean_question(decomposed) == "Điện Biên"

@@ -28,8 +28,11 @@ def encodable(text: str) -> str:
 
 
 def clean_question(text: str) -> str:
-    """NFC-normalize a question, drop control and zero-width characters, collapse spaces."""
-    text = encodable(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(" ", nfc(encodable(text)))))
+    """NFKC-normalize a question, drop control and zero-width characters, collapse spaces.
+    A question is typed, not quoted: its compatibility forms (full-width "２０２５", "ﬁ") are
+    read as the plain characters the articles use; NFKC composes Vietnamese as NFC does."""
+    text = unicodedata.normalize("NFKC", encodable(text))
+    text = encodable(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(" ", text)))
     return " ".join(text.split())
 
 

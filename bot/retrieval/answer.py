@@ -3,6 +3,7 @@ best sentence in each, and whether the evidence is strong enough to call it answ
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -13,7 +14,7 @@ from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge
-from bot.retrieval.question import QueryForm, classify
+from bot.retrieval.question import QueryForm, classify, unshouted
 from bot.store.generations import StoredIndex
 
 MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 tokens anyway
@@ -72,9 +73,9 @@ class Answer:
     @property
     def searched_for(self) -> str | None:
         """The searched text when it differs from the question beyond spacing, case and a cut
-        (the "tìm theo" line), else None."""
+        (the "tìm theo" line), else None. A cut keeps the question's end."""
         asked, searched = clean_question(self.question), " ".join(self.searched.split())
-        if searched.casefold() == asked.casefold() or asked.startswith(searched):
+        if searched.casefold() == asked.casefold() or asked.endswith(searched):
             return None
         return self.searched
 
@@ -92,13 +93,26 @@ def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("the question has no letters or digits, only punctuation or "
                             "symbols; type a question about the articles")
-    note = None
-    if len(text) > MAX_QUESTION_CHARS:
-        text, note = text[:MAX_QUESTION_CHARS], "the question was cut"
-    text, cut = embedder.truncate(text)
-    if cut or note:
-        note = f"the question was cut to its first {len(text)} characters (the model's limit)"
-    return text, note
+    text = unshouted(text)
+    tail = _tail_that_fits(text, embedder)
+    if tail == text:
+        return text, None
+    return tail, f"the question was cut to its last {len(tail)} characters (the model's limit)"
+
+
+def _tail_that_fits(text: str, embedder: Embedder) -> str:
+    """The longest end of `text`, from a word's start, within MAX_QUESTION_CHARS and what the
+    model reads: after a long preamble the question itself comes last."""
+    starts = [0, *(m.end() for m in re.finditer(r"\s+", text))]
+    starts = [i for i in starts if len(text) - i <= MAX_QUESTION_CHARS] or [len(text) - 1]
+    low, high = 0, len(starts) - 1  # the earliest start whose tail the model reads whole
+    while low < high:
+        middle = (low + high) // 2
+        if embedder.truncate(text[starts[middle]:])[1]:
+            low = middle + 1
+        else:
+            high = middle
+    return text[starts[low]:]
 
 
 def asks_for(text: str, reading: Reading) -> str | None:

@@ -122,6 +122,12 @@ class QuestionTerms:
             syllable_counts[t] or t in ENGLISH_FUNCTION_WORDS for t in tokens) or any(
             len(word) > 1 and (word.isupper() or knows(word) or knows(word.lower()))
             for word in re.findall(r"[^\W\d_]+", form.search_text))
+        if len(tokens) == 1:
+            # One word alone is a keyword: it asks something only when the articles use it
+            # ("GRDP") or it is an acronym ("GDP"); "test", "ok", "table", "null" do not.
+            self.asks_anything = self.asks_anything and (
+                bool(syllable_counts[tokens[0]]) and tokens[0] not in ENGLISH_FUNCTION_WORDS
+                or form.search_text.strip(" ?!.").isupper())
         if form.kind in ("vietnamese", "mixed"):
             tokens = vietnamese_side(form.search_text, tokens, syllable_counts,
                                      form.kind == "mixed")

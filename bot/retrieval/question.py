@@ -49,6 +49,22 @@ class QueryForm:
         return self.typed if self.typed is not None else self.search_text
 
 
+# A question whose words nearly all start with a capital is shouted ("TỈ LỆ HỘ NGHÈO …") or in
+# Title Case: its capitals mark no names, and read as names they would be missing from every
+# passage.
+SHOUTED_SHARE = 0.8
+SHOUTED_MIN_WORDS = 3
+
+
+def unshouted(question: str) -> str:
+    """`question` lower-cased when nearly every word of it is capitalized, else as typed."""
+    found = re.findall(r"[^\W\d_]+", question)
+    if len(found) < SHOUTED_MIN_WORDS:
+        return question
+    capitalized = sum(word[0].isupper() for word in found)
+    return question.lower() if capitalized >= SHOUTED_SHARE * len(found) else question
+
+
 def english_marker_share(question: str) -> float:
     """Share of English function words; a capitalized one inside the question is part of a
     name ("Doctor Who") and does not count."""
