@@ -58,7 +58,7 @@ SHOUTED_MIN_WORDS = 3
 
 def unshouted(question: str) -> str:
     """`question` lower-cased when nearly every word of it is capitalized, else as typed."""
-    found = re.findall(r"[^\W\d_]+", question)
+    found = re.findall(r"[^\W\d_]+", question)[1:]  # the first word is capitalized anyway
     if len(found) < SHOUTED_MIN_WORDS:
         return question
     capitalized = sum(word[0].isupper() for word in found)
