@@ -160,6 +160,17 @@ def test_what_about_x_gets_its_short_answer_as_the_question_before_did(
     assert grdp.answered and grdp.short is not None and grdp.short.text == "17.970 tỷ đồng"
 
 
+@pytest.mark.slow
+def test_a_name_carried_from_the_turn_before_need_not_be_in_the_answering_passage(
+        seed_engine: Engine) -> None:
+    first = seed_engine.answer("Ông Trần Quốc Cường giữ chức vụ gì?", 3)
+    assert first.turn is not None
+    second = seed_engine.answer("Tỉnh này có tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?",
+                                3, Conversation().after(first.turn))
+    assert second.context and "Trần Quốc Cường" in second.searched
+    assert second.answered and second.short is not None and second.short.text == "17,66%"
+
+
 def test_the_carried_topic_keeps_the_order_it_was_said_in() -> None:
     first = read(vi("Ai là Bí thư Tỉnh ủy Điện Biên?"), Conversation())
     conversation = Conversation().after(turn_of(first, None))

@@ -189,9 +189,13 @@ class PassageSignals:
     names_given: float = 0.0
 
 
-def passage_signals(found: Retrieval, index: StoredIndex,
-                    terms: QuestionTerms) -> PassageSignals:
-    """Signals of the top-ranked passage (`found.ranked` must not be empty)."""
+def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
+                    own: QuestionTerms | None = None) -> PassageSignals:
+    """Signals of the top-ranked passage (`found.ranked` must not be empty). A follow-up's
+    `terms` hold its carried topic too; the names and numbers missing are its `own`: after
+    "Ai đã tước bóng từ Newton?", "Kawann Short có bao nhiêu lần vật ngã?" is answered by a
+    passage that no longer names Newton."""
+    asked = own or terms
     ranked: list[Ranked] = found.ranked
     top = ranked[0]
     second = ranked[1] if len(ranked) > 1 else top
@@ -206,9 +210,9 @@ def passage_signals(found: Retrieval, index: StoredIndex,
     return PassageSignals(
         top.dense_z, top.dense_z - max((r.dense_z for r in ranked[1:6]), default=0.0),
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
-        float(any(name not in spaceless for name in terms.names)),
-        float(any(number not in spaceless for number in terms.numbers)),
-        float(bool(terms.names)))
+        float(any(name not in spaceless for name in asked.names)),
+        float(any(number not in spaceless for number in asked.numbers)),
+        float(bool(asked.names)))
 
 
 @dataclass(frozen=True)

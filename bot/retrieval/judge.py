@@ -57,7 +57,7 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     # only names and numbers with Vietnamese text; carried topic words would skew it.
     context = (QuestionTerms(searched, index) if searched is not None and form.kind != "english"
                else terms)
-    signals = passage_signals(found, index, context)
+    signals = passage_signals(found, index, context, terms)
     value = strength(form.kind, features(signals, best, Population.of(found.sentence_cosines),
                                          kind), index.manifest.model.id)
     if not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0]):
