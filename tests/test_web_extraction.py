@@ -143,3 +143,31 @@ def test_front_matter_lists_and_impossible_dates_are_not_metadata() -> None:
     assert meta.title is None and meta.date is None and meta.site is None
     kept = read_front_matter('---\ntitle: "[Video] Chợ phiên"\ndate: 2026-11-20\n---\nBody.\n')
     assert kept.title == "[Video] Chợ phiên" and kept.date == "2026-11-20"
+
+
+SHORT_PAGE = """<html><head><meta charset="utf-8"><title>Hà Nội mở tuyến buýt điện E12</title>
+</head><body><div id="cookie-banner" class="cookie-consent">Chúng tôi sử dụng cookie để cải
+thiện trải nghiệm của bạn. Bằng việc tiếp tục truy cập, bạn đồng ý với chính sách cookie.
+<button>Đồng ý</button></div>
+<nav><ul><li><a href="/">Trang chủ</a></li><li><a href="/thoi-su">Thời sự</a></li></ul></nav>
+<div class="banner-ad ads">QUẢNG CÁO: Vay tiêu dùng lãi suất 0% trong 12 tháng!</div>
+<article><h1>Hà Nội mở tuyến buýt điện E12</h1>
+<p>Từ ngày 1/9, Hà Nội đưa vào khai thác tuyến buýt điện E12 từ bến xe Mỹ Đình đến khu đô
+thị Ocean Park với tần suất 15 phút một chuyến, giá vé 9.000 đồng một lượt.</p></article>
+<div class="social-share">Chia sẻ: Facebook | Zalo | Twitter</div>
+<div class="ads">Tải ứng dụng để đọc tin nhanh nhất. Khuyến mãi iPhone 16 giảm 5 triệu đồng!</div>
+</body></html>"""
+
+
+def test_a_short_page_keeps_its_article_and_none_of_the_chrome() -> None:
+    text = extract_article(SHORT_PAGE.encode("utf-8")).text
+    assert "tuyến buýt điện E12 từ bến xe Mỹ Đình" in text
+    for chrome in ("cookie", "QUẢNG CÁO", "Chia sẻ", "iPhone"):
+        assert chrome not in text, chrome
+
+
+def test_a_control_character_in_a_page_does_not_lose_the_page() -> None:
+    for control in ("\x0b", "\x1b", "\x0c", "&#x1b;", "&#11;"):
+        html = SHORT_PAGE.replace("giá vé", f"giá{control} vé")
+        text = extract_article(html.encode("utf-8")).text
+        assert "9.000 đồng một lượt" in text and "\x0b" not in text, repr(control)

@@ -45,6 +45,28 @@ def _keep_captions(tree: Any) -> None:
         holder.getparent().replace(holder, paragraph)
 
 
+# Class or id words of the page's own chrome. trafilatura leaves these out of an article it
+# finds, but on a short page it falls back to the whole page, cookie banner and ads with it.
+_CHROME_WORDS = frozenset({"ad", "ads", "advert", "adv", "advertisement", "advertising",
+                           "quangcao", "qc", "cookie", "cookies", "consent", "gdpr", "share",
+                           "sharing", "social", "popup", "newsletter", "subscribe", "promo"})
+_CHROME_MAX_CHARS = 400  # a container of the article itself is never this short
+
+
+def _drop_chrome(tree: Any) -> None:
+    """Remove the short elements a page's own class or id calls chrome (ads, cookie banner,
+    share bar), keeping the text that follows each."""
+    doomed = []
+    for element in tree.iter():
+        named = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if (named.strip() and _CHROME_WORDS.intersection(re.split(r"[\s_-]+", named))
+                and len(element.text_content()) < _CHROME_MAX_CHARS):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
 def _lead(tree: Any, text: str) -> str | None:
     """The page's lead paragraph when the article text lacks it: many Vietnamese news pages
     put the sapo (the summary under the headline, repeated in the description metadata) outside
@@ -73,10 +95,23 @@ def decoded(html: bytes | str) -> bytes | str:
         return html
 
 
+# Control characters XML forbids (a vertical tab pasted from a word processor, an escape),
+# raw or as a character reference: one of them anywhere made the parser give up on the page.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01])"
+                      r"|[xX]0*(?:[1-8bBcCeEfF]|1[\da-fA-F]));")
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01])"
+                            rb"|[xX]0*(?:[1-8bBcCeEfF]|1[\da-fA-F]));")
+
+
 def _parse(html: bytes | str) -> Any:
     import lxml.html
     from lxml.etree import ParserError
 
+    # In bytes only for an ASCII-compatible page: in UTF-16 these bytes are halves of letters.
+    if isinstance(html, str):
+        html = _CONTROL.sub(" ", html)
+    elif not html.startswith((b"\xff\xfe", b"\xfe\xff")):
+        html = _CONTROL_BYTES.sub(b" ", html)
     try:
         return lxml.html.fromstring(html)
     except (ParserError, ValueError):
@@ -93,24 +128,44 @@ def _lines(text: str, title: str | None) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+SHORT_PAGE_CHARS = 2000
+
+
+def _extracted(tree: Any, url: str | None, precise: bool) -> Any:
+    """trafilatura's reading of the page (None when it finds nothing)."""
+    import copy
+
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        copy.deepcopy(tree), url=url, with_metadata=True, include_comments=False,
+        include_images=False, include_formatting=False, include_links=False,
+        include_tables=True, favor_precision=precise,
+        # A date only from the page's own metadata or markup, never guessed from its text.
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    return None if document is None or isinstance(document, dict) else document
+
+
 def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     """The article in `html` (bytes are decoded as the page declares); `url`, where it came
     from, is the link when the page names no canonical one. Empty text when there is none."""
-    import trafilatura
-
     tree = _parse(decoded(html))
     if tree is None and isinstance(html, bytes):  # e.g. an XML declaration lxml refuses in text
         tree = _parse(html)
     if tree is None:
         return Extracted("", ArticleMeta(url=web_url(url)))
     _keep_captions(tree)
-    document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_images=False,
-        include_formatting=False, include_links=False, include_tables=True,
-        # A date only from the page's own metadata or markup, never guessed from its text.
-        date_extraction_params={"extensive_search": False, "original_date": True})
-    if document is None or isinstance(document, dict):
+    _drop_chrome(tree)
+    document = _extracted(tree, url, precise=False)
+    if document is None:
         return Extracted("", ArticleMeta(url=web_url(url)))
+    if len(getattr(document, "text", None) or "") < SHORT_PAGE_CHARS:
+        # On a short page trafilatura falls back to taking the whole page: cookie banner,
+        # ads, share bar and all ("QUẢNG CÁO: Vay tiêu dùng lãi suất 0%" was answered as the
+        # article's). Its precise mode keeps the article only, when it finds one.
+        precise = _extracted(tree, url, precise=True)
+        if precise is not None and (getattr(precise, "text", None) or "").strip():
+            document = precise
 
     def value(name: str) -> str | None:
         found = getattr(document, name, None)
