@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.corpus.chunking import ChunkerParams, chunk_source
 from bot.corpus.extraction import extract_article
+from bot.corpus.fetching import Page
 from bot.corpus.metadata import ArticleMeta, front_matter_block, read_front_matter
 from bot.corpus.sources import Source, source_from_bytes
 from bot.embedding.models import Embedder
@@ -171,3 +172,13 @@ def test_a_control_character_in_a_page_does_not_lose_the_page() -> None:
         html = SHORT_PAGE.replace("giá vé", f"giá{control} vé")
         text = extract_article(html.encode("utf-8")).text
         assert "9.000 đồng một lượt" in text and "\x0b" not in text, repr(control)
+
+
+def test_a_server_naming_the_wrong_charset_does_not_garble_the_page() -> None:
+    html = SHORT_PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1258">')
+    page = Page("https://tin.example.vn/e12.html", html.encode("cp1258", errors="replace"),
+                "utf-8")
+    text = extract_article(page.html(), page.url).text
+    assert "Ocean Park" in text and "\ufffd" not in text
+    right = Page("https://tin.example.vn/e12.html", SHORT_PAGE.encode("utf-8"), "utf-8")
+    assert "Mỹ Đình" in extract_article(right.html(), right.url).text

@@ -37,12 +37,13 @@ class Page:
     encoding: str | None
 
     def html(self) -> bytes | str:
-        """The page as text when the server named a charset (else bytes: the page's own
-        `<meta charset>` decides)."""
+        """The page as text when the server named a charset its bytes are in (else bytes:
+        the page's own `<meta charset>` decides, or UTF-8 when the bytes are UTF-8). A server
+        naming the wrong one (UTF-8 for a windows-1258 page) would index replacement marks."""
         if self.encoding:
             try:
-                return self.content.decode(self.encoding, errors="replace")
-            except LookupError:
+                return self.content.decode(self.encoding)
+            except (LookupError, UnicodeDecodeError):
                 return self.content
         return self.content
 
