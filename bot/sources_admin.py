@@ -10,7 +10,8 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 REMOVED = ".removed"  # hidden: never read as articles
 SLUG_CHARS = 80
+ADD_WAIT_S = 600  # another process adding (fetch done, reindexing) rarely takes a minute
 # A file added by hand or sent to the bot, like a fetched page: an article is well under 1 MB,
 # and embedding a bigger "article" takes most of an hour.
 MAX_ADD_BYTES = MAX_PAGE_BYTES
@@ -115,7 +117,7 @@ class Library:
             title = meta.title or PurePosixPath(page.url).name or page.url
             stem = slug(meta.title or PurePosixPath(page.url.rstrip("/")).name)
             text = front_matter_block(meta) + extracted.text
-            return self._write(f"{stem}.md", text.encode("utf-8"), title, url)
+            return self._write(f"{stem}.md", text.encode("utf-8"), title, url, meta.url)
 
     def add_document(self, name: str, raw: bytes) -> Added:
         """Add a `.txt`, `.md` or `.html` file's bytes (copied as they are)."""
@@ -127,7 +129,8 @@ class Library:
             self._sync()
             return self._write(safe, raw, None, name)
 
-    def _write(self, name: str, raw: bytes, title: str | None, origin: str) -> Added:
+    def _write(self, name: str, raw: bytes, title: str | None, origin: str,
+               url: str | None = None) -> Added:
         """Under the lock: check the article, recognise a duplicate, write, reindex."""
         source = source_from_bytes(name, raw)
         if isinstance(source, Unusable):
@@ -135,8 +138,29 @@ class Library:
         passages = [c.text for c in chunk_source(name, source.text, self.engine.settings.chunker)]
         if not passages:
             raise AddError(f"{origin}: no article text found")
-        if (known := self._by_passages(passages)) is not None:
-            return self._already(known)
+        with self._folder_lock():
+            # Another qabot (a second `qabot add`, the bot) may have added it meanwhile.
+            self._sync()
+            if (known := self._by_url(url) or self._by_passages(passages)) is not None:
+                return self._already(known)
+            return self._written(name, raw, title or source.meta.title, origin)
+
+    @contextmanager
+    def _folder_lock(self) -> Iterator[None]:
+        """One process at a time adds to the sources folder (a hidden lock file, not read
+        as an article)."""
+        from filelock import FileLock, Timeout
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with FileLock(str(self.folder / ".qabot-adding.lock"), timeout=ADD_WAIT_S):
+                yield
+        except Timeout:
+            raise AddError("another qabot has been adding an article to this folder for "
+                           f"{ADD_WAIT_S} s; try again when it is done") from None
+
+    def _written(self, name: str, raw: bytes, title: str | None, origin: str) -> Added:
+        """Write the article under its free name and reindex (the folder lock held)."""
         target = self._free_name(name)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # hidden meanwhile
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +173,7 @@ class Library:
         logger.info("added %s from %s", written, origin)
         self._refresh_or_back_out(target, written)
         counts = {a.name: a.paragraphs for a in self._articles()}
-        return Added(written, title or source.meta.title or written, counts.get(written, 0))
+        return Added(written, title or written, counts.get(written, 0))
 
     def _refresh_or_back_out(self, target: Path, written: str) -> None:
         """Index the new file; when that fails or is interrupted, take the file out again so

@@ -5,7 +5,9 @@ once, recognised when already there, cited with title, date and a text-fragment 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from bot.errors import AddError, FetchError
 from bot.frontends.presentation import present
 from bot.frontends.render_text import format_answer
 from bot.frontends.telegram.render import render_messages
-from bot.sources_admin import Library, slug
+from bot.sources_admin import Added, Library, slug
 from tests.conftest import SEED, Run
 from tests.news_site import BRIDGE, COFFEE, NewsSite, page
 
@@ -70,8 +72,33 @@ def test_the_same_link_or_the_same_text_twice_is_recognised(library: Library,
     # The bundled article sent again as a file is already there too.
     (seed,) = SEED.glob("*.md")
     assert library.add(str(seed)).already
-    assert sorted(p.name for p in library.folder.iterdir()) == sorted(
-        [seed.name, first.name])
+    assert sorted(_articles_in(library.folder)) == sorted([seed.name, first.name])
+
+
+def _articles_in(folder: Path) -> list[str]:
+    """The folder's files as qabot reads it: hidden ones (a lock, `.removed/`) are not
+    articles."""
+    return [p.name for p in folder.iterdir() if not p.name.startswith(".")]
+
+
+def test_two_processes_adding_the_same_link_at_once_add_it_once(
+        fake_settings: Settings, fake_embedder: Embedder, site: NewsSite) -> None:
+    settings = replace(fake_settings, allow_private_urls=True)
+    # Two libraries over two engines: what two `qabot add` processes share is the folder.
+    libraries = [Library(Engine(settings, load_model=lambda name: fake_embedder),
+                         now=lambda: NOW) for _ in range(2)]
+    for library in libraries:
+        library.engine.refresh()
+    start = threading.Barrier(2)
+
+    def add(library: Library) -> Added:
+        start.wait()
+        return library.add(site.url(COFFEE))
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(add, libraries))
+    assert sorted(r.already for r in results) == [False, True]
+    assert len(_articles_in(settings.sources)) == 2  # the seed article and the one added
 
 
 def test_local_files_are_copied_and_indexed(library: Library, tmp_path: Path) -> None:
