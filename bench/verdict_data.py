@@ -101,7 +101,7 @@ def observe(engine: Engine, question: str, gold: str | None,
     text = clean_question(question)
     form = classify(text, index.lexical.restorer)
     found = retrieve(index, engine.build_model(), form)
-    kind = asked_kind(text)
+    kind = asked_kind(text, form.search_text if form.restored else None)
     terms = QuestionTerms(form, index)
     ranked = found.ranked
     rank = None

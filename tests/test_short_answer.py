@@ -134,6 +134,12 @@ def test_the_kind_asked_is_read_with_the_diacritics_the_question_has() -> None:
     assert asked_kind("Điện Biên có mấy dân tộc?") == "number"
     assert asked_kind("Điện Biên có bao nhieu dân tộc?") == "number"  # one word typed bare
     assert asked_kind("What may happen to the economy?") is None
+    # typed without marks, "may" asks "mấy" only when the question restores to it
+    assert asked_kind("dien bien co may dan toc") is None
+    assert asked_kind("dien bien co may dan toc", "điện biên có mấy dân tộc") == "number"
+    assert asked_kind("Chiến thắng cách nay bao lâu?") == "number"
+    assert asked_kind("On which date did the two-tier government start?") == "date"
+    assert asked_kind("In which month was it held?") == "date"
 
 
 def test_a_question_about_money_is_answered_by_the_amount_not_a_length_beside_it() -> None:

@@ -115,10 +115,12 @@ def _tail_that_fits(text: str, embedder: Embedder) -> str:
     return text[starts[low]:]
 
 
-def asks_for(text: str, reading: Reading) -> str | None:
-    """The kind of answer the question asks for: by its own words, or as the turn before it
-    did ("Còn bảo hiểm y tế?" after "Tỉ lệ hộ nghèo là bao nhiêu?" asks for a number too)."""
-    return asked_kind(text) or reading.asks_as_before
+def asks_for(text: str, form: QueryForm, reading: Reading) -> str | None:
+    """The kind of answer the question asks for: by its own words (as typed, and restored),
+    or as the turn before it did ("Còn bảo hiểm y tế?" after "Tỉ lệ hộ nghèo là bao nhiêu?"
+    asks for a number too)."""
+    return (asked_kind(text, form.search_text if form.restored else None)
+            or reading.asks_as_before)
 
 
 def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
@@ -131,7 +133,7 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
     return found, judge(text, form, found, index, top_k,
-                        searched if reading.follow_up else None, asks_for(text, reading),
+                        searched if reading.follow_up else None, asks_for(text, form, reading),
                         knows_word(embedder))
 
 
@@ -179,7 +181,7 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
         short = ShortAnswer(top.text[first:stop], top.start + first, top.start + stop)
     top_passage = passages[0] if passages else None
     turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
-                   if top_passage else None, asks_for(text, reading),
+                   if top_passage else None, asks_for(text, form, reading),
                    top_passage.highlight if top_passage and verdict.answered else None)
     return Answer(encodable(question), verdict.answered, passages, reading.search_text, note,
                   short=short, context=reading.follow_up, turn=turn)

@@ -18,8 +18,9 @@ _ASKS = (
     (DATE, r"\b(khi nào|năm nào|lúc nào|bao giờ|ngày nào|tháng nào|thời gian nào|"
            r"(?<!mỗi )(?<!hàng )(?<!một )năm bao nhiêu|"
            r"thế kỷ nào|thời điểm nào|dịp nào|what year|which year|what date|what day|"
+           r"which date|which day|what month|which month|"
            r"what century|which century|what decade|when)\b"),
-    (NUMBER, r"\b(bao nhiêu|how many|how much|how long|how old|how far|how large|how big|"
+    (NUMBER, r"\b(bao nhiêu|bao lâu|how many|how much|how long|how old|how far|how large|how big|"
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
              r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
              r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|number)\b"),
@@ -76,11 +77,13 @@ def capitalized_runs(text: str, least: int = 1) -> list[tuple[int, int]]:
     return [(s, e) for s, e in runs if len(text[s:e].split()) >= least]
 
 
-def asked_kind(question: str) -> str | None:
-    """The kind of answer `question` asks for, or None for open questions (what, why, how)."""
+def asked_kind(question: str, restored: str | None = None) -> str | None:
+    """The kind of answer `question` asks for, or None for open questions (what, why, how).
+    A question typed without marks is also read `restored`: "co may dan toc" asks "mấy"."""
     lowered = question.lower()
+    restored = restored.lower() if restored else ""
     for kind, accented, plain in _ASKED:
-        if accented.search(lowered) or plain.search(lowered):
+        if accented.search(lowered) or plain.search(lowered) or accented.search(restored):
             return kind
     return None
 
@@ -140,6 +143,27 @@ _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệ
 _SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
 
 
+# What a count may be asked in ("bao nhiêu km", "mấy năm"), by the spellings a sentence may
+# use, folded: a candidate carrying a unit of another dimension answers something else ("30
+# phút" is no length in km, "3,4 km" no number of years). Units of one dimension may convert
+# ("bao nhiêu mét" and "3,4 km"), so they do not exclude each other.
+_DIMENSIONS = {
+    "length": ("km", "met", "m", "cm", "mm"), "area": ("km2", "km²", "m2", "m²", "met vuong",
+                                                       "ha", "hec-ta"),
+    "mass": ("kg", "tan"), "volume": ("lit", "m3", "met khoi"),
+    "short time": ("gio", "phut", "giay"), "long time": ("ngay", "tuan", "thang", "nam"),
+    "age": ("tuoi",), "temperature": ("do", "°c", "do c"),
+}
+_DIMENSION_OF = {unit: dimension for dimension, units in _DIMENSIONS.items() for unit in units}
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(" + "|".join(
+    sorted(map(re.escape, _DIMENSION_OF), key=len, reverse=True)) + r")(?!\w)")
+
+
+def _dimension(candidate: str) -> str | None:
+    """The dimension of the unit a candidate number is written with ("3,4 km": length)."""
+    return _DIMENSION_OF.get(re.sub(rf"^{_NUMBER}\s*", "", fold(candidate.lower())))
+
+
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     """The spans of `text` that could answer `question`, which asks for `kind`: of that kind,
     not said by the question, no document number for a count, a share for a share and money
@@ -154,4 +178,8 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
     if _ASKS_SUM.search(question.lower()):
         found = [c for c in found if _SUM.search(c.text.lower())]
+    unit = _ASKED_UNIT.search(asked)
+    if unit:
+        wanted = _DIMENSION_OF[unit.group(1)]
+        found = [c for c in found if _dimension(c.text) in (None, wanted)]
     return found
