@@ -212,3 +212,13 @@ def test_units_with_a_slash_currencies_and_words_that_only_fold_like_money() -> 
     assert fitting("tinh co bao nhieu dong song", "number", capital)[-1].text == "7"
     forest = "Tỷ lệ che phủ rừng đạt 54,5 phần trăm."
     assert _short("Tỷ lệ che phủ rừng đạt bao nhiêu %?", forest) == "54,5 phần trăm"
+
+
+def test_a_count_asked_in_a_unit_is_no_number_in_a_unit_of_another_dimension() -> None:
+    sentence = "Cầu dài 3,4 km, rút ngắn thời gian đi lại còn 30 phút sau 3 năm thi công."
+    assert [c.text for c in fitting("Cầu dài bao nhiêu km?", "number", sentence)] == ["3,4 km"]
+    assert [c.text for c in fitting("cau dai bao nhieu km", "number", sentence)] == ["3,4 km"]
+    assert [c.text for c in fitting("Xây mất bao nhiêu năm?", "number", sentence)] == ["3 năm"]
+    # a unit of the same dimension may convert; no unit asked, every count fits
+    assert [c.text for c in fitting("Cầu dài bao nhiêu mét?", "number", sentence)] == ["3,4 km"]
+    assert len(fitting("Có bao nhiêu cây cầu?", "number", sentence)) == 3
