@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 from bot.retrieval.evaluate import short_answer_right  # noqa: E402
 from bot.retrieval.evidence import PassageSignals, Population, SentenceView  # noqa: E402
 from bot.retrieval.evidence import features as evidence_features  # noqa: E402
-from bot.retrieval.judge import SURE_MARGIN  # noqa: E402
+from bot.retrieval.judge import SURE_MARGIN, not_sure  # noqa: E402
 from bot.retrieval.short_answer import SHORT_KINDS, short_span  # noqa: E402
 from bot.retrieval.verdict import (  # noqa: E402
     FORM_FEATURES,
@@ -271,8 +271,9 @@ def main() -> None:
 def short_answer(r: Record, view: int, strength: float) -> tuple[bool, bool]:
     """(shown, right) for the short answer of a record: shown when sure enough, from whatever
     passage came first (as `qabot eval` counts it), right only from the right one."""
-    if strength < SURE_MARGIN or r["passage"]["missing_number"]:  # as bot/retrieval/judge.py
-        return False, False
+    if strength < SURE_MARGIN or not_sure(r["form"], r["passage"]["missing_number"],
+                                          r["passage"]["missing_name"]):
+        return False, False  # as bot/retrieval/judge.py
     span = short_span(r["q"], r["kind"], r["views"][view]["text"],
                       english=r["form"] == "english")
     right = (span is not None and r["in_corpus"] and r["rank"] == 1

@@ -132,3 +132,7 @@ def test_no_short_answer_from_a_passage_about_another_year(seed_engine: Engine) 
     assert other_year.short is None
     same_year = seed_engine.answer("Tỉ lệ hộ nghèo năm 2025 là bao nhiêu?", 3)
     assert same_year.short is not None and same_year.short.text == "17,66%"
+    # nor about another province, which the passage does not name
+    other_province = seed_engine.answer(
+        "Tỉ lệ hộ nghèo đa chiều của tỉnh Hà Giang năm 2025 là bao nhiêu?", 3)
+    assert other_province.short is None

@@ -28,6 +28,17 @@ from bot.store.generations import StoredIndex
 SURE_MARGIN = 1.0
 
 
+def not_sure(kind: str, missing_number: float, missing_name: float) -> bool:
+    """Whether a passage the verdict answers with is still no ground for a short answer: a
+    number the question gives ("năm 2020") or, in Vietnamese, a name ("tỉnh Hà Giang") that
+    the passage lacks: its figures are about something else (2025, Điện Biên), however sure
+    the passage is otherwise. An English question's names are often spelled otherwise in
+    Vietnamese text ("Kublai Khan", "Hốt Tất Liệt"): for it, a missing name would drop a
+    quarter of the short answers (cross-validated: coverage 0.23 → 0.17), for none fewer shown
+    to near misses."""
+    return bool(missing_number) or (kind != "english" and bool(missing_name))
+
+
 @dataclass(frozen=True)
 class Judgement:
     """What the evidence says; every span is (start, end) into its passage's text."""
@@ -63,9 +74,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     if not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0]):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
-    # A number the question gives ("năm 2020") that the passage lacks: its numbers are about
-    # something else (2025), however sure the passage is otherwise.
-    if value >= SURE_MARGIN and not signals.missing_number:
+    if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
+                                             signals.missing_name):
         sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]
         span = short_span(question, kind, sentence, english=form.kind == "english")
         if span is not None:
