@@ -87,6 +87,15 @@ def test_words_nobody_uses_are_refused_though_some_passage_is_nearest(
         assert seed_engine.answer(query, 3).answered, query
 
 
+@pytest.mark.slow
+def test_only_question_words_with_nothing_asked_before_are_refused(
+        seed_engine: Engine) -> None:
+    for question in ("Tại sao?", "Vì sao?", "Why?", "Khi nào?", "Là gì?"):
+        result = seed_engine.answer(question, 3)
+        assert not result.answered and result.short is None, question
+        assert result.passages  # the nearest passages are still shown, as weak ones
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\u200b\u200b", "?!...", "\x00\x01"])
 def test_empty_questions_are_refused(fake_seed_engine: Engine, question: str) -> None:
     with pytest.raises(QuestionError):

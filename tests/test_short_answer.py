@@ -140,6 +140,10 @@ def test_the_kind_asked_is_read_with_the_diacritics_the_question_has() -> None:
     assert asked_kind("Chiến thắng cách nay bao lâu?") == "number"
     assert asked_kind("On which date did the two-tier government start?") == "date"
     assert asked_kind("In which month was it held?") == "date"
+    # a reason is asked for, whatever the question is about
+    assert asked_kind("Vì sao tỉ lệ hộ nghèo giảm?") is None
+    assert asked_kind("tai sao ti le ho ngheo giam") is None
+    assert asked_kind("Why did the poverty rate fall?") is None
 
 
 def test_a_question_about_money_is_answered_by_the_amount_not_a_length_beside_it() -> None:

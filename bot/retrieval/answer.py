@@ -3,6 +3,7 @@ best sentence in each, and whether the evidence is strong enough to call it answ
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -160,6 +161,10 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     form = classify(text, index.lexical.restorer)
     reading = read(form, conversation)
     found, verdict = _search(text, form, reading, index, embedder, top_k)
+    if not (reading.follow_up or reading.own_topic):
+        # Nothing but question words, and nothing said before to ask them of ("Tại sao?",
+        # "Vì sao?", "Ai?" as a first question): the nearest passage answers nothing.
+        verdict = replace(verdict, answered=False, strength=-math.inf, short=None)
     if reading.may_stand_alone:
         alone = reading.alone(form.search_text)
         asked_alone = _search(text, form, alone, index, embedder, top_k)

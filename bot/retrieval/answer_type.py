@@ -31,6 +31,8 @@ _ASKS = (
 )
 # Only with its diacritics: typed without, "may" is as often English.
 _ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: r"|\bmấy\b"}
+# A question for a reason asks no number, whatever it is about ("Vì sao tỉ lệ hộ nghèo giảm?").
+_ASKS_REASON = re.compile(r"\b(?:vì sao|tại sao|vi sao|tai sao|lý do|ly do|why)\b")
 _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(fold(pattern)))
           for kind, pattern in _ASKS]
 
@@ -81,6 +83,8 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     """The kind of answer `question` asks for, or None for open questions (what, why, how).
     A question typed without marks is also read `restored`: "co may dan toc" asks "mấy"."""
     lowered = question.lower()
+    if _ASKS_REASON.search(lowered):
+        return None
     restored = restored.lower() if restored else ""
     for kind, accented, plain in _ASKED:
         if accented.search(lowered) or plain.search(lowered) or accented.search(restored):

@@ -85,7 +85,7 @@ _QUESTION_PHRASES = re.compile(
 _QUESTION_WORDS = frozenset(
     "ai gì nào đâu sao mấy là của có không được những các một cho với thì đã đang sẽ bị và "
     "hay hoặc cũng vậy thế này đó ấy kia đấy ông bà anh chị cô họ nó ta hãy về theo tại ở "
-    "trong từ lúc còn nữa rồi gi nao dau khong duoc nhung cac mot voi "
+    "trong từ lúc còn nữa rồi vì gi nao dau khong duoc nhung cac mot voi "
     "why what which who whom whose when where how he she they him them his hers its it "
     "theirs also then so".split()) | ENGLISH_FUNCTION_WORDS
 # An English function word that is also a common Vietnamese syllable ("Bộ Công an", "an
