@@ -83,6 +83,21 @@ def test_a_touched_file_is_hashed_once_then_its_new_stat_is_remembered(
     assert not again.touched  # the stat matches now: the file is not read again
 
 
+def test_an_edit_that_keeps_the_size_and_restores_the_mtime_is_still_noticed(
+        folder: Path, target: IndexTarget) -> None:
+    path = folder / "dien-bien.txt"
+    path.write_text("Điện Biên có 500 héc-ta rừng.\n", encoding="utf-8")
+    ensure_fresh(target, Loader())
+    before = path.stat()
+    path.write_text("Điện Biên có 900 héc-ta rừng.\n", encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    index, changes = ensure_fresh(target, Loader())
+    assert changes.changed == ["dien-bien.txt"]
+    assert any("900 héc-ta" in chunk.text for chunk in index.chunks)
+    _, again = ensure_fresh(target, Loader())
+    assert not again.any and not again.touched  # its new stat is remembered
+
+
 def test_a_rebuild_that_embeds_nothing_never_loads_the_model(
         folder: Path, target: IndexTarget) -> None:
     (folder / "lai-chau.txt").write_text("Lai Châu có thác nước đẹp.\n", encoding="utf-8")

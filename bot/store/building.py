@@ -80,7 +80,7 @@ def _read_all(files: list[SourceFile], params: ChunkerParams, before: Manifest |
                            "bylines or banners)", file.name)
         done.sources[file.name] = SourceEntry(
             source.sha256, file.size, file.mtime_ns, (first, len(done.chunks)),
-            source.meta.title, source.meta.url, source.meta.date)
+            source.meta.title, source.meta.url, source.meta.date, file.ctime_ns)
     if not done.chunks:
         raise SourcesError("no indexable text in the sources folder: "
                            f"{_listing(done)}; add articles with paragraphs of text")

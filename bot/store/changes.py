@@ -63,8 +63,10 @@ def _digest(file: SourceFile) -> str | None:
 
 def _compare(file: SourceFile, entry: SourceEntry | SkippedFile, changes: Changes) -> None:
     same = entry.size == file.size and entry.mtime_ns == file.mtime_ns
-    if isinstance(entry, SkippedFile):
-        same = same and entry.ctime_ns == file.ctime_ns  # a chmod may make it readable
+    # A chmod may make a skipped file readable; an indexed one may have been rewritten with its
+    # size and mtime kept (ctime moves then too, and the hash tells).
+    if isinstance(entry, SkippedFile) or entry.ctime_ns:
+        same = same and entry.ctime_ns == file.ctime_ns
     if same:
         return
     digest = _digest(file)
@@ -108,7 +110,8 @@ def with_fresh_stats(manifest: Manifest, touched: dict[str, tuple[SourceFile, st
     sources, skipped = dict(manifest.sources), dict(manifest.skipped)
     for name, (file, digest) in touched.items():
         if (entry := sources.get(name)) is not None and entry.sha256 == digest:
-            sources[name] = replace(entry, size=file.size, mtime_ns=file.mtime_ns)
+            sources[name] = replace(entry, size=file.size, mtime_ns=file.mtime_ns,
+                                    ctime_ns=file.ctime_ns)
         elif (gone := skipped.get(name)) is not None and gone.sha256 == digest:
             skipped[name] = replace(gone, size=file.size, mtime_ns=file.mtime_ns,
                                     ctime_ns=file.ctime_ns)

@@ -37,6 +37,9 @@ class SourceEntry:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    # Changed by every write and never set back by hand: an edit that keeps the size and
+    # restores the mtime (`touch -d`) is still noticed. 0 in a manifest written before it.
+    ctime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def _source(value: Any) -> SourceEntry:
         raise ManifestError("manifest chunk range is malformed")
     return SourceEntry(_get(entry, "sha256", str), _get(entry, "size", int),
                        _get(entry, "mtime_ns", int), (chunks[0], chunks[1]),
-                       *(_optional_str(entry, key) for key in ("title", "url", "date")))
+                       *(_optional_str(entry, key) for key in ("title", "url", "date")),
+                       _get(entry, "ctime_ns", int, 0))
 
 
 def _optional_str(entry: Mapping[str, Any], key: str) -> str | None:
