@@ -117,8 +117,8 @@ def _source(value: Any) -> SourceEntry:
         raise ManifestError("manifest chunk range is malformed")
     return SourceEntry(_get(entry, "sha256", str), _get(entry, "size", int),
                        _get(entry, "mtime_ns", int), (chunks[0], chunks[1]),
-                       *(_optional_str(entry, key) for key in ("title", "url", "date")),
-                       _get(entry, "ctime_ns", int, 0))
+                       _optional_str(entry, "title"), _optional_str(entry, "url"),
+                       _optional_str(entry, "date"), _get(entry, "ctime_ns", int, 0))
 
 
 def _optional_str(entry: Mapping[str, Any], key: str) -> str | None:
