@@ -3,6 +3,7 @@ across languages runs on the real model."""
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 
 import pytest
@@ -145,3 +146,13 @@ def test_no_short_answer_from_a_passage_about_another_year(seed_engine: Engine) 
     other_province = seed_engine.answer(
         "Tỉ lệ hộ nghèo đa chiều của tỉnh Hà Giang năm 2025 là bao nhiêu?", 3)
     assert other_province.short is None
+
+
+def test_an_article_saved_twice_shows_each_passage_once(fake_engine: Engine) -> None:
+    sources = fake_engine.settings.sources
+    (seed,) = sources.glob("*.md")
+    shutil.copy(seed, sources / "ban-sao.md")
+    fake_engine.refresh()
+    result = fake_engine.answer("Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?", 3)
+    texts = [p.text for p in result.passages]
+    assert len(texts) == 3 and len(set(texts)) == 3

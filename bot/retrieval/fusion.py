@@ -235,7 +235,20 @@ def _ranked(index: StoredIndex, rows: Rows, cosine: Matrix, z: Matrix,
     order = np.argsort(-fused, kind="stable")
     ranked = [Ranked(int(rows[i]), float(fused[i]), float(cosine[i]), float(z[i]))
               for i in order]
-    return _captions_below_body(index, ranked)
+    return _captions_below_body(index, _without_repeats(index, ranked))
+
+
+def _without_repeats(index: StoredIndex, ranked: list[Ranked]) -> list[Ranked]:
+    """Each passage text once, where it ranks best: the same article saved twice (under two
+    names, or added from two addresses) would fill the places shown with one passage."""
+    seen: set[str] = set()
+    kept = []
+    for item in ranked:
+        text = " ".join(index.chunks[item.row].text.split())
+        if text not in seen:
+            seen.add(text)
+            kept.append(item)
+    return kept
 
 
 def _captions_below_body(index: StoredIndex, ranked: list[Ranked]) -> list[Ranked]:
