@@ -331,3 +331,13 @@ def test_every_index_file_truncated_or_garbled_is_detected_and_rebuilt(
     damage(fake_settings.index / live.name / "vectors.faiss")
     changes = Engine(fake_settings, load_model=lambda name: fake_embedder).refresh()
     assert changes.any and answers_correctly(fake_settings.index, fake_embedder)
+
+
+def test_a_damaged_index_pointer_is_warned_about_and_rebuilt(
+        fake_engine: Engine, fake_settings: Settings, fake_embedder: Embedder,
+        caplog: pytest.LogCaptureFixture) -> None:
+    fake_engine.refresh()
+    (fake_settings.index / "CURRENT").write_text("gen-2026", encoding="utf-8")
+    changes = Engine(fake_settings, load_model=lambda name: fake_embedder).refresh()
+    assert changes.any and answers_correctly(fake_settings.index, fake_embedder)
+    assert "CURRENT file names no complete index; rebuilding it" in caplog.text

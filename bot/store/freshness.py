@@ -48,6 +48,9 @@ def load_or_none(index_dir: Path, warn: bool) -> store.StoredIndex | None:
     except IndexError_ as exc:
         if warn and store.live_generation(index_dir) is not None:
             logger.warning("%s; rebuilding it", exc)
+        elif warn and (index_dir / ownership.POINTER).exists():
+            logger.warning("the index's %s file names no complete index; rebuilding it",
+                           ownership.POINTER)
         return None
 
 
