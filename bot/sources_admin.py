@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 REMOVED = ".removed"  # hidden: never read as articles
 SLUG_CHARS = 80
+ADDING_LOCK = ".adding.lock"  # in the index folder
 ADD_WAIT_S = 600  # another process adding (fetch done, reindexing) rarely takes a minute
 # A file added by hand or sent to the bot, like a fetched page: an article is well under 1 MB,
 # and embedding a bigger "article" takes most of an hour.
@@ -147,17 +148,25 @@ class Library:
 
     @contextmanager
     def _folder_lock(self) -> Iterator[None]:
-        """One process at a time adds to the sources folder (a hidden lock file, not read
-        as an article)."""
+        """One process at a time adds to the sources folder (its lock file lives in the index
+        folder, beside the build's: the sources folder holds the user's articles only)."""
         from filelock import FileLock, Timeout
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        index = self.engine.settings.index
         try:
-            with FileLock(str(self.folder / ".qabot-adding.lock"), timeout=ADD_WAIT_S):
-                yield
+            index.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(index / ADDING_LOCK), timeout=ADD_WAIT_S)
+            lock.acquire()
         except Timeout:
             raise AddError("another qabot has been adding an article to this folder for "
                            f"{ADD_WAIT_S} s; try again when it is done") from None
+        except OSError as exc:
+            raise AddError(f"cannot write in the index folder {index} "
+                           f"({exc.strerror or exc})") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _written(self, name: str, raw: bytes, title: str | None, origin: str) -> Added:
         """Write the article under its free name and reindex (the folder lock held)."""

@@ -41,7 +41,7 @@ def test_ask_json_contract_for_a_batch_from_stdin(fake_cli: Run, tmp_path: Path)
     source_text = unicodedata.normalize(
         "NFC", next((tmp_path / "source_text").glob("*.md")).read_text(encoding="utf-8"))
     for line in lines:
-        assert set(line) == {"question", "answered", "answer", "searched", "context",
+        assert set(line) == {"question", "answered", "answer", "searched", "context", "note",
                              "passages"}
         assert isinstance(line["answered"], bool) and len(line["passages"]) == 2
         for passage in line["passages"]:

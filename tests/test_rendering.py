@@ -252,8 +252,9 @@ def test_rate_limit_and_no_answer_messages_are_valid_bilingual_html() -> None:
 
 def test_json_carries_highlight_offsets_searched_text_and_context() -> None:
     data = ANSWERED.to_json()
-    assert set(data) == {"question", "answered", "answer", "searched", "context", "passages"}
-    assert data["answer"] is None and data["context"] is False
+    assert set(data) == {"question", "answered", "answer", "searched", "context", "note",
+                         "passages"}
+    assert data["answer"] is None and data["context"] is False and data["note"] is None
     assert data["searched"] == "Tỉ lệ hộ nghèo năm 2025?"
     top = data["passages"][0]
     assert ARTICLE[top["highlight_start"]:top["highlight_end"]] == top["highlight"]

@@ -186,7 +186,7 @@ def _unaskable(question: str, error: str) -> dict[str, object]:
     from bot.corpus.text import clean_question, encodable
 
     return {"question": encodable(question), "answered": False, "answer": None,
-            "searched": encodable(clean_question(question)), "context": False,
+            "searched": encodable(clean_question(question)), "context": False, "note": None,
             "passages": [], "error": error}
 
 

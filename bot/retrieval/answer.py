@@ -83,7 +83,7 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "answered": self.answered,
                 "answer": asdict(self.short) if self.short else None,
-                "searched": self.searched, "context": self.context,
+                "searched": self.searched, "context": self.context, "note": self.note,
                 "passages": [p.to_json() for p in self.passages]}
 
 
