@@ -146,6 +146,10 @@ def test_no_short_answer_from_a_passage_about_another_year(seed_engine: Engine) 
     other_province = seed_engine.answer(
         "Tỉ lệ hộ nghèo đa chiều của tỉnh Hà Giang năm 2025 là bao nhiêu?", 3)
     assert other_province.short is None
+    # a number is looked for whole: "79" is not in the passage's "17.970"
+    part_of_another = seed_engine.answer(
+        "Tỉ lệ hộ nghèo đa chiều năm 2025 của 79 xã là bao nhiêu?", 3)
+    assert part_of_another.short is None
 
 
 def test_an_article_saved_twice_shows_each_passage_once(fake_engine: Engine) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.corpus.text import fold, words
-from bot.retrieval.answer_type import asked_kind, fitting
+from bot.retrieval.answer_type import asked_kind, candidates, fitting
 from bot.retrieval.evidence import names_in, vietnamese_side
 from bot.retrieval.short_answer import short_span
 
@@ -226,3 +226,31 @@ def test_a_count_asked_in_a_unit_is_no_number_in_a_unit_of_another_dimension() -
     # a unit of the same dimension may convert; no unit asked, every count fits
     assert [c.text for c in fitting("Cầu dài bao nhiêu mét?", "number", sentence)] == ["3,4 km"]
     assert len(fitting("Có bao nhiêu cây cầu?", "number", sentence)) == 3
+
+
+def test_a_rate_is_answered_by_the_share_not_the_money_beside_it() -> None:
+    sentence = "Tỷ lệ giải ngân vốn đầu tư công đạt 61,2%, tương đương 4.312 tỷ đồng."
+    assert _short("Tỷ lệ giải ngân vốn đầu tư công là bao nhiêu?", sentence) == "61,2%"
+    assert _short("Vốn đầu tư công giải ngân được bao nhiêu?", sentence) == "4.312 tỷ đồng"
+
+
+def test_a_price_asked_is_an_amount_of_money_or_nothing() -> None:
+    sentence = "Dự án có 5 khu tái định cư, rộng 12 ha."
+    assert fitting("Giá đất khu tái định cư là bao nhiêu?", "number", sentence) == []
+    assert [c.text for c in fitting("Giá vé là bao nhiêu?", "number",
+                                    "Giá vé 9.000 đồng một lượt, 15 phút một chuyến.")] == [
+        "9.000 đồng"]
+    # assessed ("đánh giá") or a value ("giá trị") asks no price
+    assert len(fitting("Đánh giá bao nhiêu khu tái định cư?", "number", sentence)) == 2
+
+
+def test_units_after_a_scale_and_short_units_stay_with_the_number() -> None:
+    sentence = "Hầm dài 580 m, thép đạt 5,4 triệu tấn, pin 8 GWh, lúa 63,8 tạ/ha và 3 máy."
+    assert [c.text for c in candidates(sentence, "number")] == [
+        "580 m", "5,4 triệu tấn", "8 GWh", "63,8 tạ/ha", "3"]
+
+
+def test_a_time_of_day_is_a_candidate_for_what_time() -> None:
+    sentence = "Ca mổ bắt đầu lúc 21h với 3,4 km đường dây, kết thúc lúc 3h30 sáng."
+    assert [c.text for c in fitting("Ca mổ bắt đầu lúc mấy giờ?", "number", sentence)] == [
+        "21h", "3h30"]

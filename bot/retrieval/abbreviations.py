@@ -43,6 +43,13 @@ EXPANSIONS = {
     "atgt": "an toàn giao thông",
     "cnh": "công nghiệp hóa",
     "hdh": "hiện đại hóa",
+    "bv": "bệnh viện",
+    "gpmb": "giải phóng mặt bằng",
+    "hlv": "huấn luyện viên",
+    "tphcm": "Thành phố Hồ Chí Minh",
+    "ctcp": "công ty cổ phần",
+    "vdv": "vận động viên",
+    "gtvt": "giao thông vận tải",
 }
 _TOKEN = re.compile(r"(?<![\w-])\w+(?:-\w+)*(?![\w-])")
 

@@ -39,12 +39,12 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # 17.970 | 17,66 | 1.446 | 98 | 3,97 — Vietnamese writes "." for thousands and "," for
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
-_UNIT = (r"(?:\s*%(?:/năm)?|\s*°C"
+_UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
          r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
-         r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người))?"
+         r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người|lượt|tấn|m3|m²|m2|km|ha|kWh|MWh|GWh))?"
          r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km2|km²|km|m2|m²|m3|mét vuông|"
          r"mét khối|mét|cm|mm|ha|héc-ta|"
-         r"kg|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|"
+         r"kg|tạ/ha|tạ|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|MWh|GWh|m|"
          r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
          r"people|years|points|miles|feet|meters|metres|degrees))?")
 # Counts written as words ("sáu giải Grammy", "hai trường đại học"), with their marks only:
@@ -143,6 +143,13 @@ _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệ
                        r"(?:đồng|usd|vnđ|vnd|đô la|đô|euro))(?!\w)"
                        r"|\bbao nhieu (?:tien|(?:ty|trieu|nghin|ngan) (?:dong|usd|vnd)|usd|vnd)\b"
                        r"|\bhow much money\b")
+# A price or a cost asked for with a bare "bao nhiêu" ("Giá đất … là bao nhiêu?", "Chi phí
+# một ca ghép thận … là bao nhiêu?"; not "Chi phí … mất bao nhiêu ngày?"): money too. With
+# its marks only: "gia" is also "gia đình", "tham gia"; "đánh giá" (assess), "giá trị"
+# (value) ask no price.
+_ASKS_PRICE = re.compile(r"(?<!đánh )\b(?:giá|chi phí|kinh phí|mức phí|lệ phí|học phí|"
+                         r"viện phí|phí)\b(?! trị)")
+_HOW_MUCH = re.compile(r"\bbao nhiêu\s*(?:\?|$)|\bbao nhiêu (?:tiền|tỷ|tỉ|triệu|nghìn)\b")
 # On the lower-cased candidate: a currency, or an amount in tỷ / triệu with no other unit.
 _SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
 
@@ -155,7 +162,7 @@ _DIMENSIONS = {
     "length": ("km", "met", "m", "cm", "mm"), "area": ("km2", "km²", "m2", "m²", "met vuong",
                                                        "ha", "hec-ta"),
     "mass": ("kg", "tan"), "volume": ("lit", "m3", "met khoi"),
-    "short time": ("gio", "phut", "giay"), "long time": ("ngay", "tuan", "thang", "nam"),
+    "short time": ("gio", "phut", "giay", "h"), "long time": ("ngay", "tuan", "thang", "nam"),
     "age": ("tuoi",), "temperature": ("do", "°c", "do c"),
 }
 _DIMENSION_OF = {unit: dimension for dimension, units in _DIMENSIONS.items() for unit in units}
@@ -165,7 +172,8 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(" + "|".join(
 
 def _dimension(candidate: str) -> str | None:
     """The dimension of the unit a candidate number is written with ("3,4 km": length)."""
-    return _DIMENSION_OF.get(re.sub(rf"^{_NUMBER}\s*", "", fold(candidate.lower())))
+    unit = re.sub(rf"^{_NUMBER}\s*", "", fold(candidate.lower()))
+    return _DIMENSION_OF.get(re.sub(r"^h\d+$", "h", unit))  # "21h30" is a time of day
 
 
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:
@@ -178,9 +186,11 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     asked = fold(question.lower())
     found = [c for c in found
              if not (c.text.isdigit() and _IDENTIFIER_TAIL.match(text, c.end))]
+    lowered = question.lower()
     if _ASKS_SHARE.search(asked):
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
-    if _ASKS_SUM.search(question.lower()):
+    elif _ASKS_SUM.search(lowered) or (_ASKS_PRICE.search(lowered)
+                                       and _HOW_MUCH.search(lowered)):
         found = [c for c in found if _SUM.search(c.text.lower())]
     unit = _ASKED_UNIT.search(asked)
     if unit:

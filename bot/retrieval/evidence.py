@@ -206,12 +206,20 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
     entry = index.manifest.sources.get(chunk.source)
     text = chunk.search_text + (f"\n{entry.title}" if entry and entry.title else "")
     coverage, pairs = terms.coverage(text)
+    # A name is looked for with its spaces dropped ("Điện Biên Phủ" in "điện biên phủ"); a
+    # number as the start or end of one of the passage's numbers: "10" is not in "1.000" nor
+    # "79" in "17.970", while "những năm 70" is in "1970" and "thế kỷ 15" in "1559".
     spaceless = "".join(folded_words(text))
+    numbers = {token for token in folded_words(text) if token.isdigit()}
+
+    def missing(number: str) -> bool:
+        return not any(n.startswith(number) or n.endswith(number) for n in numbers)
+
     return PassageSignals(
         top.dense_z, top.dense_z - max((r.dense_z for r in ranked[1:6]), default=0.0),
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
         float(any(name not in spaceless for name in asked.names)),
-        float(any(number not in spaceless for number in asked.numbers)),
+        float(any(map(missing, asked.numbers))),
         float(bool(asked.names)))
 
 
