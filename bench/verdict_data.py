@@ -45,7 +45,7 @@ from bot.engine import Engine  # noqa: E402
 from bot.retrieval.answer_type import asked_kind  # noqa: E402
 from bot.retrieval.evidence import QuestionTerms, passage_signals, sentence_views  # noqa: E402
 from bot.retrieval.fusion import retrieve  # noqa: E402
-from bot.retrieval.question import classify  # noqa: E402
+from bot.retrieval.question import classify, unshouted  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "verdict_data.jsonl"
 CACHE = Path(os.environ.get("QABOT_CACHE", Path.home() / ".cache" / "qabot"))
@@ -98,7 +98,7 @@ def observe(engine: Engine, question: str, gold: str | None,
             source: str | None) -> dict[str, Any]:
     """Everything the verdict, the highlight and the short answer could use, for one question."""
     index = engine.index
-    text = clean_question(question)
+    text = unshouted(clean_question(question))  # as bot/retrieval/answer.py reads it
     form = classify(text, index.lexical.restorer)
     found = retrieve(index, engine.build_model(), form)
     kind = asked_kind(text, form.search_text if form.restored else None)

@@ -24,12 +24,12 @@ from bot.corpus.sources import SOURCE_SUFFIXES, Unusable, source_from_bytes
 from bot.corpus.text import fold
 from bot.engine import Article, Engine
 from bot.errors import AddError, IndexError_, QabotError, SourcesError
+from bot.store.ownership import ADDING_LOCK
 
 logger = logging.getLogger(__name__)
 
 REMOVED = ".removed"  # hidden: never read as articles
 SLUG_CHARS = 80
-ADDING_LOCK = ".adding.lock"  # in the index folder
 ADD_WAIT_S = 600  # another process adding (fetch done, reindexing) rarely takes a minute
 # A file added by hand or sent to the bot, like a fetched page: an article is well under 1 MB,
 # and embedding a bigger "article" takes most of an hour.

@@ -123,6 +123,13 @@ def test_a_long_preamble_is_cut_and_the_question_at_its_end_kept(
     assert result.searched_for is None  # a cut is no rewording: no "tìm theo" line
 
 
+def test_a_question_ending_in_one_huge_word_keeps_what_the_model_reads_of_it(
+        fake_seed_engine: Engine) -> None:
+    result = fake_seed_engine.answer("Tỉ lệ hộ nghèo là bao nhiêu? " + "x" * 2500, 3)
+    assert result.note and 1 < len(result.searched) <= 2000
+    assert set(result.searched) == {"x"}
+
+
 def test_a_shouted_question_is_read_as_if_typed_in_lower_case(
         fake_seed_engine: Engine) -> None:
     for shouted in ("TỈ LỆ HỘ NGHÈO ĐA CHIỀU NĂM 2025 LÀ BAO NHIÊU?",

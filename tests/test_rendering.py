@@ -153,7 +153,7 @@ def test_searching_the_question_itself_or_its_end_shows_no_searched_line(searche
 
 
 def test_a_note_is_shown_above_the_passages() -> None:
-    note = "the question was cut to its last 512 characters (the model's limit)"
+    note = "the question was cut to its last 512 characters (too long to read)"
     answer = Answer("x" * 600, True, ANSWERED.passages, "x" * 512, note=note)
     assert f"(lưu ý: {note})" in format_answer(answer)
     assert f"lưu ý: {note}" in rich(answer)

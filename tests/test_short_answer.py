@@ -254,3 +254,15 @@ def test_a_time_of_day_is_a_candidate_for_what_time() -> None:
     sentence = "Ca mổ bắt đầu lúc 21h với 3,4 km đường dây, kết thúc lúc 3h30 sáng."
     assert [c.text for c in fitting("Ca mổ bắt đầu lúc mấy giờ?", "number", sentence)] == [
         "21h", "3h30"]
+
+
+def test_a_factory_is_no_question_word_and_a_price_may_move_by_a_share() -> None:
+    # "nhà máy năm 2024" does not ask "mấy năm"
+    assert [c.text for c in fitting("Nhà máy năm 2024 sản xuất được bao nhiêu tấn thép?",
+                                    "number", "Năm 2024, nhà máy sản xuất 500 tấn thép.")] == [
+        "500 tấn"]
+    assert [c.text for c in fitting("Giá xăng giảm bao nhiêu?", "number",
+                                    "Giá xăng giảm 3,2% ở 5 cây xăng.")] == ["3,2%"]
+    assert [c.text for c in fitting("Chỉ số giá tiêu dùng tăng bao nhiêu?", "number",
+                                    "Chỉ số CPI tăng 0,48 điểm.")] == ["0,48 điểm"]
+    assert asked_kind("Có mấy lý do khiến tỉ lệ giảm?") == "number"

@@ -182,3 +182,19 @@ def test_a_server_naming_the_wrong_charset_does_not_garble_the_page() -> None:
     assert "Ocean Park" in text and "\ufffd" not in text
     right = Page("https://tin.example.vn/e12.html", SHORT_PAGE.encode("utf-8"), "utf-8")
     assert "Mỹ Đình" in extract_article(right.html(), right.url).text
+
+
+def test_a_post_tagged_social_is_no_chrome_and_a_reference_without_semicolon_is_read() -> None:
+    html = SHORT_PAGE.replace("<article>", '<article class="post tag-social category-share">')
+    assert "tuyến buýt điện E12 từ bến xe Mỹ Đình" in extract_article(html.encode()).text
+    for reference in ("&#11 ", "&#x0b "):
+        text = extract_article(SHORT_PAGE.replace("giá vé", f"giá{reference}vé").encode()).text
+        assert "9.000 đồng một lượt" in text, reference
+
+
+def test_one_bad_byte_under_the_servers_charset_costs_one_character_only() -> None:
+    html = SHORT_PAGE.replace('<meta charset="utf-8">', "").encode("utf-8")
+    broken = html.replace("Mỹ Đình".encode(), "Mỹ Đình".encode() + b"\xff")
+    page = Page("https://tin.example.vn/e12.html", broken, "utf-8")
+    text = extract_article(page.html(), page.url).text
+    assert "bến xe Mỹ Đình" in text and "Ã" not in text

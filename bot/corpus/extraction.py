@@ -4,6 +4,7 @@ trafilatura. Navigation, ads, comments, related links and scripts are left out."
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -53,13 +54,24 @@ _CHROME_WORDS = frozenset({"ad", "ads", "advert", "adv", "advertisement", "adver
 _CHROME_MAX_CHARS = 400  # a container of the article itself is never this short
 
 
+_NEVER_CHROME = frozenset({"html", "body", "main", "article"})
+
+
+def _chrome_words(element: Any) -> set[str]:
+    """The words of an element's class and id; a WordPress post's "tag-social" or
+    "category-share" class says what it is about, not that it is chrome."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    return {word for name in names if not name.startswith(("tag-", "category-"))
+            for word in re.split(r"[_-]+", name)}
+
+
 def _drop_chrome(tree: Any) -> None:
     """Remove the short elements a page's own class or id calls chrome (ads, cookie banner,
     share bar), keeping the text that follows each."""
     doomed = []
     for element in tree.iter():
-        named = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-        if (named.strip() and _CHROME_WORDS.intersection(re.split(r"[\s_-]+", named))
+        if (isinstance(element.tag, str) and element.tag not in _NEVER_CHROME
+                and _CHROME_WORDS.intersection(_chrome_words(element))
                 and len(element.text_content()) < _CHROME_MAX_CHARS):
             doomed.append(element)
     for element in doomed:
@@ -82,12 +94,17 @@ def _lead(tree: Any, text: str) -> str | None:
     return lead if shown else None
 
 
+def declares_charset(html: bytes) -> bool:
+    """Whether the page names its charset itself, where a browser looks for one."""
+    return bool(_DECLARED_CHARSET.search(html[:_SNIFF_BYTES]))
+
+
 def decoded(html: bytes | str) -> bytes | str:
     """The page as the parser should read it: bytes when the page declares its charset (the
     parser follows the declaration); else text, when the bytes are UTF-8 (a page saved by hand
     or served without a charset is nearly always UTF-8 today, and read as Latin-1 it would be
     indexed garbled); else the bytes as they are."""
-    if isinstance(html, str) or _DECLARED_CHARSET.search(html[:_SNIFF_BYTES]):
+    if isinstance(html, str) or declares_charset(html):
         return html
     try:
         return html.decode("utf-8")
@@ -97,10 +114,10 @@ def decoded(html: bytes | str) -> bytes | str:
 
 # Control characters XML forbids (a vertical tab pasted from a word processor, an escape),
 # raw or as a character reference: one of them anywhere made the parser give up on the page.
+# (A reference may end without its ";" before a non-digit.)
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01])"
-                      r"|[xX]0*(?:[1-8bBcCeEfF]|1[\da-fA-F]));")
-_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01])"
-                            rb"|[xX]0*(?:[1-8bBcCeEfF]|1[\da-fA-F]));")
+                      r"(?:;|(?!\d))|[xX]0*(?:[1-8bBcCeEfF]|1[\da-fA-F])(?:;|(?![\da-fA-F])))")
+_CONTROL_BYTES = re.compile(_CONTROL.pattern.encode("ascii"))
 
 
 def _parse(html: bytes | str) -> Any:
@@ -128,13 +145,14 @@ def _lines(text: str, title: str | None) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+# Below this much text trafilatura may have fallen back to the whole page (its own threshold
+# for a found article is a few hundred characters; news articles are longer than this).
 SHORT_PAGE_CHARS = 2000
 
 
 def _extracted(tree: Any, url: str | None, precise: bool) -> Any:
-    """trafilatura's reading of the page (None when it finds nothing)."""
-    import copy
-
+    """trafilatura's reading of a copy of the page (it prunes what it reads); None when it
+    finds nothing."""
     import trafilatura
 
     document = trafilatura.bare_extraction(

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.corpus.extraction import declares_charset
 from bot.errors import FetchError
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # news pages are well under 1 MB; this leaves room
@@ -40,12 +41,26 @@ class Page:
         """The page as text when the server named a charset its bytes are in (else bytes:
         the page's own `<meta charset>` decides, or UTF-8 when the bytes are UTF-8). A server
         naming the wrong one (UTF-8 for a windows-1258 page) would index replacement marks."""
-        if self.encoding:
-            try:
-                return self.content.decode(self.encoding)
-            except (LookupError, UnicodeDecodeError):
+        if not self.encoding:
+            return self.content
+        try:
+            return self.content.decode(self.encoding)
+        except LookupError:
+            return self.content
+        except UnicodeDecodeError:
+            # The page's own declaration, or UTF-8 its bytes are in, decides (`decoded`);
+            # else the server's charset it is, with the odd bad byte replaced.
+            if declares_charset(self.content) or _is_utf8(self.content):
                 return self.content
-        return self.content
+            return self.content.decode(self.encoding, errors="replace")
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def resolve(host: str, port: int) -> list[str]:

@@ -76,7 +76,7 @@ class Answer:
         """The searched text when it differs from the question beyond spacing, case and a cut
         (the "tìm theo" line), else None. A cut keeps the question's end."""
         asked, searched = clean_question(self.question), " ".join(self.searched.split())
-        if searched.casefold() == asked.casefold() or asked.endswith(searched):
+        if asked.casefold().endswith(searched.casefold()):
             return None
         return self.searched
 
@@ -98,14 +98,19 @@ def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     tail = _tail_that_fits(text, embedder)
     if tail == text:
         return text, None
-    return tail, f"the question was cut to its last {len(tail)} characters (the model's limit)"
+    return tail, f"the question was cut to its last {len(tail)} characters (too long to read)"
 
 
 def _tail_that_fits(text: str, embedder: Embedder) -> str:
-    """The longest end of `text`, from a word's start, within MAX_QUESTION_CHARS and what the
-    model reads: after a long preamble the question itself comes last."""
-    starts = [0, *(m.end() for m in re.finditer(r"\s+", text))]
-    starts = [i for i in starts if len(text) - i <= MAX_QUESTION_CHARS] or [len(text) - 1]
+    """`text`, or when it is too long, its longest end from a word's start within
+    MAX_QUESTION_CHARS and what the model reads: after a long preamble the question itself
+    comes last."""
+    if len(text) <= MAX_QUESTION_CHARS and not embedder.truncate(text)[1]:
+        return text
+    starts = [i for i in (0, *(m.end() for m in re.finditer(r"\s+", text)))
+              if len(text) - i <= MAX_QUESTION_CHARS]
+    if not starts:  # its last word alone is longer than that
+        return embedder.truncate(text[-MAX_QUESTION_CHARS:])[0]
     low, high = 0, len(starts) - 1  # the earliest start whose tail the model reads whole
     while low < high:
         middle = (low + high) // 2
@@ -113,7 +118,7 @@ def _tail_that_fits(text: str, embedder: Embedder) -> str:
             low = middle + 1
         else:
             high = middle
-    return text[starts[low]:]
+    return embedder.truncate(text[starts[low]:])[0]  # cut further only if one word is huge
 
 
 def asks_for(text: str, form: QueryForm, reading: Reading) -> str | None:

@@ -32,7 +32,8 @@ _ASKS = (
 # Only with its diacritics: typed without, "may" is as often English.
 _ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: r"|\bmấy\b"}
 # A question for a reason asks no number, whatever it is about ("Vì sao tỉ lệ hộ nghèo giảm?").
-_ASKS_REASON = re.compile(r"\b(?:vì sao|tại sao|vi sao|tai sao|lý do|ly do|why)\b")
+_ASKS_REASON = re.compile(r"\b(?:vì sao|tại sao|vi sao|tai sao|why)\b"
+                          r"|(?<!nhiêu )(?<!mấy )(?<!nhieu )(?<!may )\b(?:lý do|ly do)\b")
 _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(fold(pattern)))
           for kind, pattern in _ASKS]
 
@@ -149,6 +150,7 @@ _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệ
 # (value) ask no price.
 _ASKS_PRICE = re.compile(r"(?<!đánh )\b(?:giá|chi phí|kinh phí|mức phí|lệ phí|học phí|"
                          r"viện phí|phí)\b(?! trị)")
+_ASKS_INDEX = re.compile(r"\b(?:tỷ lệ|tỉ lệ|chỉ số)\b")  # a ratio or an index is no price
 _HOW_MUCH = re.compile(r"\bbao nhiêu\s*(?:\?|$)|\bbao nhiêu (?:tiền|tỷ|tỉ|triệu|nghìn)\b")
 # On the lower-cased candidate: a currency, or an amount in tỷ / triệu with no other unit.
 _SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
@@ -159,15 +161,25 @@ _SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
 # phút" is no length in km, "3,4 km" no number of years). Units of one dimension may convert
 # ("bao nhiêu mét" and "3,4 km"), so they do not exclude each other.
 _DIMENSIONS = {
-    "length": ("km", "met", "m", "cm", "mm"), "area": ("km2", "km²", "m2", "m²", "met vuong",
-                                                       "ha", "hec-ta"),
-    "mass": ("kg", "tan"), "volume": ("lit", "m3", "met khoi"),
-    "short time": ("gio", "phut", "giay", "h"), "long time": ("ngay", "tuan", "thang", "nam"),
-    "age": ("tuoi",), "temperature": ("do", "°c", "do c"),
+    "length": ("km", "mét", "m", "cm", "mm"),
+    "area": ("km2", "km²", "m2", "m²", "mét vuông", "ha", "héc-ta"),
+    "mass": ("kg", "tấn"), "volume": ("lít", "m3", "mét khối"),
+    "short time": ("giờ", "phút", "giây", "h"), "long time": ("ngày", "tuần", "tháng", "năm"),
+    "age": ("tuổi",), "temperature": ("độ", "°c", "độ c"),
 }
-_DIMENSION_OF = {unit: dimension for dimension, units in _DIMENSIONS.items() for unit in units}
-_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(" + "|".join(
-    sorted(map(re.escape, _DIMENSION_OF), key=len, reverse=True)) + r")(?!\w)")
+_DIMENSION_OF = {fold(unit): dimension for dimension, units in _DIMENSIONS.items()
+                 for unit in units}
+
+
+def _asking_in(spellings: list[str], asking: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{asking})\s+(" + "|".join(
+        sorted(map(re.escape, spellings), key=len, reverse=True)) + r")(?!\w)")
+
+
+# With its marks, "mấy năm" asks in years while "nhà máy năm 2024" does not; typed without any,
+# only "bao nhieu" counts ("may" is also "máy", "nam" also "nam" (male): a guess then).
+_ASKED_UNIT = _asking_in([u for units in _DIMENSIONS.values() for u in units], "bao nhiêu|mấy")
+_ASKED_UNIT_BARE = _asking_in(list(_DIMENSION_OF), "bao nhieu")
 
 
 def _dimension(candidate: str) -> str | None:
@@ -189,11 +201,16 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     lowered = question.lower()
     if _ASKS_SHARE.search(asked):
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
-    elif _ASKS_SUM.search(lowered) or (_ASKS_PRICE.search(lowered)
-                                       and _HOW_MUCH.search(lowered)):
+    elif _ASKS_SUM.search(lowered):
         found = [c for c in found if _SUM.search(c.text.lower())]
-    unit = _ASKED_UNIT.search(asked)
+    elif (_ASKS_PRICE.search(lowered) and _HOW_MUCH.search(lowered)
+          and not _ASKS_INDEX.search(lowered)):
+        # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%)
+        found = [c for c in found
+                 if _SUM.search(c.text.lower()) or _SHARE.search(fold(c.text.lower()))]
+    unit = _ASKED_UNIT.search(lowered) or (_ASKED_UNIT_BARE.search(lowered)
+                                           if asked == lowered else None)
     if unit:
-        wanted = _DIMENSION_OF[unit.group(1)]
+        wanted = _DIMENSION_OF[fold(unit.group(1))]
         found = [c for c in found if _dimension(c.text) in (None, wanted)]
     return found

@@ -126,7 +126,7 @@ class QuestionTerms:
             # One word alone is a keyword: it asks something only when the articles use it
             # ("GRDP") or it is an acronym ("GDP"); "test", "ok", "table", "null" do not.
             self.asks_anything = self.asks_anything and (
-                bool(syllable_counts[tokens[0]]) and tokens[0] not in ENGLISH_FUNCTION_WORDS
+                (bool(syllable_counts[tokens[0]]) and tokens[0] not in ENGLISH_FUNCTION_WORDS)
                 or form.search_text.strip(" ?!.").isupper())
         if form.kind in ("vietnamese", "mixed"):
             tokens = vietnamese_side(form.search_text, tokens, syllable_counts,
@@ -210,7 +210,7 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
     # number as the start or end of one of the passage's numbers: "10" is not in "1.000" nor
     # "79" in "17.970", while "những năm 70" is in "1970" and "thế kỷ 15" in "1559".
     spaceless = "".join(folded_words(text))
-    numbers = {token for token in folded_words(text) if token.isdigit()}
+    numbers = {run for token in folded_words(text) for run in re.findall(r"\d+", token)}
 
     def missing(number: str) -> bool:
         return not any(n.startswith(number) or n.endswith(number) for n in numbers)

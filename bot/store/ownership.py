@@ -20,7 +20,8 @@ GENERATION_NAME = re.compile(r"^gen-\d{8}T\d{6}-\d{9}-\d+$")  # as `generations.
 _MARKER_TEXT = "written by qabot; the folder holding this file may be deleted by qabot\n"
 # Names qabot itself leaves in the index folder, and files a checked-out repository keeps in
 # an otherwise generated folder: neither makes a folder "someone else's".
-_OWN_NAMES = frozenset({POINTER, ".lock", ".adding.lock"})  # the build's and `qabot add`'s
+ADDING_LOCK = ".adding.lock"  # `qabot add`'s, beside the build's ".lock"
+_OWN_NAMES = frozenset({POINTER, ".lock", ADDING_LOCK})
 _OWN_PREFIXES = (".probe-", f".{POINTER}.")
 _HARMLESS = frozenset({"README", "README.md", "README.txt", ".gitignore", ".gitkeep"})
 
