@@ -238,17 +238,22 @@ def _ranked(index: StoredIndex, rows: Rows, cosine: Matrix, z: Matrix,
     return _captions_below_body(index, _without_repeats(index, ranked))
 
 
+# Only the head of the ranking is shown or weighed (the verdict looks at the first six): a
+# large index ranks every passage, and comparing all their texts would cost each question.
+REPEATS_LOOKED_AT = 32
+
+
 def _without_repeats(index: StoredIndex, ranked: list[Ranked]) -> list[Ranked]:
     """Each passage text once, where it ranks best: the same article saved twice (under two
     names, or added from two addresses) would fill the places shown with one passage."""
     seen: set[str] = set()
     kept = []
-    for item in ranked:
+    for item in ranked[:REPEATS_LOOKED_AT]:
         text = " ".join(index.chunks[item.row].text.split())
         if text not in seen:
             seen.add(text)
             kept.append(item)
-    return kept
+    return kept + ranked[REPEATS_LOOKED_AT:]
 
 
 def _captions_below_body(index: StoredIndex, ranked: list[Ranked]) -> list[Ranked]:
