@@ -266,3 +266,10 @@ def test_a_factory_is_no_question_word_and_a_price_may_move_by_a_share() -> None
     assert [c.text for c in fitting("Chỉ số giá tiêu dùng tăng bao nhiêu?", "number",
                                     "Chỉ số CPI tăng 0,48 điểm.")] == ["0,48 điểm"]
     assert asked_kind("Có mấy lý do khiến tỉ lệ giảm?") == "number"
+
+
+def test_a_question_starting_with_a_price_asks_for_money() -> None:
+    assert asked_kind("giá vàng hôm nay") == "number"
+    assert asked_kind("Giá trị của lớp là gì?") is None  # a value, not a price
+    assert asked_kind("gia thuyet nao") is None  # typed bare, "gia" is as often "giả"
+    assert fitting("giá vàng hôm nay", "number", "Hôm nay, nhớ lại 71 năm trước.") == []
