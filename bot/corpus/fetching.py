@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.corpus.extraction import declares_charset
+from bot.corpus.extraction import declares_charset, decoded
 from bot.errors import FetchError
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # news pages are well under 1 MB; this leaves room
@@ -50,17 +50,9 @@ class Page:
         except UnicodeDecodeError:
             # The page's own declaration, or UTF-8 its bytes are in, decides (`decoded`);
             # else the server's charset it is, with the odd bad byte replaced.
-            if declares_charset(self.content) or _is_utf8(self.content):
+            if declares_charset(self.content) or isinstance(decoded(self.content), str):
                 return self.content
             return self.content.decode(self.encoding, errors="replace")
-
-
-def _is_utf8(content: bytes) -> bool:
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def resolve(host: str, port: int) -> list[str]:

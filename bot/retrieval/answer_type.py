@@ -32,7 +32,8 @@ _ASKS = (
 # Only with its diacritics: typed without, "may" is as often English.
 # A question starting with "giá" asks a price ("giá vàng hôm nay"; typed without marks,
 # "gia" starts "gia đình", "giả thuyết" as often).
-_ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: r"|\bmấy\b|^giá\b(?! trị)"}
+_PRICE_FIRST = r"^giá\b(?! trị)"
+_ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: rf"|\bmấy\b|{_PRICE_FIRST}"}
 # A question for a reason asks no number, whatever it is about ("Vì sao tỉ lệ hộ nghèo giảm?").
 _ASKS_REASON = re.compile(r"\b(?:vì sao|tại sao|vi sao|tai sao|why)\b"
                           r"|(?<!nhiêu )(?<!mấy )(?<!nhieu )(?<!may )\b(?:lý do|ly do)\b")
@@ -152,7 +153,6 @@ _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệ
 # (value) ask no price.
 _ASKS_PRICE = re.compile(r"(?<!đánh )\b(?:giá|chi phí|kinh phí|mức phí|lệ phí|học phí|"
                          r"viện phí|phí)\b(?! trị)")
-_PRICE_FIRST = re.compile(r"giá\b(?! trị)")  # "giá vàng hôm nay": a price, though no "bao nhiêu"
 _ASKS_INDEX = re.compile(r"\b(?:tỷ lệ|tỉ lệ|chỉ số)\b")  # a ratio or an index is no price
 _HOW_MUCH = re.compile(r"\bbao nhiêu\s*(?:\?|$)|\bbao nhiêu (?:tiền|tỷ|tỉ|triệu|nghìn)\b")
 # On the lower-cased candidate: a currency, or an amount in tỷ / triệu with no other unit.
@@ -207,7 +207,7 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     elif _ASKS_SUM.search(lowered):
         found = [c for c in found if _SUM.search(c.text.lower())]
     elif (_ASKS_PRICE.search(lowered) and not _ASKS_INDEX.search(lowered)
-          and (_HOW_MUCH.search(lowered) or _PRICE_FIRST.match(lowered))):
+          and (_HOW_MUCH.search(lowered) or re.match(_PRICE_FIRST, lowered))):
         # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%)
         found = [c for c in found
                  if _SUM.search(c.text.lower()) or _SHARE.search(fold(c.text.lower()))]
