@@ -30,7 +30,8 @@ class FakeBotAPI:
         self._next_message = 1000
         self._chat_types: dict[int, str] = {}
         self._random_failures: dict[str, tuple[int, tuple[tuple[int, int | None], ...]]] = {}
-        self._call_counts: dict[str, int] = {}
+        self._seen_requests: dict[str, set[str]] = {}
+        self.injected: dict[str, int] = {}  # method -> failures fail_randomly injected
         self._delivered: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self._lock = threading.Condition()
@@ -116,22 +117,33 @@ class FakeBotAPI:
     # --- the HTTP side ------------------------------------------------------------------------
     def fail_randomly(self, method: str, every: int,
                       kinds: tuple[tuple[int, int | None], ...]) -> None:
-        """Fail about one `method` call in `every`, cycling through (status, retry_after)
-        kinds; status 0 drops the connection without an answer (and without doing the call)."""
+        """Fail the first attempt of one distinct `method` request in `every`, cycling through
+        (status, retry_after) kinds; status 0 drops the connection without an answer (and
+        without doing the call). A retry of the same request goes through: counted by request,
+        not by call, which request fails does not depend on how the bot's calls interleave."""
         with self._lock:
             self._random_failures[method] = (every, kinds)
+
+    def _injected_failure(self, method: str,
+                          params: dict[str, Any]) -> list[tuple[int, str, int | None]]:
+        """The failure `fail_randomly` injects into this call, if any (under the lock)."""
+        every, kinds = self._random_failures[method]
+        seen = self._seen_requests.setdefault(method, set())
+        request = json.dumps(params, sort_keys=True, default=str)
+        if request in seen:
+            return []
+        seen.add(request)
+        if len(seen) % every:
+            return []
+        status, retry_after = kinds[(len(seen) // every) % len(kinds)]
+        self.injected[method] = self.injected.get(method, 0) + 1
+        return [(status, "injected failure", retry_after)]
 
     def _respond(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._lock:
             failures = self._failures.get(method)
-            random_failure = self._random_failures.get(method)
-            if random_failure and not failures:
-                self._call_counts[method] = self._call_counts.get(method, 0) + 1
-                every, kinds = random_failure
-                count = self._call_counts[method]
-                if count % every == 0:
-                    status, retry_after = kinds[(count // every) % len(kinds)]
-                    failures = [(status, "injected failure", retry_after)]
+            if method in self._random_failures and not failures:
+                failures = self._injected_failure(method, params)
             if failures:
                 status, description, retry_after = failures.pop(0)
                 body: dict[str, Any] = {"ok": False, "error_code": status,
