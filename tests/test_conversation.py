@@ -51,6 +51,9 @@ def restored(text: str) -> QueryForm:
     en("What about Ford?"), en("When did he die?"), en("Where did she perform?"),
     en("How much cash would that network have received?"), en("And the second?"),
     en("Why?"), en("How many people live there?"),
+    # three words or fewer on a question word, naming nothing: too short to stand alone
+    vi("Phút thứ mấy?"), vi("Ai ghi bàn?"), restored("phút thứ mấy"), en("Which minute?"),
+    en("Who scored?"),
 ])
 def test_questions_that_point_back_are_follow_ups(form: QueryForm) -> None:
     assert refers_back(form)
@@ -64,6 +67,7 @@ def test_questions_that_point_back_are_follow_ups(form: QueryForm) -> None:
     en("Who sang the national anthem at Super Bowl 50?"),
     en("Is there a limit on the number of terms a president can serve?"),
     en("Who is the scientist that discovered oxygen?"),
+    vi("Điện Biên ở đâu?"), vi("Tổng Bí thư nói gì về kinh tế?"),
 ])
 def test_questions_that_stand_alone_are_not(form: QueryForm) -> None:
     assert not refers_back(form)

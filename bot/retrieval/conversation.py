@@ -41,6 +41,13 @@ _ENGLISH_ELLIPSES = (
     r"^(and|so|then|also|what about|how about|and what about|why|why not)\b",
     r"\b(the same|the latter|the former|more details?|more specific)\b",
 )
+# A question of three words or fewer built on a question word, naming nothing, is elliptic
+# even with two words of its own ("Phút thứ mấy?" after a goal, "Ai ghi bàn?", "Which
+# minute?"): too short to say what it is about. Typed without marks, "may" is also "máy".
+_SHORT_QUESTION_WORDS = re.compile(
+    r"(^|\s)(mấy|nào|gì|ai|đâu|bao nhiêu|bao lâu|nao|gi|dau|bao nhieu|bao lau|which|what|who|"
+    r"where|when|how many|how much|how long)(\s|$|\?)")
+MAX_SHORT_WORDS = 3
 # Pronouns and demonstratives: they point back, though the question may name its own subject
 # ("Người Norman đến từ đâu và họ định cư ở đâu?").
 _VIETNAMESE_POINTERS = (
@@ -163,9 +170,16 @@ def refers_back(form: QueryForm) -> str | None:
     ellipses, pointers = _MARKERS[form.kind]
     if _CONTRASTS.search(lowered):
         return "contrast"
-    if ellipses.search(lowered) or len(topic_words(lowered)) < MIN_OWN_WORDS:
+    if (ellipses.search(lowered) or len(topic_words(lowered)) < MIN_OWN_WORDS
+            or _short_question(form.search_text)):
         return "ellipsis"
     return "pointer" if pointers.search(lowered) else None
+
+
+def _short_question(text: str) -> bool:
+    """Whether `text` is a question word with a word or two and no name ("Phút thứ mấy?")."""
+    return (len(_WORD.findall(text)) <= MAX_SHORT_WORDS and not _names_something(text)
+            and bool(_SHORT_QUESTION_WORDS.search(text.strip().lower())))
 
 
 def _names(text: str) -> tuple[str, ...]:
