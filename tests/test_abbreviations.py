@@ -3,7 +3,9 @@ that only look like one, are left alone."""
 
 from __future__ import annotations
 
-from bot.retrieval.abbreviations import expand
+from bot.engine import Engine
+from bot.retrieval.abbreviations import expand, spelled_out
+from bot.retrieval.evidence import QuestionTerms
 from bot.retrieval.question import classify
 from bot.store.lexical import Restorer
 
@@ -47,3 +49,15 @@ def test_a_question_typed_without_marks_keeps_its_capitals_for_the_names_it_give
     assert typed.as_typed == "UBND Tinh bao cao ti le bao phu"
     assert classify("Tỉ lệ bao phủ bảo hiểm y tế?", ARTICLE).as_typed == (
         "Tỉ lệ bao phủ bảo hiểm y tế?")
+
+
+def test_an_abbreviation_spelled_out_is_no_name_missing_from_the_passage(
+        fake_seed_engine: Engine) -> None:
+    index = fake_seed_engine.index
+    form = classify("Tỷ lệ bao phủ BHYT của Điện Biên là bao nhiêu phần trăm?",
+                    index.lexical.restorer)
+    assert form.search_text.startswith("Tỷ lệ bao phủ bảo hiểm y tế")
+    assert QuestionTerms(form, index).names == ["dienbien"]
+    # one left as typed (the articles use it), in any case, is still a name to look for
+    assert not spelled_out("UBND", "ubnd tỉnh báo cáo") and spelled_out("BHYT", "bảo hiểm y tế")
+    assert not spelled_out("Điện", "Điện Biên")

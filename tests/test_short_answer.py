@@ -273,3 +273,18 @@ def test_a_question_starting_with_a_price_asks_for_money() -> None:
     assert asked_kind("Giá trị của lớp là gì?") is None  # a value, not a price
     assert asked_kind("gia thuyet nao") is None  # typed bare, "gia" is as often "giả"
     assert fitting("giá vàng hôm nay", "number", "Hôm nay, nhớ lại 71 năm trước.") == []
+
+
+def test_a_score_or_a_range_is_one_answer() -> None:
+    sentence = "Broncos đánh bại Steelers với tỷ số 23-16 để vào chung kết."
+    assert _short("Broncos thắng Steelers với tỷ số bao nhiêu?", sentence) == "23-16"
+    assert _short("Có bao nhiêu người chết?", "Khoảng 30–50 người đã chết.") == "30–50 người"
+    # a document's number ("11-NQ/TW") and a span of years stay what they were
+    assert _short("Có bao nhiêu đơn vị?", "Nghị quyết 11-NQ/TW, giai đoạn 2021-2025, 45 đơn vị."
+                  ) == "45"
+
+
+def test_an_area_in_square_kilometres_is_not_a_length() -> None:
+    sentence = "Rừng bao phủ 5.500.000 km vuông của lưu vực sông dài 7.000 km."
+    assert _short("Rừng bao phủ bao nhiêu km vuông?", sentence) == "5.500.000 km vuông"
+    assert _short("Sông dài bao nhiêu km?", sentence) == "7.000 km"

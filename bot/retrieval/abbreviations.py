@@ -70,3 +70,10 @@ def expand(text: str, used: Container[str], says: Callable[[str], bool]) -> str:
         return EXPANSIONS[key]
 
     return _TOKEN.sub(replaced, text)
+
+
+def spelled_out(word: str, searched: str) -> bool:
+    """Whether `word` of the question is an abbreviation the `searched` text spells out instead
+    ("BHYT" searched "bảo hiểm y tế"): no name to look for in the passage."""
+    return _key(word) in EXPANSIONS and not re.search(rf"(?<!\w){re.escape(word)}(?!\w)",
+                                                     searched, re.IGNORECASE)

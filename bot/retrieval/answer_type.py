@@ -43,10 +43,13 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # 17.970 | 17,66 | 1.446 | 98 | 3,97 — Vietnamese writes "." for thousands and "," for
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
+# A score or a range is one answer: "tỷ số 23-16", "từ 30–50 người" (not "23", then "16").
+_NUMBERS = rf"{_NUMBER}(?:\s?[-–]\s?{_NUMBER}(?![/\w]))?"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
          r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
          r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người|lượt|tấn|m3|m²|m2|km|ha|kWh|MWh|GWh))?"
-         r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km2|km²|km|m2|m²|m3|mét vuông|"
+         r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km vuông|dặm vuông|km2|km²|km|dặm|yard|"
+         r"m2|m²|m3|mét vuông|"
          r"mét khối|mét|cm|mm|ha|héc-ta|"
          r"kg|tạ/ha|tạ|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|MWh|GWh|m|"
          r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
@@ -57,7 +60,7 @@ _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
 _VIETNAMESE_NUMBERS = {"hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
                        "chín": "9", "mười": "10"}
 _NUMBER_WORD = rf"(?<![Cc]ả )(?:{'|'.join(_VIETNAMESE_NUMBERS)})"
-_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBER}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])"
+_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBERS}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])"
                         r"|(?<=thứ )[IVXLC]+\b")
 _DATE_RE = re.compile(
     r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{3,4})?)"
@@ -164,8 +167,8 @@ _SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
 # phút" is no length in km, "3,4 km" no number of years). Units of one dimension may convert
 # ("bao nhiêu mét" and "3,4 km"), so they do not exclude each other.
 _DIMENSIONS = {
-    "length": ("km", "mét", "m", "cm", "mm"),
-    "area": ("km2", "km²", "m2", "m²", "mét vuông", "ha", "héc-ta"),
+    "length": ("km", "mét", "m", "cm", "mm", "dặm", "yard"),
+    "area": ("km2", "km²", "km vuông", "dặm vuông", "m2", "m²", "mét vuông", "ha", "héc-ta"),
     "mass": ("kg", "tấn"), "volume": ("lít", "m3", "mét khối"),
     "short time": ("giờ", "phút", "giây", "h"), "long time": ("ngày", "tuần", "tháng", "năm"),
     "age": ("tuổi",), "temperature": ("độ", "°c", "độ c"),
@@ -187,7 +190,7 @@ _ASKED_UNIT_BARE = _asking_in(list(_DIMENSION_OF), "bao nhieu")
 
 def _dimension(candidate: str) -> str | None:
     """The dimension of the unit a candidate number is written with ("3,4 km": length)."""
-    unit = re.sub(rf"^{_NUMBER}\s*", "", fold(candidate.lower()))
+    unit = re.sub(rf"^{_NUMBERS}\s*", "", fold(candidate.lower()))
     return _DIMENSION_OF.get(re.sub(r"^h\d+$", "h", unit))  # "21h30" is a time of day
 
 

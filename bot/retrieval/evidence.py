@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
+from bot.retrieval.abbreviations import spelled_out
 from bot.retrieval.answer_type import capitalized_runs, fitting
 from bot.retrieval.fusion import Ranked, Retrieval
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VI_SYLLABLE, QueryForm
@@ -137,7 +138,8 @@ class QuestionTerms:
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
-        self.names = ["".join(words(fold(name))) for name in names_in(form.as_typed)]
+        self.names = ["".join(words(fold(name))) for name in names_in(form.as_typed)
+                      if not spelled_out(name, form.search_text)]
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:
