@@ -119,6 +119,31 @@ def test_what_about_x_replaces_the_last_focus_and_keeps_the_article() -> None:
     assert short.search_text.endswith("… Ford?") and short.prefer == where
 
 
+def test_a_pointer_asking_another_measure_carries_what_was_measured_only() -> None:
+    counted = Conversation().after(turn_of(read(vi("Điện Biên có bao nhiêu dân tộc?"),
+                                                Conversation()), None, "number"))
+    # "tỉnh này" is Điện Biên, not its ethnic groups (searched with "dân tộc", the passage
+    # counting them outranked the one with the poverty rate)
+    assert read(vi("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?"), counted).search_text == (
+        "Điện Biên … Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?")
+    # an open question pointing back keeps the whole topic
+    assert read(vi("Vì sao tỉnh này có nhiều dân tộc như vậy?"), counted).search_text == (
+        "Điện Biên dân tộc … Vì sao tỉnh này có nhiều dân tộc như vậy?")
+
+
+def test_a_follow_up_of_a_refused_turn_must_find_what_it_named() -> None:
+    first = read(vi("Tỉnh Lai Châu có bao nhiêu dân tộc?"), Conversation())
+    refused = Conversation().after(turn_of(first, None, "number", refused=True))
+    answered = Conversation().after(turn_of(first, None, "number"))
+    question = vi("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?")
+    assert read(question, refused).carries_refused
+    assert not read(question, answered).carries_refused
+    # "Còn X?" with words of its own carries no topic to find
+    assert not read(vi("Còn tỉ lệ hộ nghèo thì sao?"), Conversation().after(
+        turn_of(read(vi("Ai là Bí thư Lai Châu?"), Conversation()), None, "person",
+                refused=True))).carries_refused
+
+
 def test_what_about_x_asks_for_the_kind_of_answer_the_last_turn_asked_for() -> None:
     first = read(vi("Tỉ lệ hộ nghèo năm 2025 là bao nhiêu?"), Conversation())
     conversation = Conversation().after(turn_of(first, Preference("dien-bien.md"), "number"))
@@ -269,3 +294,20 @@ def test_after_a_question_asking_who_the_pronoun_points_at_the_one_name_answered
     # not after a question for a number
     assert turn_of(first, None, "number", "Lương Tam Quang nói 45 xã.").topic == (
         "Bộ", "Công", "an")
+
+
+@pytest.mark.slow
+def test_a_follow_up_about_a_place_the_articles_never_name_is_refused_too(
+        seed_engine: Engine) -> None:
+    first = seed_engine.answer("Tỉnh Lai Châu có bao nhiêu dân tộc?", 3)
+    assert not first.answered and first.turn is not None
+    second = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?", 3,
+                                Conversation().after(first.turn))
+    # it was answered ➜ 17,66%, Điện Biên's figure
+    assert second.context and not second.answered and second.short is None
+    # the same follow-up after a question about Điện Biên is answered
+    counted = seed_engine.answer("Điện Biên có bao nhiêu dân tộc?", 3)
+    assert counted.turn is not None
+    third = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?", 3,
+                               Conversation().after(counted.turn))
+    assert third.answered and third.short is not None and third.short.text == "17,66%"

@@ -140,7 +140,7 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
         found = remeasured_sentences(index, embedder, form, found)
     return found, judge(text, form, found, index, top_k,
                         searched if reading.follow_up else None, asks_for(text, form, reading),
-                        knows_word(embedder))
+                        knows_word(embedder), carried_names_required=reading.carries_refused)
 
 
 def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],
@@ -192,6 +192,7 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     top_passage = passages[0] if passages else None
     turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
                    if top_passage else None, asks_for(text, form, reading),
-                   top_passage.highlight if top_passage and verdict.answered else None)
+                   top_passage.highlight if top_passage and verdict.answered else None,
+                   refused=not verdict.answered)
     return Answer(encodable(question), verdict.answered, passages, reading.search_text, note,
                   short=short, context=reading.follow_up, turn=turn)

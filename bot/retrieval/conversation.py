@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.retrieval.answer_type import DATE, NUMBER, PERSON, capitalized_runs, fitting
+from bot.retrieval.answer_type import DATE, NUMBER, PERSON, asked_kind, capitalized_runs, fitting
 from bot.retrieval.fusion import Preference
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VIETNAMESE_LETTERS, QueryForm
 
@@ -114,6 +114,7 @@ class Turn:
     frame: tuple[str, ...] = ()
     asked: str | None = None  # the kind of answer it asked for (a number, a date, …)
     names: tuple[str, ...] = ()  # the words naming what it is about (see `_subject`)
+    refused: bool = False  # whether its answer was "the articles do not say"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,10 @@ class Reading:
     # "Còn X?" after "Tỉ lệ hộ nghèo là bao nhiêu?" asks the same thing of X: a number
     asks_as_before: str | None = None
     names: tuple[str, ...] = ()  # the words of the names it is about, carried ones first
+    # The turn it carries its topic from was refused: nothing showed the articles hold what
+    # that turn named ("Tỉnh Lai Châu …?", then "Tỉ lệ hộ nghèo của tỉnh này?"), so a passage
+    # must name it itself to answer.
+    carries_refused: bool = False
 
     def alone(self, search_text: str) -> Reading:
         """The same question read without the conversation."""
@@ -234,6 +239,11 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
         topic = last.names  # another measure of what was measured ("Còn số xã?")
         if len(own) >= MIN_OWN_WORDS:
             prefer = Preference(prefer.source) if prefer else None
+    elif (how == "pointer" and len(own) >= MIN_OWN_WORDS and _replaces_the_measure(own, last)
+          and asked_kind(form.search_text) in (NUMBER, DATE)):
+        # "Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?" after "Điện Biên có bao nhiêu dân tộc?":
+        # "tỉnh này" points at what was measured, not at the measure ("dân tộc").
+        topic = last.names
     elif how == "contrast" and len(own) >= MIN_OWN_WORDS:
         # The new focus replaces the last turn's: only the article is kept.
         topic = ()
@@ -245,7 +255,7 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
                          or (how == "ellipsis" and _only_names(form.search_text)))
     return Reading(carried + (asked or form.search_text), prefer, True, own, names_own_subject,
                    last.asked if how == "contrast" else None,
-                   tuple(dict.fromkeys((*last.names, *names))))
+                   tuple(dict.fromkeys((*last.names, *names))), last.refused and bool(topic))
 
 
 def _names_something(text: str) -> bool:
@@ -262,11 +272,12 @@ def _only_names(text: str) -> bool:
 
 
 def turn_of(reading: Reading, answered_by: Preference | None,
-            asked: str | None = None, answer: str | None = None) -> Turn:
+            asked: str | None = None, answer: str | None = None, refused: bool = False) -> Turn:
     """The turn a question leaves: the topic it carried, then its own words, in the order
     said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept; the kind of
     answer it `asked` for; and, for a question asking who, the one name its `answer` (the
-    highlighted sentence) gives that it did not, which "ông ấy" next points at."""
+    highlighted sentence) gives that it did not, which "ông ấy" next points at; whether it
+    was `refused`."""
     carried = (topic_words(reading.search_text.split(" … ", 1)[0])
                if reading.follow_up and " … " in reading.search_text else ())
     own = reading.own_topic
@@ -274,4 +285,4 @@ def turn_of(reading: Reading, answered_by: Preference | None,
     if len(named) == 1:  # one name only: with several, which one answers is a guess
         own = (*own, *_WORD.findall(named[0].text))
     return Turn((*carried, *own)[-MAX_CARRIED_WORDS:], answered_by,
-                carried[-MAX_CARRIED_WORDS:], asked, reading.names[-MAX_CARRIED_WORDS:])
+                carried[-MAX_CARRIED_WORDS:], asked, reading.names[-MAX_CARRIED_WORDS:], refused)

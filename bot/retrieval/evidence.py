@@ -43,6 +43,12 @@ def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
     return set(zip(tokens, tokens[1:], strict=False))
 
 
+def _used(tokens: list[str], syllables: Counter[str],
+          pairs: Counter[tuple[str, str]]) -> bool:
+    """Whether the articles write these folded syllables (each, and each pair in a row)."""
+    return all(syllables[t] for t in tokens) and all(pairs[p] for p in _pairs(tokens))
+
+
 class Weighted:
     """Some asked items (syllables or pairs) weighed by their rarity in the articles."""
 
@@ -138,8 +144,14 @@ class QuestionTerms:
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
-        self.names = ["".join(words(fold(name))) for name in names_in(form.as_typed)
-                      if not spelled_out(name, form.search_text)]
+        given = [name for name in names_in(form.as_typed)
+                 if not spelled_out(name, form.search_text)]
+        self.names = ["".join(words(fold(name))) for name in given]
+        # Names no article uses: "Lai Châu" of a text that only names Điện Biên. A run of
+        # capitals ends with the name proper, after any title ("Chủ tịch Tô Lâm"), so its last
+        # two syllables are what must be written in a row.
+        self.unknown_names = [name for name in given if not _used(
+            words(fold(name))[-2:], syllable_counts, pair_counts)]
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:

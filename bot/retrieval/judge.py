@@ -51,12 +51,16 @@ class Judgement:
 
 def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
           shown: int, searched: QueryForm | None = None, kind: str | None = None,
-          knows: Callable[[str], bool] | None = None) -> Judgement:
+          knows: Callable[[str], bool] | None = None,
+          carried_names_required: bool = False) -> Judgement:
     """Judge the first `shown` passages of `found` for `question` (already cleaned), which
     asks for an answer of `kind` (a number, a date, …; None for an open question). A follow-up
     gives what it `searched` (its carried topic, then itself): the passage must hold that topic
     as well (in Vietnamese), while the sentence to highlight answers the question's own
-    words. `knows` tells the words of the model's vocabulary (None: every word counts)."""
+    words. `knows` tells the words of the model's vocabulary (None: every word counts). With
+    `carried_names_required` (the topic came from a refused turn), a name the topic carries
+    that no article uses refuses the question: "Tỉnh Lai Châu có bao nhiêu dân tộc?" (refused),
+    then "Tỉ lệ hộ nghèo của tỉnh này?" asks of Lai Châu too."""
     if not found.ranked:
         return Judgement(False, -math.inf, [], None)
     terms = QuestionTerms(form, index, knows)
@@ -71,7 +75,9 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     signals = passage_signals(found, index, context, terms)
     value = strength(form.kind, features(signals, best, Population.of(found.sentence_cosines),
                                          kind), index.manifest.model.id)
-    if not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0]):
+    lacks_carried_name = carried_names_required and bool(context.unknown_names)
+    if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
+            or lacks_carried_name):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
