@@ -288,3 +288,11 @@ def test_an_area_in_square_kilometres_is_not_a_length() -> None:
     sentence = "Rừng bao phủ 5.500.000 km vuông của lưu vực sông dài 7.000 km."
     assert _short("Rừng bao phủ bao nhiêu km vuông?", sentence) == "5.500.000 km vuông"
     assert _short("Sông dài bao nhiêu km?", sentence) == "7.000 km"
+
+
+def test_a_number_in_a_name_is_no_measure_in_the_unit_asked() -> None:
+    sentence = "Grissom, White và Chaffee đã đặt tên cho chuyến bay Apollo 1 của họ."
+    assert _short("Họ bao nhiêu tuổi?", sentence) is None  # it was ➜ 1
+    assert _short("Anh ấy bao nhiêu tuổi?", "Peyton Manning ở tuổi 39 là cầu thủ.") == "39"
+    # asked for no unit, a number in a name may be the answer ("which Super Bowl")
+    assert _short("Đó là Super Bowl thứ bao nhiêu?", "Trận đấu là Super Bowl 50.") == "50"

@@ -139,6 +139,11 @@ def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
 # A bare number followed by "-NQ/TW" or "/QĐ-TTg" is a document's number, not a count ("đồng/
 # người", "km/h" are units).
 _IDENTIFIER_TAIL = re.compile(r"[-/][A-ZĐ]")
+# A bare number right after a capitalized word other than the sentence's first is part of a
+# name ("Apollo 1", "Super Bowl 50"): no measure in the unit asked ("Họ bao nhiêu tuổi?" got
+# ➜ 1 of "Apollo 1"). Only then: "which Super Bowl" is answered by "50" (dropping it always
+# cost English short answers 3 points of precision on xquad-dev).
+_IDENTIFIER_HEAD = re.compile(r"(?<=\S )[A-ZĐ][\w-]*\s$")
 # Matched on the folded, lower-cased question and candidate. A question for a share ("bao
 # nhiêu phần trăm", "what percentage") is answered by a share only; one for a sum of money
 # ("bao nhiêu tiền", "bao nhiêu tỷ đồng") by an amount of money only.
@@ -218,5 +223,7 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
                                            if asked == lowered else None)
     if unit:
         wanted = _DIMENSION_OF[fold(unit.group(1))]
-        found = [c for c in found if _dimension(c.text) in (None, wanted)]
+        found = [c for c in found if _dimension(c.text) == wanted or (
+            _dimension(c.text) is None
+            and not (c.text.isdigit() and _IDENTIFIER_HEAD.search(text, 0, c.start)))]
     return found

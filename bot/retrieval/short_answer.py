@@ -116,9 +116,10 @@ def _yearly(candidate: Candidate, sentence: str) -> bool:
 def _measured(candidate: Candidate, sentence: str, unit: str) -> bool:
     """Whether the number is followed by `unit` (folded), within its next three words ("45
     đơn vị xã" for "bao nhiêu xã": two words left it out, and 5 points of coverage on
-    xquad-dev for half a point of precision)."""
+    xquad-dev for half a point of precision), or comes right after it ("ở tuổi 39")."""
     following = words(fold(sentence[candidate.start:candidate.end + 32].lower()))
-    return unit in following[1:4]
+    before = words(fold(sentence[max(0, candidate.start - 16):candidate.start].lower()))
+    return unit in following[1:4] or before[-1:] == [unit]  # "ở tuổi 39"
 
 
 def _surrounded(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
