@@ -296,3 +296,11 @@ def test_a_number_in_a_name_is_no_measure_in_the_unit_asked() -> None:
     assert _short("Anh ấy bao nhiêu tuổi?", "Peyton Manning ở tuổi 39 là cầu thủ.") == "39"
     # asked for no unit, a number in a name may be the answer ("which Super Bowl")
     assert _short("Đó là Super Bowl thứ bao nhiêu?", "Trận đấu là Super Bowl 50.") == "50"
+
+
+def test_an_ordinal_is_no_count_and_a_clock_time_is_one_answer() -> None:
+    invasion = "Cuộc xâm lược lần thứ hai thất bại."
+    assert _short("Bao nhiêu quân?", invasion) is None  # it was ➜ hai
+    assert _short("Đại hội lần thứ mấy?", "Đây là Đại hội lần thứ XIV.") == "XIV"
+    assert _short("Trận đấu còn lại bao nhiêu thời gian?",
+                  "Denver dẫn trước khi trận đấu còn 3:08.") == "3:08"  # it was ➜ 3

@@ -44,7 +44,7 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # A score or a range is one answer: "tỷ số 23-16", "từ 30–50 người" (not "23", then "16").
-_NUMBERS = rf"{_NUMBER}(?:\s?[-–]\s?{_NUMBER}(?![/\w]))?"
+_NUMBERS = rf"{_NUMBER}(?::\d\d)?(?:\s?[-–]\s?{_NUMBER}(?![/\w]))?"  # and a clock: "3:08"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
          r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
          r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người|lượt|tấn|m3|m²|m2|km|ha|kWh|MWh|GWh))?"
@@ -136,6 +136,11 @@ def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
     return [c for c in found if fold(c.text.lower()) not in asked and c.text not in spelled]
 
 
+# "Bao nhiêu quân?" asks a count, which "lần thứ hai" (the second time) is not; "lần thứ
+# mấy", "đứng thứ bao nhiêu" ask the ordinal. Matched folded.
+_COUNTS = re.compile(r"\b(?:bao nhieu|may)\b")
+_ASKS_ORDINAL = re.compile(r"\bthu (?:bao nhieu|may)\b")
+_ORDINAL_BEFORE = re.compile(r"\bthứ\s$", re.IGNORECASE)
 # A bare number followed by "-NQ/TW" or "/QĐ-TTg" is a document's number, not a count ("đồng/
 # người", "km/h" are units).
 _IDENTIFIER_TAIL = re.compile(r"[-/][A-ZĐ]")
@@ -210,6 +215,8 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     found = [c for c in found
              if not (c.text.isdigit() and _IDENTIFIER_TAIL.match(text, c.end))]
     lowered = question.lower()
+    if _COUNTS.search(asked) and not _ASKS_ORDINAL.search(asked):
+        found = [c for c in found if not _ORDINAL_BEFORE.search(text, 0, c.start)]
     if _ASKS_SHARE.search(asked):
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
     elif _ASKS_SUM.search(lowered):
