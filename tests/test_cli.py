@@ -192,6 +192,15 @@ def test_the_scripted_repl_runs_quit_and_new_and_asks_no_command(fake_cli: Run) 
     assert "line 2: :k is not run from a script (only :quit and :new are); skipped" in done.stderr
 
 
+def test_the_scripted_repl_quits_on_a_bare_quit_and_names_an_unknown_command(
+        fake_cli: Run) -> None:
+    done = fake_cli("repl", "--json", stdin="ti le ho ngheo\n:foo\nquit\nti le ho ngheo\n")
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["question"] for line in done.stdout.splitlines()] == [
+        "ti le ho ngheo"]
+    assert "line 2: unknown command :foo; skipped" in done.stderr
+
+
 def test_the_common_options_go_before_the_command_or_after_it(fake_cli: Run) -> None:
     before = fake_cli("-v", "ask", "--json", "ti le ho ngheo")
     assert before.returncode == 0, before.stderr

@@ -60,6 +60,13 @@ def test_question_and_its_quote_commands_and_ctrl_d(fake_engine: Engine, pipe: P
     assert out.rstrip().endswith("Tạm biệt. Bye.")
 
 
+def test_bare_help_and_quit_are_commands(fake_engine: Engine, pipe: PipeInput) -> None:
+    out = session(fake_engine, pipe, "help\rti le ho ngheo\rThoát\rti le ho ngheo\r\x04")
+    assert ":reload" in out  # the help text, not an answer
+    assert out.count("tìm theo: tỉ lệ hộ nghèo") == 1  # asked once: "Thoát" ended it
+    assert out.rstrip().endswith("Tạm biệt. Bye.")
+
+
 def test_pasted_multi_line_text_is_one_question(fake_engine: Engine, pipe: PipeInput) -> None:
     paste = "\x1b[200~Tỉ lệ hộ nghèo\nđa chiều năm 2025\x1b[201~"
     out = session(fake_engine, pipe, f":json\r{paste}\r\x04")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.config import DEFAULT_TOP_K, MAX_TOP_K, Settings, load_settings, parse_number
 from bot.errors import QabotError, SettingsError
+from bot.frontends.commands import REPL_COMMANDS, SCRIPT_NEW, SCRIPT_QUIT, as_command
 from bot.frontends.terminal import json_text, safe
 
 # Before numpy loads: one question at a time gains nothing from OpenBLAS threads, and their
@@ -134,9 +135,6 @@ class Unreadable(str):
     """A line of stdin that is not UTF-8 text: reported and skipped, never asked."""
 
 
-# The scripted REPL (`qabot repl < file`) runs these like the session does; its other
-# commands change only what a terminal shows, so they are skipped with a note.
-SCRIPT_QUIT, SCRIPT_NEW = frozenset({":quit", ":q", ":exit"}), ":new"
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -166,15 +164,18 @@ def _questions(args: argparse.Namespace) -> Iterable[tuple[int, str | None]]:
     for number, raw in enumerate(_stdin_lines(), 1):
         line = raw.strip("\r\n")
         line = Unreadable(line) if isinstance(raw, Unreadable) else line
-        if args.command == "repl" and line.strip().startswith(":"):
-            command = line.strip().split()[0].lower()
+        if args.command == "repl" and as_command(line).startswith(":"):
+            command = as_command(line).split()[0].lower()
             if command in SCRIPT_QUIT:
                 return
             if command == SCRIPT_NEW:
                 yield number, None
-            else:
+            elif command in REPL_COMMANDS:
                 print(f"line {number}: {safe(command)} is not run from a script (only :quit "
                       "and :new are); skipped", file=sys.stderr)
+            else:
+                print(f"line {number}: unknown command {safe(command)}; skipped",
+                      file=sys.stderr)
         elif line.strip():
             yield number, line
         elif args.chat:

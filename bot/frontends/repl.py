@@ -19,6 +19,7 @@ from rich.text import Text
 from bot.engine import Engine, Freshness, Stage
 from bot.errors import QabotError
 from bot.frontends.citation import display_date
+from bot.frontends.commands import as_command
 from bot.frontends.presentation import SHORT_MARK, Message, PassageView, present, relevance_bar
 from bot.frontends.terminal import json_text, safe
 from bot.retrieval.answer import Answer
@@ -35,7 +36,8 @@ Type a question and press Enter (Vietnamese with or without diacritics, or Engli
   :new           cuộc trò chuyện mới (quên câu hỏi trước) / new conversation
   :k N           số đoạn trích mỗi câu trả lời / passages per answer (1-50)
   :json          bật/tắt JSON thô / toggle raw JSON output
-  :quit          thoát / exit (Ctrl-D too; Ctrl-C clears the line)"""
+  :quit          thoát / exit (Ctrl-D too; Ctrl-C clears the line)
+("quit", "exit", "thoát", "help" alone on a line work without the colon too.)"""
 
 
 @dataclass
@@ -144,7 +146,7 @@ class Repl:
 
     def handle(self, line: str) -> None:
         """Run a command or answer a question; our errors become a message, never an exit."""
-        text = line.strip()
+        text = as_command(line)
         if not text:
             return
         try:
