@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.corpus.text import fold
 from bot.retrieval.answer_type import DATE, NUMBER, PERSON, asked_kind, capitalized_runs, fitting
 from bot.retrieval.fusion import Preference
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VIETNAMESE_LETTERS, QueryForm
@@ -57,6 +58,10 @@ _VIETNAMESE_POINTERS = (
     r"(^|\s)(người đó|người này|việc đó|việc này|điều đó|điều này)(\s|$|[?,.])",
     r"\s(đó|này|ấy|kia|nói trên|trên)(\s|$|[?,.])",
 )
+# Typed without marks, the restored text may miss a demonstrative ("nguoi do" restored "người
+# đồ"): these two-syllable ones are matched folded too, where they read one way only.
+_FOLDED_POINTERS = re.compile(r"(^|\s)(?:(?:nguoi|viec|dieu|tinh|nam) (?:do|nay)|"
+                              r"(?:ong|ba|anh|chi|co) (?:ay|ta))(\s|$|[?,.])")
 # One-syllable pronouns: typed without marks, "ho", "no" are as often "Hồ", "nợ", "Hốt"
 # (restored wrongly as "họ"), so they count only in a question typed with its diacritics.
 _PRONOUNS = r"(^|\s)(họ|nó|hắn|chúng)(\s|$|[?,.])"
@@ -178,7 +183,10 @@ def refers_back(form: QueryForm) -> str | None:
     if (ellipses.search(lowered) or len(topic_words(lowered)) < MIN_OWN_WORDS
             or _short_question(form.search_text)):
         return "ellipsis"
-    return "pointer" if pointers.search(lowered) else None
+    if pointers.search(lowered) or (form.kind == "no_diacritics"
+                                    and _FOLDED_POINTERS.search(fold(lowered))):
+        return "pointer"
+    return None
 
 
 def _short_question(text: str) -> bool:
