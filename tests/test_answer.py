@@ -91,7 +91,8 @@ def test_words_nobody_uses_are_refused_though_some_passage_is_nearest(
 @pytest.mark.slow
 def test_a_price_the_articles_never_give_is_refused(seed_engine: Engine) -> None:
     # the first example: "…một trang sử vàng… Hôm nay…" holds no price
-    for question in ("giá vàng hôm nay", "Giá vàng hôm nay là bao nhiêu?"):
+    for question in ("giá vàng hôm nay", "Giá vàng hôm nay là bao nhiêu?", "gia vang hom nay",
+                     "gia xang hom nay"):
         assert not seed_engine.answer(question, 3).answered, question
 
 

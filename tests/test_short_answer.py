@@ -273,6 +273,15 @@ def test_a_question_starting_with_a_price_asks_for_money() -> None:
     assert asked_kind("Giá trị của lớp là gì?") is None  # a value, not a price
     assert asked_kind("gia thuyet nao") is None  # typed bare, "gia" is as often "giả"
     assert fitting("giá vàng hôm nay", "number", "Hôm nay, nhớ lại 71 năm trước.") == []
+    # typed without marks, unless a word "gia" makes follows, or a name
+    assert asked_kind("gia vang hom nay") == "number"
+    assert asked_kind("gia dinh ong ay song o dau") == "place"
+    assert asked_kind("Gia Long là ai?") == "person"
+    assert asked_kind("gia tri cua lop la gi") is None
+    assert fitting("gia vàng hôm nay", "number", "Hôm nay, nhớ lại 71 năm trước.") == []
+    assert [c.text for c in fitting("gia vàng hôm nay", "number",
+                                    "Giá vàng hôm nay là 85 triệu đồng, tăng 2 lần.")] == [
+        "85 triệu đồng"]
 
 
 def test_a_score_or_a_range_is_one_answer() -> None:
