@@ -278,6 +278,8 @@ def test_a_question_starting_with_a_price_asks_for_money() -> None:
     assert asked_kind("gia dinh ong ay song o dau") == "place"
     assert asked_kind("Gia Long là ai?") == "person"
     assert asked_kind("gia tri cua lop la gi") is None
+    # an exchange rate, an interest rate ask a number as a share does
+    assert asked_kind("ty gia hom nay") == asked_kind("Lãi suất tiết kiệm?") == "number"
     assert fitting("gia vàng hôm nay", "number", "Hôm nay, nhớ lại 71 năm trước.") == []
     assert [c.text for c in fitting("gia vàng hôm nay", "number",
                                     "Giá vàng hôm nay là 85 triệu đồng, tăng 2 lần.")] == [

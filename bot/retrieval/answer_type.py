@@ -22,7 +22,8 @@ _ASKS = (
            r"what century|which century|what decade|when)\b"),
     (NUMBER, r"\b(bao nhiêu|bao lâu|how many|how much|how long|how old|how far|how large|how big|"
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
-             r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
+             r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số|tỷ giá|tỉ giá|"
+             r"lãi suất)\b|"
              r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|number)\b"),
     (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|người nào|ông nào|bà nào|vị nào|"
              r"nhân vật nào|tác giả)\b"),
