@@ -58,6 +58,8 @@ def test_an_abbreviation_spelled_out_is_no_name_missing_from_the_passage(
                     index.lexical.restorer)
     assert form.search_text.startswith("Tỷ lệ bao phủ bảo hiểm y tế")
     assert QuestionTerms(form, index).names == ["dienbien"]
+    beside = classify("Tỷ lệ bao phủ BHYT Điện Biên là bao nhiêu?", index.lexical.restorer)
+    assert QuestionTerms(beside, index).names == ["dienbien"]  # in one run of capitals
     # one left as typed (the articles use it), in any case, is still a name to look for
     assert not spelled_out("UBND", "ubnd tỉnh báo cáo") and spelled_out("BHYT", "bảo hiểm y tế")
     assert not spelled_out("Điện", "Điện Biên")

@@ -131,6 +131,21 @@ def test_a_pointer_asking_another_measure_carries_what_was_measured_only() -> No
     # an open question pointing back keeps the whole topic
     assert read(vi("Vì sao tỉnh này có nhiều dân tộc như vậy?"), counted).search_text == (
         "Điện Biên dân tộc … Vì sao tỉnh này có nhiều dân tộc như vậy?")
+    # the year it was measured in stays with it
+    dated = Conversation().after(turn_of(read(vi("Năm 2020 Điện Biên có bao nhiêu dân tộc?"),
+                                              Conversation()), None, "number"))
+    assert read(vi("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?"), dated).search_text == (
+        "Điện Biên 2020 … Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?")
+    # "Còn X?" naming another subject keeps the measure instead
+    assert read(vi("Còn Lai Châu thì sao?"), counted).search_text == "dân tộc … Lai Châu?"
+
+
+def test_this_year_and_short_english_questions_stand_alone() -> None:
+    last = Conversation().after(turn_of(read(vi("Điện Biên có bao nhiêu dân tộc?"),
+                                             Conversation()), None, "number"))
+    # "nam nay" is "năm nay" (this year), no pointer; three English words ask on their own
+    assert not read(restored("tăng trưởng kinh tế nam nay là bao nhiêu"), last).follow_up
+    assert not read(en("What causes inflation?"), last).follow_up
 
 
 def test_a_follow_up_of_a_refused_turn_must_find_what_it_named() -> None:
@@ -140,7 +155,7 @@ def test_a_follow_up_of_a_refused_turn_must_find_what_it_named() -> None:
     question = vi("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?")
     assert read(question, refused).carries_refused
     assert not read(question, answered).carries_refused
-    # "Còn X?" with words of its own carries no topic to find
+    # "Còn X?" with words of its own carries no name to find
     assert not read(vi("Còn tỉ lệ hộ nghèo thì sao?"), Conversation().after(
         turn_of(read(vi("Ai là Bí thư Lai Châu?"), Conversation()), None, "person",
                 refused=True))).carries_refused
@@ -301,12 +316,13 @@ def test_after_a_question_asking_who_the_pronoun_points_at_the_one_name_answered
 @pytest.mark.slow
 def test_a_follow_up_about_a_place_the_articles_never_name_is_refused_too(
         seed_engine: Engine) -> None:
-    first = seed_engine.answer("Tỉnh Lai Châu có bao nhiêu dân tộc?", 3)
-    assert not first.answered and first.turn is not None
-    second = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?", 3,
-                                Conversation().after(first.turn))
-    # it was answered ➜ 17,66%, Điện Biên's figure
-    assert second.context and not second.answered and second.short is None
+    for place in ("Tỉnh Lai Châu", "Lai Châu"):  # with a title or without ("Châu" is used)
+        first = seed_engine.answer(f"{place} có bao nhiêu dân tộc?", 3)
+        assert not first.answered and first.turn is not None
+        second = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?", 3,
+                                    Conversation().after(first.turn))
+        # it was answered ➜ 17,66%, Điện Biên's figure
+        assert second.context and not second.answered and second.short is None, place
     # the same follow-up after a question about Điện Biên is answered
     counted = seed_engine.answer("Điện Biên có bao nhiêu dân tộc?", 3)
     assert counted.turn is not None

@@ -278,8 +278,14 @@ def test_a_question_starting_with_a_price_asks_for_money() -> None:
     assert asked_kind("gia dinh ong ay song o dau") == "place"
     assert asked_kind("Gia Long là ai?") == "person"
     assert asked_kind("gia tri cua lop la gi") is None
-    # an exchange rate, an interest rate ask a number as a share does
+    # an exchange rate, an interest rate ask a number as a share does, when nothing else is
     assert asked_kind("ty gia hom nay") == asked_kind("Lãi suất tiết kiệm?") == "number"
+    assert asked_kind("Ai quyết định giảm lãi suất?") == "person"
+    assert asked_kind("Chính sách lãi suất là gì?") is None
+    # "gia" only without its mark: "Già làng" is no price
+    assert asked_kind("Giã gạo thế nào?") is None
+    assert [c.text for c in fitting("Già làng có bao nhiêu người con?", "number",
+                                    "Già làng có 7 người con.")] == ["7 người"]
     assert fitting("gia vàng hôm nay", "number", "Hôm nay, nhớ lại 71 năm trước.") == []
     assert [c.text for c in fitting("gia vàng hôm nay", "number",
                                     "Giá vàng hôm nay là 85 triệu đồng, tăng 2 lần.")] == [
@@ -305,6 +311,10 @@ def test_a_number_in_a_name_is_no_measure_in_the_unit_asked() -> None:
     sentence = "Grissom, White và Chaffee đã đặt tên cho chuyến bay Apollo 1 của họ."
     assert _short("Họ bao nhiêu tuổi?", sentence) is None  # it was ➜ 1
     assert _short("Anh ấy bao nhiêu tuổi?", "Peyton Manning ở tuổi 39 là cầu thủ.") == "39"
+    # the unit before a number counts only right before it, for a number without its own
+    assert _short("Họ bao nhiêu tuổi?", "Ông Nam 45 tuổi, 3 người con.") == "45 tuổi"
+    assert _short("Đoạn đường dài bao nhiêu km?", "Tại km 15 quốc lộ 1A, đoạn dài 3 km."
+                  ) == "3 km"
     # asked for no unit, a number in a name may be the answer ("which Super Bowl")
     assert _short("Đó là Super Bowl thứ bao nhiêu?", "Trận đấu là Super Bowl 50.") == "50"
 
@@ -313,5 +323,6 @@ def test_an_ordinal_is_no_count_and_a_clock_time_is_one_answer() -> None:
     invasion = "Cuộc xâm lược lần thứ hai thất bại."
     assert _short("Bao nhiêu quân?", invasion) is None  # it was ➜ hai
     assert _short("Đại hội lần thứ mấy?", "Đây là Đại hội lần thứ XIV.") == "XIV"
+    assert _short("Việt Nam xếp hạng bao nhiêu?", "Việt Nam đứng thứ 5 thế giới.") == "5"
     assert _short("Trận đấu còn lại bao nhiêu thời gian?",
                   "Denver dẫn trước khi trận đấu còn 3:08.") == "3:08"  # it was ➜ 3

@@ -22,8 +22,7 @@ _ASKS = (
            r"what century|which century|what decade|when)\b"),
     (NUMBER, r"\b(bao nhiêu|bao lâu|how many|how much|how long|how old|how far|how large|how big|"
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
-             r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số|tỷ giá|tỉ giá|"
-             r"lãi suất)\b|"
+             r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
              r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|number)\b"),
     (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|người nào|ông nào|bà nào|vị nào|"
              r"nhân vật nào|tác giả)\b"),
@@ -40,11 +39,14 @@ _PRICE_FIRST = r"^giá\b(?! trị)"
 # vàng hôm nay" of "gia vang hom nay" (the issue's first example, answered with "trang sử
 # vàng … Hôm nay").
 _GIA_WORDS = ("dinh", "tang", "nhap", "han", "co", "cong", "suc", "cam", "vi", "su", "chu",
-              "toc", "pha", "truyen", "lai", "canh", "quyen", "dung", "thuyet", "tri", "nghiep",
-              "nhan", "the", "pha", "su", "huynh", "giam", "bao", "nua", "su", "tien", "ke",
-              "dinh", "nhu", "tai", "dang")
+              "toc", "pha", "truyen", "lai", "lam", "canh", "quyen", "dung", "thuyet", "tri",
+              "nghiep", "nhan", "the", "huynh", "giam", "nua", "ke", "nhu", "tai", "dang")
 _PRICE_FIRST_BARE = re.compile(rf"^[Gg]ia (?!(?:{'|'.join(sorted(set(_GIA_WORDS)))})\b)"
                                r"(?=[^\W\d_A-Z])")
+# An exchange or interest rate asks a number when nothing else is asked ("ty gia hom nay");
+# "Ai quyết định giảm lãi suất?", "Chính sách lãi suất là gì?" ask a name, an explanation.
+_RATE_WORDS = re.compile(r"\b(?:ty gia|ti gia|lai suat)\b")
+_OPEN_WORDS = re.compile(r"\b(?:gi|nao|sao|ai|dau|what|how|why|who|which|where)\b")
 _ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: rf"|\bmấy\b|{_PRICE_FIRST}"}
 # A question for a reason asks no number, whatever it is about ("Vì sao tỉ lệ hộ nghèo giảm?").
 _ASKS_REASON = re.compile(r"\b(?:vì sao|tại sao|vi sao|tai sao|why)\b"
@@ -108,15 +110,17 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     for kind, accented, plain in _ASKED:
         if accented.search(lowered) or plain.search(lowered) or accented.search(restored):
             return kind
-    if asks_price_bare(question):
+    if asks_price_bare(question) or (_RATE_WORDS.search(fold(lowered))
+                                     and not _OPEN_WORDS.search(fold(lowered))):
         return NUMBER
     return None
 
 
 def asks_price_bare(question: str) -> bool:
     """Whether a question starts with "gia" without its mark, reading as a price ("gia vang
-    hom nay"; not "gia dinh", "Gia Long")."""
-    return bool(_PRICE_FIRST_BARE.match(fold(question.strip())))
+    hom nay"; not "gia dinh", "Gia Long", "Già làng")."""
+    text = question.strip()
+    return text[:4].lower() == "gia " and bool(_PRICE_FIRST_BARE.match(fold(text)))
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,7 @@ def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
 # "Bao nhiêu quân?" asks a count, which "lần thứ hai" (the second time) is not; "lần thứ
 # mấy", "đứng thứ bao nhiêu" ask the ordinal. Matched folded.
 _COUNTS = re.compile(r"\b(?:bao nhieu|may)\b")
-_ASKS_ORDINAL = re.compile(r"\bthu (?:bao nhieu|may)\b")
+_ASKS_ORDINAL = re.compile(r"\bthu (?:bao nhieu|may)\b|\b(?:xep hang|hang|vi tri|xep)\b")
 _ORDINAL_BEFORE = re.compile(r"\bthứ\s$", re.IGNORECASE)
 # A bare number followed by "-NQ/TW" or "/QĐ-TTg" is a document's number, not a count ("đồng/
 # người", "km/h" are units).

@@ -44,10 +44,10 @@ _ENGLISH_ELLIPSES = (
 )
 # A question of three words or fewer built on a question word, naming nothing, is elliptic
 # even with two words of its own ("Phút thứ mấy?" after a goal, "Ai ghi bàn?", "Which
-# minute?"): too short to say what it is about. Typed without marks, "may" is also "máy".
+# minute?" has one word of its own anyway): too short to say what it is about. Vietnamese only:
+# "What causes inflation?" stands alone. Typed without marks, "may" is also "máy".
 _SHORT_QUESTION_WORDS = re.compile(
-    r"(^|\s)(mấy|nào|gì|ai|đâu|bao nhiêu|bao lâu|nao|gi|dau|bao nhieu|bao lau|which|what|who|"
-    r"where|when|how many|how much|how long)(\s|$|\?)")
+    r"(^|\s)(mấy|nào|gì|ai|đâu|bao nhiêu|bao lâu|nao|gi|dau|bao nhieu|bao lau)(\s|$|\?)")
 MAX_SHORT_WORDS = 3
 # Pronouns and demonstratives: they point back, though the question may name its own subject
 # ("Người Norman đến từ đâu và họ định cư ở đâu?").
@@ -60,7 +60,7 @@ _VIETNAMESE_POINTERS = (
 )
 # Typed without marks, the restored text may miss a demonstrative ("nguoi do" restored "người
 # đồ"): these two-syllable ones are matched folded too, where they read one way only.
-_FOLDED_POINTERS = re.compile(r"(^|\s)(?:(?:nguoi|viec|dieu|tinh|nam) (?:do|nay)|"
+_FOLDED_POINTERS = re.compile(r"(^|\s)(?:(?:nguoi|viec|dieu|tinh) (?:do|nay)|nam do|"
                               r"(?:ong|ba|anh|chi|co) (?:ay|ta))(\s|$|[?,.])")
 # One-syllable pronouns: typed without marks, "ho", "no" are as often "Hồ", "nợ", "Hốt"
 # (restored wrongly as "họ"), so they count only in a question typed with its diacritics.
@@ -181,7 +181,7 @@ def refers_back(form: QueryForm) -> str | None:
     if _CONTRASTS.search(lowered):
         return "contrast"
     if (ellipses.search(lowered) or len(topic_words(lowered)) < MIN_OWN_WORDS
-            or _short_question(form.search_text)):
+            or (form.kind != "english" and _short_question(form.search_text))):
         return "ellipsis"
     if pointers.search(lowered) or (form.kind == "no_diacritics"
                                     and _FOLDED_POINTERS.search(fold(lowered))):
@@ -233,6 +233,20 @@ def _replaces_the_measure(own: tuple[str, ...], last: Turn) -> bool:
             and not any(ch.isdigit() for ch in own[0]))
 
 
+def _names_instead(own: tuple[str, ...], last: Turn) -> bool:
+    """Whether "Còn X?" names another subject for the last turn's measure: X is a name of two
+    words or more ("Còn Điện Biên?"; an acronym alone, "Còn GRDP?", is a measure)."""
+    return (last.asked in (NUMBER, DATE) and bool(last.names) and len(own) >= MIN_OWN_WORDS
+            and all(word[0].isupper() for word in own))
+
+
+def _measured_subject(last: Turn) -> tuple[str, ...]:
+    """What the last turn measured: its names, and the years or numbers it was said of
+    ("Năm 2020 Điện Biên có bao nhiêu dân tộc?": "Điện Biên", "2020")."""
+    numbers = tuple(word for word in last.topic if any(ch.isdigit() for ch in word))
+    return tuple(dict.fromkeys((*last.names, *numbers)))
+
+
 def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     """Read the question in its conversation: a follow-up searches its own words after the
     last turn's topic, and prefers the article and passage that answered that turn."""
@@ -243,15 +257,20 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     if last is None or how is None:
         return Reading(form.search_text, None, False, own, names=names)
     prefer, topic = last.answered_by, last.topic
-    if how == "contrast" and _replaces_the_measure(own, last):
-        topic = last.names  # another measure of what was measured ("Còn số xã?")
+    if how == "contrast" and _names_instead(own, last):
+        # "Còn Điện Biên?" after "Lai Châu có bao nhiêu dân tộc?": the same measure of another
+        # subject, in the same article if it is there.
+        topic = tuple(word for word in last.topic if word not in last.names)
+        prefer = Preference(prefer.source) if prefer else None
+    elif how == "contrast" and _replaces_the_measure(own, last):
+        topic = _measured_subject(last)  # another measure of what was measured ("Còn số xã?")
         if len(own) >= MIN_OWN_WORDS:
             prefer = Preference(prefer.source) if prefer else None
     elif (how == "pointer" and len(own) >= MIN_OWN_WORDS and _replaces_the_measure(own, last)
           and asked_kind(form.search_text) in (NUMBER, DATE)):
         # "Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?" after "Điện Biên có bao nhiêu dân tộc?":
         # "tỉnh này" points at what was measured, not at the measure ("dân tộc").
-        topic = last.names
+        topic = _measured_subject(last)
     elif how == "contrast" and len(own) >= MIN_OWN_WORDS:
         # The new focus replaces the last turn's: only the article is kept.
         topic = ()

@@ -49,6 +49,16 @@ def _used(tokens: list[str], syllables: Counter[str],
     return all(syllables[t] for t in tokens) and all(pairs[p] for p in _pairs(tokens))
 
 
+def unknown_names(text: str, index: StoredIndex) -> list[str]:
+    """The names in `text` (every run of capitals, its first word too: `text` is a carried
+    topic, not a sentence) that no article uses: "Lai Châu" of a text naming only Điện Biên. A
+    run ends with the name proper, after any title ("Tỉnh Lai Châu", "Chủ tịch Tô Lâm"), so its
+    last two syllables are what must be written in a row."""
+    syllables, pairs = index.lexical.restorer.folded_counts
+    runs = [text[start:end] for start, end in capitalized_runs(text)]
+    return [run for run in runs if not _used(words(fold(run))[-2:], syllables, pairs)]
+
+
 class Weighted:
     """Some asked items (syllables or pairs) weighed by their rarity in the articles."""
 
@@ -144,14 +154,11 @@ class QuestionTerms:
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
-        given = [name for name in names_in(form.as_typed)
-                 if not spelled_out(name, form.search_text)]
+        # without the abbreviations searched spelled out ("BHYT Điện Biên" names Điện Biên)
+        given = [kept for kept in (" ".join(word for word in name.split()
+                                            if not spelled_out(word, form.search_text))
+                                   for name in names_in(form.as_typed)) if kept]
         self.names = ["".join(words(fold(name))) for name in given]
-        # Names no article uses: "Lai Châu" of a text that only names Điện Biên. A run of
-        # capitals ends with the name proper, after any title ("Chủ tịch Tô Lâm"), so its last
-        # two syllables are what must be written in a row.
-        self.unknown_names = [name for name in given if not _used(
-            words(fold(name))[-2:], syllable_counts, pair_counts)]
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:

@@ -69,7 +69,10 @@ def short_span(question: str, kind: str | None, sentence: str,
     measure = fold(unit.group(1)) if unit is not None else None
     if measure is not None and measure in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
-        found = [c for c in found if _measured(c, sentence, measure)]
+        # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
+        # only when none has ("tại km 15 …, đoạn dài 3 km": the length is 3 km).
+        found = ([c for c in found if _measured(c, sentence, measure)]
+                 or [c for c in found if _measured(c, sentence, measure, before=True)])
     asked = fold(question.lower())
     if _ASKS_RATE.search(asked):  # "Tỷ lệ giải ngân vốn đầu tư công": a rate, not the money
         found = [c for c in found if "%" in c.text or "phan tram" in fold(c.text)] or found
@@ -113,13 +116,16 @@ def _yearly(candidate: Candidate, sentence: str) -> bool:
     return bool(_YEARLY.search(fold(after.lower())))
 
 
-def _measured(candidate: Candidate, sentence: str, unit: str) -> bool:
+def _measured(candidate: Candidate, sentence: str, unit: str, before: bool = False) -> bool:
     """Whether the number is followed by `unit` (folded), within its next three words ("45
     đơn vị xã" for "bao nhiêu xã": two words left it out, and 5 points of coverage on
-    xquad-dev for half a point of precision), or comes right after it ("ở tuổi 39")."""
+    xquad-dev for half a point of precision); or, `before`, a bare number that comes right
+    after it, nothing between ("ở tuổi 39"; "45 tuổi, 3 người" is no age of 3)."""
+    if before:
+        leading = fold(sentence[max(0, candidate.start - 16):candidate.start].lower())
+        return candidate.text.isdigit() and bool(re.search(rf"\b{re.escape(unit)} $", leading))
     following = words(fold(sentence[candidate.start:candidate.end + 32].lower()))
-    before = words(fold(sentence[max(0, candidate.start - 16):candidate.start].lower()))
-    return unit in following[1:4] or before[-1:] == [unit]  # "ở tuổi 39"
+    return unit in following[1:4]
 
 
 def _surrounded(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
