@@ -119,8 +119,9 @@ class FakeBotAPI:
                       kinds: tuple[tuple[int, int | None], ...]) -> None:
         """Fail the first attempt of one distinct `method` request in `every`, cycling through
         (status, retry_after) kinds; status 0 drops the connection without an answer (and
-        without doing the call). A retry of the same request goes through: counted by request,
-        not by call, which request fails does not depend on how the bot's calls interleave."""
+        without doing the call). Each request fails at most once, so its retry goes through
+        however the bot's calls interleave (counted by call, one reply once met the failure on
+        all five retries). A request identical to an earlier one counts as its retry."""
         with self._lock:
             self._random_failures[method] = (every, kinds)
 

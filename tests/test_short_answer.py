@@ -301,6 +301,15 @@ def test_a_score_or_a_range_is_one_answer() -> None:
                   ) == "45"
 
 
+def test_numbers_with_a_colon_a_scale_or_dashes() -> None:
+    assert [c.text for c in candidates("Rừng rộng 7 triệu km vuông, tỷ số 3:1.", "number")] == [
+        "7 triệu km vuông", "3:1"]
+    assert [c.text for c in candidates("Từ 3:08-3:15 chiều.", "number")] == ["3:08-3:15"]
+    # a date written with dashes is no range of counts; a minus stays a temperature
+    assert [c.text for c in candidates("Ngày 15-8-2024, trời -5 độ C.", "number")] == [
+        "15", "5 độ C"]
+
+
 def test_an_area_in_square_kilometres_is_not_a_length() -> None:
     sentence = "Rừng bao phủ 5.500.000 km vuông của lưu vực sông dài 7.000 km."
     assert _short("Rừng bao phủ bao nhiêu km vuông?", sentence) == "5.500.000 km vuông"

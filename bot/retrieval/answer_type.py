@@ -58,10 +58,12 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # A score or a range is one answer: "tỷ số 23-16", "từ 30–50 người" (not "23", then "16").
-_NUMBERS = rf"{_NUMBER}(?::\d\d)?(?:\s?[-–]\s?{_NUMBER}(?![/\w]))?"  # and a clock: "3:08"
+_CLOCK = r"(?::\d{1,2})?"  # a clock time or a score written with a colon: "3:08", "3:1"
+_NUMBERS = rf"{_NUMBER}{_CLOCK}(?:\s?[-–]\s?{_NUMBER}{_CLOCK}(?![-/\w]))?"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
          r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
-         r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người|lượt|tấn|m3|m²|m2|km|ha|kWh|MWh|GWh))?"
+         r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người|lượt|tấn|m3|m²|m2|km vuông|km2|km²|km|"
+         r"ha|kWh|MWh|GWh))?"
          r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km vuông|dặm vuông|km2|km²|km|dặm|yard|"
          r"m2|m²|m3|mét vuông|"
          r"mét khối|mét|cm|mm|ha|héc-ta|"
@@ -74,8 +76,9 @@ _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
 _VIETNAMESE_NUMBERS = {"hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
                        "chín": "9", "mười": "10"}
 _NUMBER_WORD = rf"(?<![Cc]ả )(?:{'|'.join(_VIETNAMESE_NUMBERS)})"
-_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?:{_NUMBERS}|{_NUMBER_WORD}(?=\s+\w)){_UNIT}(?![\w])"
-                        r"|(?<=thứ )[IVXLC]+\b")
+# Not inside another number: "8" of "15-8-2024", "5" of "1.5".
+_NUMBER_RE = re.compile(rf"(?<![\w/.,])(?<!\d[-–])(?:{_NUMBERS}|{_NUMBER_WORD}(?=\s+\w))"
+                        rf"{_UNIT}(?![\w])|(?<=thứ )[IVXLC]+\b")
 _DATE_RE = re.compile(
     r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{3,4})?)"
     r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
