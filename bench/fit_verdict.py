@@ -46,6 +46,7 @@ from bot.retrieval.verdict import (  # noqa: E402
     form_of,
     highlight_choice,
     lacks_asked_kind,
+    with_antecedent,
 )
 
 DATA = Path(os.environ.get("VERDICT_DATA", REPO / "bench" / "out" / "verdict_data.jsonl"))
@@ -71,6 +72,15 @@ def views_of(record: Record) -> list[SentenceView]:
                             for view in record["views"]]
     views: list[SentenceView] = record["_views"]
     return views
+
+
+def highlight_holds(record: Record, pick: int) -> bool:
+    """Whether the highlight qabot shows (the picked sentence, from its antecedent for a
+    pronoun answering "who") holds the gold answer."""
+    views = views_of(record)
+    start, _ = with_antecedent(record["kind"], views, pick, record["views"][pick]["text"])
+    return any(v["gold"] for v, view in zip(record["views"], views, strict=True)
+               if view.start >= start and view.end <= views[pick].end)
 
 
 def chosen(record: Record, weights: dict[str, float]) -> int:
@@ -301,7 +311,7 @@ def report(records: list[Record], decide: Callable[[Record], float],
         answered = [s >= 0 for s in strengths]
         right = sum(a and r["rank"] == 1 for r, a in zip(items, answered, strict=True))
         hits = [r for r in items if r["rank"] == 1]
-        h1 = sum(r["views"][pick(r)]["gold"] for r in hits) / max(len(hits), 1)
+        h1 = sum(highlight_holds(r, pick(r)) for r in hits) / max(len(hits), 1)
         shorts = [short_answer(r, pick(r), s) for r, s in zip(items, strengths, strict=True)]
         shown = sum(s for s, _ in shorts)
         numeric = [s for r, (s, _) in zip(items, shorts, strict=True)

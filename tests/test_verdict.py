@@ -13,6 +13,7 @@ from bot.retrieval.verdict import (
     fitted_for,
     lacks_asked_kind,
     strength,
+    with_antecedent,
 )
 
 
@@ -68,3 +69,16 @@ def test_a_number_or_a_date_asked_of_a_passage_holding_none_is_refused() -> None
     assert not lacks_asked_kind("english", "date", without)
     assert lacks_asked_kind("english", "number", without)
     assert not lacks_asked_kind("english", "number", holding)
+
+
+def test_a_pronoun_answering_who_is_highlighted_with_the_sentence_naming_the_person() -> None:
+    text = ("Peyton Manning dẫn dắt hai đội khác nhau. Anh ấy cũng là thủ quân lớn tuổi nhất.")
+    first, second = text.index("Peyton"), text.index("Anh ấy")
+    views = [SentenceView(first, second - 1, 0.8, 0.1, 0.0, True),
+             SentenceView(second, len(text), 0.9, 0.6, 0.4, False)]
+    assert with_antecedent("person", views, 1, text[second:]) == (first, len(text))
+    # not for another kind, nor when the sentence names someone itself or starts otherwise
+    assert with_antecedent("number", views, 1, text[second:]) == (second, len(text))
+    named = [views[0], SentenceView(second, len(text), 0.9, 0.6, 0.4, True)]
+    assert with_antecedent("person", named, 1, text[second:]) == (second, len(text))
+    assert with_antecedent("person", views, 1, "Thủ quân lớn tuổi nhất.") == (second, len(text))

@@ -18,7 +18,7 @@ from bot.retrieval.evidence import (
 from bot.retrieval.fusion import Retrieval
 from bot.retrieval.question import VIETNAMESE_LETTERS, QueryForm
 from bot.retrieval.short_answer import short_span
-from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength
+from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
 from bot.store.generations import StoredIndex
 
 # The short answer is shown only this far above the verdict's threshold: a question the
@@ -73,7 +73,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     terms = QuestionTerms(form, index, knows)
     passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
                 for item in found.ranked[:max(shown, 1)]]
-    chosen = [views[highlight_choice(form.kind, kind, views)] for views in passages]
+    picks = [highlight_choice(form.kind, kind, views) for views in passages]
+    chosen = [views[i] for views, i in zip(passages, picks, strict=True)]
     best = chosen[0]
     # Not for English: its model learned word overlap from English questions, which share
     # only names and numbers with Vietnamese text; carried topic words would skew it.
@@ -95,4 +96,7 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
         span = short_span(question, kind, sentence, english=form.kind == "english")
         if span is not None:
             short = (best.start + span.start, best.start + span.end)
-    return Judgement(value >= 0, value, [(v.start, v.end) for v in chosen[:shown]], short)
+    highlights = [with_antecedent(kind, views, i,
+                                  index.chunks[item.row].text[views[i].start:views[i].end])
+                  for views, i, item in zip(passages, picks, found.ranked, strict=False)]
+    return Judgement(value >= 0, value, highlights[:shown], short)
