@@ -206,7 +206,8 @@ def test_units_with_a_slash_currencies_and_words_that_only_fold_like_money() -> 
     assert [c.text for c in fitting("Thu nhập là bao nhiêu tiền?", "number", income)] == [
         "52 triệu đồng"]
     road = "Đường dài 120 km, xe chạy tối đa 100 km/h."
-    assert "100 km" in [c.text for c in fitting("Xe chạy tối đa bao nhiêu km/h?", "number", road)]
+    assert "100 km/h" in [c.text for c in fitting("Xe chạy tối đa bao nhiêu km/h?", "number",
+                                                   road)]
     capital = "Tổng vốn đạt 35.000 tỷ VNĐ, dự án khác 3.500 tỷ, với 7 dòng sông."
     assert [c.text for c in fitting("Tổng vốn bao nhiêu tỷ đồng?", "number", capital)] == [
         "35.000 tỷ VNĐ", "3.500 tỷ"]
@@ -335,3 +336,13 @@ def test_an_ordinal_is_no_count_and_a_clock_time_is_one_answer() -> None:
     assert _short("Việt Nam xếp hạng bao nhiêu?", "Việt Nam đứng thứ 5 thế giới.") == "5"
     assert _short("Trận đấu còn lại bao nhiêu thời gian?",
                   "Denver dẫn trước khi trận đấu còn 3:08.") == "3:08"  # it was ➜ 3
+
+
+def test_a_minute_asked_in_order_and_a_score_asked_for() -> None:
+    goal = "Bước ngoặt đến ở phút 82, Tuấn Hải gỡ hòa 2-2."
+    assert _short("Phạm Tuấn Hải ghi bàn phút thứ mấy?", goal) == "82"  # it was ➜ 2-2
+    late = "Ngay trong thời gian bù giờ, phút 90+5, Hai Long ấn định chiến thắng 3-2."
+    assert _short("Hai Long ghi bàn phút thứ mấy?", late) == "90+5"
+    assert _short("Tỷ số chung cuộc trận lượt về là bao nhiêu?",
+                  "Ở lượt về, Việt Nam thắng 3-2 sau hai bàn.") == "3-2"  # it was ➜ hai
+    assert _short("Tốc độ tối đa là bao nhiêu?", "Tốc độ tối đa 80 km/h.") == "80 km/h"

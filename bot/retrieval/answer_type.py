@@ -58,14 +58,15 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # A score or a range is one answer: "tỷ số 23-16", "từ 30–50 người" (not "23", then "16").
-_CLOCK = r"(?::\d{1,2})?"  # a clock time or a score written with a colon: "3:08", "3:1"
+# a clock time or a score written with a colon ("3:08", "3:1"), a minute of added time ("90+5")
+_CLOCK = r"(?::\d{1,2}|\+\d{1,2})?"
 _NUMBERS = rf"{_NUMBER}{_CLOCK}(?:\s?[-–]\s?{_NUMBER}{_CLOCK}(?![-/\w]))?"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
          r"|\s+(?:tỷ|triệu|nghìn|ngàn|trăm)(?:\s+(?:tỷ|triệu))?"
          r"(?:\s+(?:đồng|USD|VNĐ|VND|đô la|euro|người|lượt|tấn|m3|m²|m2|km vuông|km2|km²|km|"
          r"ha|kWh|MWh|GWh))?"
-         r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km vuông|dặm vuông|km2|km²|km|dặm|yard|"
-         r"m2|m²|m3|mét vuông|"
+         r"|\s+(?:phần trăm|đồng|USD|VNĐ|VND|đô la|euro|km vuông|dặm vuông|km2|km²|km/h|km|dặm|"
+         r"yard|m2|m²|m3|mét vuông|"
          r"mét khối|mét|cm|mm|ha|héc-ta|"
          r"kg|tạ/ha|tạ|tấn|lít|độ C|độ|giờ|phút|giây|ngày|tuần|tháng|MW|kW|kWh|MWh|GWh|m|"
          r"người|hộ|xã|phường|lần|năm|tuổi|dân tộc|điểm|ca|percent|million|billion|thousand|"
