@@ -51,8 +51,9 @@ def restored(text: str) -> QueryForm:
     en("What about Ford?"), en("When did he die?"), en("Where did she perform?"),
     en("How much cash would that network have received?"), en("And the second?"),
     en("Why?"), en("How many people live there?"),
-    # three words or fewer on a question word, naming nothing: too short to stand alone
+    # four syllables or fewer on a question word, naming nothing: too short to stand alone
     vi("Phút thứ mấy?"), vi("Ai ghi bàn?"), restored("phút thứ mấy"), en("Which minute?"),
+    vi("Kết thúc lúc nào?"),
     en("Who scored?"),
     # typed without marks, a demonstrative the restorer missed ("nguoi do" as "người đồ")
     QueryForm("no_diacritics", "người đồ còn giữ chức vụ gì khác", True),

