@@ -57,8 +57,8 @@ _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(
 # 17.970 | 17,66 | 1.446 | 98 | 3,97 — Vietnamese writes "." for thousands and "," for
 # decimals; English text the other way round: both are accepted.
 _NUMBER = r"\d+(?:[.,]\d+)*"
-# A score or a range is one answer: "tỷ số 23-16", "từ 30–50 người" (not "23", then "16").
-# a clock time or a score written with a colon ("3:08", "3:1"), a minute of added time ("90+5")
+# A score or a range is one answer ("tỷ số 23-16", "từ 30–50 người": not "23", then "16"), and
+# so is a clock time or a score written with a colon ("3:08", "3:1") or added time ("90+5").
 _CLOCK = r"(?::\d{1,2}|\+\d{1,2})?"
 _NUMBERS = rf"{_NUMBER}{_CLOCK}(?:\s?[-–]\s?{_NUMBER}{_CLOCK}(?![-/\w]))?"
 _UNIT = (r"(?:\s*%(?:/năm)?|\s*°C|h(?:[0-5]\d)?"
@@ -114,8 +114,9 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     for kind, accented, plain in _ASKED:
         if accented.search(lowered) or plain.search(lowered) or accented.search(restored):
             return kind
-    if asks_price_bare(question) or (_RATE_WORDS.search(fold(lowered))
-                                     and not _OPEN_WORDS.search(fold(lowered))):
+    folded = fold(lowered)
+    if asks_price_bare(question) or (_RATE_WORDS.search(folded)
+                                     and not _OPEN_WORDS.search(folded)):
         return NUMBER
     return None
 

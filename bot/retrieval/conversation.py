@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.corpus.text import fold
 from bot.retrieval.answer_type import DATE, NUMBER, PERSON, asked_kind, capitalized_runs, fitting
 from bot.retrieval.fusion import Preference
-from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VIETNAMESE_LETTERS, QueryForm
+from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm, has_vietnamese_letters
 
 _WORD = re.compile(r"\w+")
 # Turns remembered per conversation: a follow-up leans on the last one, whose own topic
@@ -18,6 +18,9 @@ MAX_TURNS = 4
 # Words of the earlier turns carried into a follow-up's search, at most: enough for the topic
 # ("Warsaw 1901 dân số"), few enough that the new question still leads the search.
 MAX_CARRIED_WORDS = 12
+# Ends the carried topic in a follow-up's search text: shown to the reader, ignored by the
+# retrievers ("Điện Biên … Còn GRDP?").
+TOPIC_END = " … "
 
 # Pronouns, demonstratives and elliptic openings that point back at the conversation, matched
 # on the lower-cased question with its diacritics (restored for one typed without them):
@@ -167,7 +170,7 @@ class Reading:
 def topic_words(text: str) -> tuple[str, ...]:
     """The words of `text` that say what it is about, in order, as written ("Bộ trưởng Bộ
     Quốc phòng" keeps both "Bộ": the topic is shown to the reader)."""
-    vietnamese = any(ch in VIETNAMESE_LETTERS for ch in text.lower())
+    vietnamese = has_vietnamese_letters(text)
     return tuple(word for word in _WORD.findall(_QUESTION_PHRASES.sub(" ", text))
                  if word.lower() not in _QUESTION_WORDS
                  or (vietnamese and word.lower() in _VIETNAMESE_TOO))
@@ -276,9 +279,8 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
         # The new focus replaces the last turn's: only the article is kept.
         topic = ()
         prefer = Preference(prefer.source) if prefer else None
-    carried = " ".join(topic) + " … " if topic else ""
+    carried = " ".join(topic) + TOPIC_END if topic else ""
     asked = _CONTRAST_MARKS.sub("", form.search_text) if how == "contrast" else form.search_text
-    # "…" shows the reader where the carried topic ends; the retrievers ignore it.
     names_own_subject = ((how == "pointer" and _names_something(form.search_text))
                          or (how == "ellipsis" and _only_names(form.search_text)))
     return Reading(carried + (asked or form.search_text), prefer, True, own, names_own_subject,
@@ -299,6 +301,12 @@ def _only_names(text: str) -> bool:
     return bool(found) and all(word[0].isupper() for word in found)
 
 
+def carried_topic(search_text: str) -> str:
+    """The topic a follow-up's search text carries, before its `TOPIC_END` ("" when none)."""
+    topic, end, _ = search_text.partition(TOPIC_END)
+    return topic if end else ""
+
+
 def turn_of(reading: Reading, answered_by: Preference | None,
             asked: str | None = None, answer: str | None = None, refused: bool = False) -> Turn:
     """The turn a question leaves: the topic it carried, then its own words, in the order
@@ -306,8 +314,7 @@ def turn_of(reading: Reading, answered_by: Preference | None,
     answer it `asked` for; and, for a question asking who, the one name its `answer` (the
     highlighted sentence) gives that it did not, which "ông ấy" next points at; whether it
     was `refused`."""
-    carried = (topic_words(reading.search_text.split(" … ", 1)[0])
-               if reading.follow_up and " … " in reading.search_text else ())
+    carried = topic_words(carried_topic(reading.search_text)) if reading.follow_up else ()
     own = reading.own_topic
     named = fitting(reading.search_text, PERSON, answer) if asked == PERSON and answer else []
     if len(named) == 1:  # one name only: with several, which one answers is a guess

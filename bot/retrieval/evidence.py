@@ -18,6 +18,7 @@ from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
 from bot.retrieval.abbreviations import spelled_out
 from bot.retrieval.answer_type import capitalized_runs, fitting
+from bot.retrieval.conversation import TOPIC_END
 from bot.retrieval.fusion import Ranked, Retrieval
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VI_SYLLABLE, QueryForm
 from bot.store.generations import StoredIndex
@@ -93,7 +94,7 @@ def names_in(question: str) -> list[str]:
     which is capitalized anyway: "Tỉnh Lai Châu có …" names "Lai Châu". A follow-up searched
     after its carried topic ("Điện Biên … Còn GRDP?") starts again after the "…"."""
     found = []
-    for part in question.split(" … "):
+    for part in question.split(TOPIC_END):
         for start, end in capitalized_runs(part):
             run = part[start:end]
             if start == 0:

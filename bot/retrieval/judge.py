@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.retrieval.conversation import carried_topic
 from bot.retrieval.evidence import (
     Population,
     QuestionTerms,
@@ -16,7 +17,7 @@ from bot.retrieval.evidence import (
     unknown_names,
 )
 from bot.retrieval.fusion import Retrieval
-from bot.retrieval.question import VIETNAMESE_LETTERS, QueryForm
+from bot.retrieval.question import QueryForm, has_vietnamese_letters
 from bot.retrieval.short_answer import short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
 from bot.store.generations import StoredIndex
@@ -27,12 +28,6 @@ from bot.store.generations import StoredIndex
 # short answer (no diacritics 2.6 → 1.3 %, English 2.5 → 1.1 %) for 1–2 points of coverage
 # in Vietnamese (6 in English).
 SURE_MARGIN = 1.0
-
-
-def _vietnamese(text: str) -> bool:
-    """Whether `text` is written in Vietnamese: an English topic names things otherwise than
-    the articles do ("Politburo", "Bộ Chính trị"), so its names are not looked for."""
-    return any(ch in VIETNAMESE_LETTERS for ch in text.lower())
 
 
 def not_sure(kind: str, missing_number: float, missing_name: float) -> bool:
@@ -83,8 +78,10 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     signals = passage_signals(found, index, context, terms)
     value = strength(form.kind, features(signals, best, Population.of(found.sentence_cosines),
                                          kind), index.manifest.model.id)
-    lacks_carried_name = (carried_names_required and searched is not None
-                          and _vietnamese(carried := searched.search_text.split(" … ")[0])
+    # An English topic names things otherwise than the articles ("Politburo", "Bộ Chính
+    # trị"): its names are not looked for.
+    carried = carried_topic(searched.search_text) if searched is not None else ""
+    lacks_carried_name = (carried_names_required and has_vietnamese_letters(carried)
                           and bool(unknown_names(carried, index)))
     if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
             or lacks_carried_name):

@@ -25,6 +25,13 @@ ENGLISH_MARKERS = frozenset(
 ENGLISH_FUNCTION_WORDS = ENGLISH_MARKERS | {"the", "to", "in", "on", "an", "a", "do", "that"}
 VIETNAMESE_LETTERS = frozenset(
     "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+
+
+def has_vietnamese_letters(text: str) -> bool:
+    """Whether `text` holds a letter only Vietnamese writes ("ệ", "đ")."""
+    return any(ch in VIETNAMESE_LETTERS for ch in text.lower())
+
+
 # A question is English from this share of English markers among its words, and Vietnamese
 # without diacritics from this share of its words being Vietnamese syllables of the articles.
 ENGLISH_MARKER_SHARE = 0.15
@@ -96,7 +103,7 @@ def _classify(question: str, restorer: Restorer) -> QueryForm:
         # "What is tỉ lệ hộ nghèo in Điện Biên?": English around Vietnamese terms.
         kind = "mixed" if marked >= MIXED_MIN_MARKED_WORDS else "english"
         return QueryForm(kind, question, False)
-    if any(ch in VIETNAMESE_LETTERS for ch in question.lower()):
+    if has_vietnamese_letters(question):
         return QueryForm("vietnamese", question, False)
     tokens = [t for t in words(question) if not t.isdigit()]
     if tokens and folded_syllable_share(tokens, restorer) >= FOLDED_SYLLABLE_SHARE:

@@ -82,7 +82,7 @@ def short_span(question: str, kind: str | None, sentence: str,
         # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
         # only when none has ("tại km 15 …, đoạn dài 3 km": the length is 3 km).
         found = ([c for c in found if _measured(c, sentence, measure)]
-                 or [c for c in found if _measured(c, sentence, measure, before=True)])
+                 or [c for c in found if _measured_before(c, sentence, measure)])
     asked = fold(question.lower())
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
@@ -128,15 +128,18 @@ def _yearly(candidate: Candidate, sentence: str) -> bool:
     return bool(_YEARLY.search(fold(after.lower())))
 
 
-def _measured(candidate: Candidate, sentence: str, unit: str, before: bool = False) -> bool:
+def _measured_before(candidate: Candidate, sentence: str, unit: str) -> bool:
+    """Whether the number is a bare one right after `unit` (folded), nothing between ("ở tuổi
+    39", "phút 90+5"; "45 tuổi, 3 người" is no age of 3)."""
+    leading = fold(sentence[max(0, candidate.start - 16):candidate.start].lower())
+    bare = re.fullmatch(r"\d+(?:\+\d+)?", candidate.text)
+    return bool(bare) and bool(re.search(rf"\b{re.escape(unit)} $", leading))
+
+
+def _measured(candidate: Candidate, sentence: str, unit: str) -> bool:
     """Whether the number is followed by `unit` (folded), within its next three words ("45
     đơn vị xã" for "bao nhiêu xã": two words left it out, and 5 points of coverage on
-    xquad-dev for half a point of precision); or, `before`, a bare number that comes right
-    after it, nothing between ("ở tuổi 39"; "45 tuổi, 3 người" is no age of 3)."""
-    if before:
-        leading = fold(sentence[max(0, candidate.start - 16):candidate.start].lower())
-        bare = re.fullmatch(r"\d+(?:\+\d+)?", candidate.text)  # "phút 90+5"
-        return bool(bare) and bool(re.search(rf"\b{re.escape(unit)} $", leading))
+    xquad-dev for half a point of precision)."""
     following = words(fold(sentence[candidate.start:candidate.end + 32].lower()))
     return unit in following[1:4]
 
