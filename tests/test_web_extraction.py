@@ -160,6 +160,18 @@ thị Ocean Park với tần suất 15 phút một chuyến, giá vé 9.000 đ�
 </body></html>"""
 
 
+def test_a_charset_declared_after_the_title_is_followed_for_the_whole_page() -> None:
+    # lxml follows a declaration only before any text: the page came out as Latin-1 mojibake
+    late = SHORT_PAGE.replace('<meta charset="utf-8"><title>Hà Nội mở tuyến buýt điện E12</title>',
+                              '<title>Hà Nội mở tuyến buýt điện E12</title><meta charset="utf-8">')
+    found = extract_article(late.encode("utf-8"))
+    assert found.meta.title == "Hà Nội mở tuyến buýt điện E12"
+    assert "tuyến buýt điện E12 từ bến xe Mỹ Đình" in found.text
+    # a charset no codec knows is as none: UTF-8 bytes are read as UTF-8
+    unknown = SHORT_PAGE.replace('charset="utf-8"', 'charset="x-unheard-of"')
+    assert "bến xe Mỹ Đình" in extract_article(unknown.encode("utf-8")).text
+
+
 def test_a_short_page_keeps_its_article_and_none_of_the_chrome() -> None:
     text = extract_article(SHORT_PAGE.encode("utf-8")).text
     assert "tuyến buýt điện E12 từ bến xe Mỹ Đình" in text

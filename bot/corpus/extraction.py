@@ -16,7 +16,7 @@ from bot.corpus.text import nfc
 logger = logging.getLogger(__name__)
 
 # A charset the page declares itself, in the part of the page a browser looks at for one.
-_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=", re.IGNORECASE)
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _SNIFF_BYTES = 4096
 
 
@@ -94,18 +94,27 @@ def _lead(tree: Any, text: str) -> str | None:
     return lead if shown else None
 
 
-def declares_charset(html: bytes) -> bool:
-    """Whether the page names its charset itself, where a browser looks for one."""
-    return bool(_DECLARED_CHARSET.search(html[:_SNIFF_BYTES]))
+def declared_charset(html: bytes) -> str | None:
+    """The charset the page names itself, where a browser looks for one."""
+    found = _DECLARED_CHARSET.search(html[:_SNIFF_BYTES])
+    return found.group(1).decode("ascii") if found else None
 
 
 def decoded(html: bytes | str) -> bytes | str:
-    """The page as the parser should read it: bytes when the page declares its charset (the
-    parser follows the declaration); else text, when the bytes are UTF-8 (a page saved by hand
-    or served without a charset is nearly always UTF-8 today, and read as Latin-1 it would be
-    indexed garbled); else the bytes as they are."""
-    if isinstance(html, str) or declares_charset(html):
+    """The page as the parser should read it: text in the charset the page declares (read here,
+    not by the parser: lxml follows a declaration only before any text, and a `<title>` ahead
+    of `<meta charset="utf-8">` garbled the whole page as Latin-1, where a browser looks ahead
+    for it); else, or when no codec knows that charset or the bytes are not in it, text when
+    the bytes are UTF-8 (a page saved by hand or served without a charset is nearly always
+    UTF-8 today, and read as Latin-1 it would be indexed garbled); else the bytes as they are."""
+    if isinstance(html, str):
         return html
+    charset = declared_charset(html)
+    if charset is not None:
+        try:
+            return html.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a charset no codec knows, or the bytes are not in: as if none were named
     try:
         return html.decode("utf-8")
     except UnicodeDecodeError:

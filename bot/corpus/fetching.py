@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.corpus.extraction import declares_charset, decoded
+from bot.corpus.extraction import decoded
 from bot.errors import FetchError
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # news pages are well under 1 MB; this leaves room
@@ -50,7 +50,7 @@ class Page:
         except UnicodeDecodeError:
             # The page's own declaration, or UTF-8 its bytes are in, decides (`decoded`);
             # else the server's charset it is, with the odd bad byte replaced.
-            if declares_charset(self.content) or isinstance(decoded(self.content), str):
+            if isinstance(decoded(self.content), str):
                 return self.content
             return self.content.decode(self.encoding, errors="replace")
 
