@@ -160,6 +160,13 @@ def test_a_note_is_shown_above_the_passages() -> None:
     assert f"<i>lưu ý: {note}</i>" in telegram(answer)[0]
 
 
+def test_a_huge_question_is_echoed_by_its_end_only() -> None:
+    pasted = "đầu " * 10_000 + "Tỉ lệ hộ nghèo?"
+    shown = format_answer(Answer(pasted, True, ANSWERED.passages, "Tỉ lệ hộ nghèo?"))
+    assert "…" + pasted[-300:] in shown and len(shown) < 3000  # it was echoed whole
+    assert present(ANSWERED).question == ANSWERED.question  # a short one stays whole
+
+
 def test_short_answer_leads_the_answer_in_every_front_end() -> None:
     start = ARTICLE.index("17.970 tỷ đồng")
     answer = Answer("Thu ngân sách bao nhiêu?", True,

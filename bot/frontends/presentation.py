@@ -96,6 +96,18 @@ class AnswerView:
     passages: list[PassageView]
 
 
+# A question is echoed whole up to this long; a longer one (a pasted article: 30 MB came back
+# to the terminal whole) by its end, which is what was searched (see the note on the cut).
+SHOWN_QUESTION_CHARS = 300
+
+
+def shown_question(question: str) -> str:
+    """`question` as echoed above its answer: whole, or "…" and its last characters."""
+    if len(question) <= SHOWN_QUESTION_CHARS:
+        return question
+    return "…" + question[-SHOWN_QUESTION_CHARS:]
+
+
 def relevance(score: float, best: float) -> int:
     """Filled dots (1 to RELEVANCE_DOTS) in proportion to `score` against the best one."""
     if best <= 0:
@@ -143,4 +155,4 @@ def present(answer: Answer) -> AnswerView:
                     display_date(p.date), p.url, quote_link(p.url, p.highlight) if p.url else None)
         for rank, p in enumerate(answer.passages, 1)]
     short = answer.short.text if answer.short else None
-    return AnswerView(answer.question, notes, short, verdict(answer), passages)
+    return AnswerView(shown_question(answer.question), notes, short, verdict(answer), passages)
