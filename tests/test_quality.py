@@ -101,6 +101,18 @@ def test_held_out_seed_questions_near_the_topic_are_refused(seed_engine: Engine)
     assert answered >= SEED_ANSWERED
 
 
+def test_a_question_for_someone_s_post_is_answered_with_it(seed_engine: Engine) -> None:
+    """"giữ chức vụ gì" asks for a post, which the article gives without the word "chức vụ":
+    those words were counted as unseen and refused the question about the province's own
+    party secretary."""
+    for question, post in [("Ông Trần Quốc Cường giữ chức vụ gì?", "Bí thư Tỉnh ủy"),
+                           ("ong le minh hung giu chuc vu gi", "Trưởng Ban Tổ chức"),
+                           ("Trần Quang Phương đảm nhiệm cương vị nào?", "Phó Chủ tịch Quốc hội")]:
+        found = seed_engine.answer(question, 3)
+        assert found.answered, question
+        assert post in found.passages[0].text, question
+
+
 @pytest.fixture(scope="module")
 def xquad_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
                  embedder: SentenceTransformerEmbedder) -> Engine:

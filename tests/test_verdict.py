@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import math
 
-from bot.retrieval.evidence import PassageSignals, Population, SentenceView, features
+from bot.retrieval.evidence import (
+    PassageSignals,
+    Population,
+    SentenceView,
+    asked_about,
+    features,
+)
 from bot.retrieval.verdict import (
     FORMS,
     HIGHLIGHT_FEATURES,
@@ -82,3 +88,14 @@ def test_a_pronoun_answering_who_is_highlighted_with_the_sentence_naming_the_per
     named = [views[0], SentenceView(second, len(text), 0.9, 0.6, 0.4, True)]
     assert with_antecedent("person", named, 1, text[second:]) == (second, len(text))
     assert with_antecedent("person", views, 1, "Thủ quân lớn tuổi nhất.") == (second, len(text))
+
+
+def test_the_words_a_question_asks_with_are_not_what_it_asks_about() -> None:
+    # a post asked for, a question word; "AI" and "nào" inside ("năm nào …") are kept
+    assert asked_about("Ông Trần Quốc Cường giữ chức vụ gì?") == ["ong", "tran", "quoc", "cuong"]
+    assert asked_about("ong ay con giu nhung chuc vu nao khac") == ["ong", "ay", "nao", "khac"]
+    assert asked_about("Ai là AI?") == ["la", "ai"]
+    assert asked_about("Tỉnh nào có bao nhiêu dân tộc?") == ["tinh", "nao", "co", "dan", "toc"]
+    assert asked_about("Dân số tỉnh nào?") == ["dan", "so", "tinh"]
+    assert asked_about("Chức vụ Thủ tướng có từ năm 1945") == [
+        "chuc", "vu", "thu", "tuong", "co", "tu", "nam", "1945"]

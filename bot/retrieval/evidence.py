@@ -124,6 +124,23 @@ def vietnamese_side(question: str, tokens: list[str], counts: Counter[str],
     return [t for t in tokens if not english(t)]
 
 
+# What a question asks with, not about: its question words ("gì", "ai", "bao nhiêu", "nào"
+# last) and the words asking for a post ("giữ chức vụ gì", "chức danh nào"), which a passage
+# answers with the post itself ("Bí thư Tỉnh ủy"), rarely with the word "chức vụ". Counted as
+# words the articles never use, they refused "Ông Trần Quốc Cường giữ chức vụ gì?". Matched
+# folded: "nào" only last, since "não" (brain) is a topic word.
+_ASKING = re.compile(
+    r"\b(?:(?:[Gg]iu|[Dd]am nhiem|[Dd]am nhan|[Nn]am giu|[Ll]am|[Cc]on giu) )?(?:nhung |cac )?"
+    r"(?:[Cc]huc vu|[Cc]huc danh|[Cc]uong vi)\b(?=.*\b(?:gi|nao)\b)"
+    r"|\b(?:[Gg]i|[Aa]i|[Bb]ao nhieu|[Bb]ao gio|[Bb]ao lau)\b|\bnao(?=\W*$)")
+
+
+def asked_about(question: str) -> list[str]:
+    """The folded words of `question` without those it asks with (case kept until then:
+    "AI" is a topic, "ai" asks who)."""
+    return words(_ASKING.sub(" ", fold(question)))
+
+
 class QuestionTerms:
     """The question's folded syllables and pairs, weighed by the corpus counts (once per
     question: every sentence of every passage shown is measured against them)."""
@@ -131,7 +148,8 @@ class QuestionTerms:
     def __init__(self, form: QueryForm, index: StoredIndex,
                  knows: Callable[[str], bool] | None = None) -> None:
         syllable_counts, pair_counts = index.lexical.restorer.folded_counts
-        tokens = words(fold(form.search_text))
+        tokens = (words(fold(form.search_text)) if form.kind == "english"
+                  else asked_about(form.search_text))
         # No word the articles use, no English function word, no acronym ("GDP") and no word
         # of the model's vocabulary (`knows`; "poverty rate" has two): "asdf qwer", "hello"
         # ask nothing that can be looked for, though the model would still find a nearest
