@@ -97,5 +97,7 @@ def test_the_words_a_question_asks_with_are_not_what_it_asks_about() -> None:
     assert asked_about("Ai là AI?") == ["la", "ai"]
     assert asked_about("Tỉnh nào có bao nhiêu dân tộc?") == ["tinh", "nao", "co", "dan", "toc"]
     assert asked_about("Dân số tỉnh nào?") == ["dan", "so", "tinh"]
+    assert asked_about("Tỉnh nằm ở đâu?") == ["tinh", "nam", "o"]
+    assert asked_about("Vì sao ngôi sao sáng?") == ["vi", "sao", "ngoi", "sao", "sang"]
     assert asked_about("Chức vụ Thủ tướng có từ năm 1945") == [
         "chuc", "vu", "thu", "tuong", "co", "tu", "nam", "1945"]

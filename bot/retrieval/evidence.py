@@ -124,15 +124,16 @@ def vietnamese_side(question: str, tokens: list[str], counts: Counter[str],
     return [t for t in tokens if not english(t)]
 
 
-# What a question asks with, not about: its question words ("gì", "ai", "bao nhiêu", "nào"
-# last) and the words asking for a post ("giữ chức vụ gì", "chức danh nào"), which a passage
-# answers with the post itself ("Bí thư Tỉnh ủy"), rarely with the word "chức vụ". Counted as
-# words the articles never use, they refused "Ông Trần Quốc Cường giữ chức vụ gì?". Matched
-# folded: "nào" only last, since "não" (brain) is a topic word.
+# What a question asks with, not about: its question words ("gì", "ai", "bao nhiêu"; "nào",
+# "sao", "đâu" last) and the words asking for a post ("giữ chức vụ gì", "chức danh nào"),
+# which a passage answers with the post itself ("Bí thư Tỉnh ủy"), rarely with "chức vụ".
+# Counted as words the articles never use, they refused "Ông Trần Quốc Cường giữ chức vụ
+# gì?". Matched folded: "nào", "sao", "đâu" only last, since "não" (brain), "sao" (star) and
+# "đầu" are topic words too.
 _ASKING = re.compile(
     r"\b(?:(?:[Gg]iu|[Dd]am nhiem|[Dd]am nhan|[Nn]am giu|[Ll]am|[Cc]on giu) )?(?:nhung |cac )?"
     r"(?:[Cc]huc vu|[Cc]huc danh|[Cc]uong vi)\b(?=.*\b(?:gi|nao)\b)"
-    r"|\b(?:[Gg]i|[Aa]i|[Bb]ao nhieu|[Bb]ao gio|[Bb]ao lau)\b|\bnao(?=\W*$)")
+    r"|\b(?:[Gg]i|[Aa]i|[Bb]ao nhieu|[Bb]ao gio|[Bb]ao lau)\b|\b(?:nao|sao|dau)(?=\W*$)")
 
 
 def asked_about(question: str) -> list[str]:
