@@ -113,6 +113,16 @@ def test_a_question_for_someone_s_post_is_answered_with_it(seed_engine: Engine) 
         assert post in found.passages[0].text, question
 
 
+def test_a_figure_asked_of_a_province_no_article_names_is_refused(seed_engine: Engine) -> None:
+    """The year and the measure match the article's sentence; the province does not, and no
+    article writes its name: that counts against answering (a fitted feature)."""
+    for province in ("Lai Châu", "Sơn La"):
+        question = f"Tỉ lệ hộ nghèo của tỉnh {province} năm 2025 là bao nhiêu?"
+        assert not seed_engine.answer(question, 3).answered, question
+    own = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh Điện Biên năm 2025 là bao nhiêu?", 3)
+    assert own.answered and own.short is not None and own.short.text == "17,66%"
+
+
 @pytest.fixture(scope="module")
 def xquad_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
                  embedder: SentenceTransformerEmbedder) -> Engine:

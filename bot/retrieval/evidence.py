@@ -178,7 +178,10 @@ class QuestionTerms:
         given = [kept for kept in (" ".join(word for word in name.split()
                                             if not spelled_out(word, form.search_text))
                                    for name in names_in(form.as_typed)) if kept]
-        self.names = ["".join(words(fold(name))) for name in given]
+        self.name_words = [words(fold(name)) for name in given]
+        self.names = ["".join(name) for name in self.name_words]
+        self.unknown_name = any(not _used(name[-2:], syllable_counts, pair_counts)
+                                for name in self.name_words)
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:
@@ -228,6 +231,8 @@ class PassageSignals:
     # 1 when the question gives a name at all: typed without capitals ("dien bien …") it gives
     # none, and a name that cannot be missing says nothing either way
     names_given: float = 0.0
+    # 1 when a name the question gives is written in no article ("Lai Châu")
+    unknown_name: float = 0.0
 
 
 def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
@@ -261,7 +266,7 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
         float(any(name not in spaceless for name in asked.names)),
         float(any(map(missing, asked.numbers))),
-        float(bool(asked.names)))
+        float(bool(asked.names)), float(asked.unknown_name))
 
 
 @dataclass(frozen=True)
@@ -287,7 +292,7 @@ def features(signals: PassageSignals, best: SentenceView, population: Population
         "fused_gap": signals.fused_gap, "coverage": signals.coverage,
         "pair_coverage": signals.pair_coverage, "unseen": signals.unseen,
         "unseen_pairs": signals.unseen_pairs, "missing_name": signals.missing_name,
-        "names_given": signals.names_given,
+        "names_given": signals.names_given, "unknown_name": signals.unknown_name,
         "missing_number": signals.missing_number,
         "sentence_coverage": best.coverage, "sentence_pair_coverage": best.pair_coverage,
         "sentence_z": (best.cosine - population.mean) / population.std,

@@ -21,7 +21,7 @@ FEATURES = ["dense_z", "dense_margin", "fused_gap", "coverage", "pair_coverage",
 # ("doi thu panthers …"): whether it names anything tells the model when "no name missing"
 # means something. With diacritics a question nearly always does (and then it rewarded
 # near-topic questions naming the province: held-out refusals fell), so only here.
-EXTRA = {"no_diacritics": ["names_given"]}
+EXTRA = {"vietnamese": ["unknown_name"], "no_diacritics": ["names_given", "unknown_name"]}
 # The highlighted sentence's raw cosine does not depend on how many passages the index holds,
 # as the z-scores do: with it, and fitted on articles indexed alone too, a one-article index
 # answers its own questions as a sixty-passage one does (README). A raw cosine means something
