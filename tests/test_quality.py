@@ -123,6 +123,17 @@ def test_a_figure_asked_of_a_province_no_article_names_is_refused(seed_engine: E
     assert own.answered and own.short is not None and own.short.text == "17,66%"
 
 
+def test_the_province_s_population_and_area_are_not_answered_by_its_other_counts(
+        seed_engine: Engine) -> None:
+    """The article counts communes, villages and ethnic groups, never people nor km²."""
+    for question in ("Dân số tỉnh Điện Biên hiện nay là bao nhiêu người?",
+                     "dan so dien bien bao nhieu nguoi", "diện tích Điện Biên",
+                     "What is the population of Dien Bien province?"):
+        assert not seed_engine.answer(question, 3).answered, question
+    counted = seed_engine.answer("Điện Biên có bao nhiêu dân tộc?", 3)
+    assert counted.answered and counted.short is not None and counted.short.text == "19 dân tộc"
+
+
 @pytest.fixture(scope="module")
 def xquad_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
                  embedder: SentenceTransformerEmbedder) -> Engine:

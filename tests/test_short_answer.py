@@ -346,3 +346,30 @@ def test_a_minute_asked_in_order_and_a_score_asked_for() -> None:
     assert _short("Tỷ số chung cuộc trận lượt về là bao nhiêu?",
                   "Ở lượt về, Việt Nam thắng 3-2 sau hai bàn.") == "3-2"  # it was ➜ hai
     assert _short("Tốc độ tối đa là bao nhiêu?", "Tốc độ tối đa 80 km/h.") == "80 km/h"
+
+
+def test_a_population_is_a_count_of_people_and_an_area_a_measure_in_square_units() -> None:
+    seed = ("Tỉnh hiện có 45 đơn vị xã, phường với 1.446 thôn, bản, tổ dân phố, có 19 dân tộc "
+            "cùng sinh sống.")
+    for question in ("Dân số tỉnh Điện Biên hiện nay là bao nhiêu người?", "dân số Điện Biên",
+                     "What is the population of Dien Bien province?",
+                     "Diện tích tự nhiên của Điện Biên là bao nhiêu km2?"):
+        assert fitting(question, "number", seed) == [], question
+    assert asked_kind("diện tích Điện Biên") == "number"
+    assert asked_kind("Diện tích rừng bị phá được dùng làm gì?") is None
+
+    def fits(question: str, sentence: str) -> list[str]:
+        return [c.text for c in fitting(question, "number", sentence)]
+
+    assert fits("Dân số Warsaw là bao nhiêu?", "Thành phố có dân số khoảng 1,7 triệu.") == [
+        "1,7 triệu"]
+    assert fits("What is the population of Warsaw?", "The population was 1,740,119 in 2014.") == [
+        "1,740,119"]
+    assert fits("Dân số da trắng năm 2010 là bao nhiêu?", "Người da trắng chiếm 55,1%.") == [
+        "55,1%"]
+    assert fits("Diện tích Warsaw là bao nhiêu?", "Thành phố rộng 517,24 km vuông, 18 quận.") == [
+        "517,24 km vuông"]
+    # a density or a place asked: the rule stands aside
+    assert fits("Mật độ dân số là bao nhiêu?", "Mật độ 3.300 người/km², 18 quận.") == [
+        "3.300 người", "18"]
+    assert fits("Dân số tập trung ở đâu?", "Có 18 quận ven biển.") == ["18"]

@@ -43,9 +43,10 @@ _GIA_WORDS = ("dinh", "tang", "nhap", "han", "co", "cong", "suc", "cam", "vi", "
               "nghiep", "nhan", "the", "huynh", "giam", "nua", "ke", "nhu", "tai", "dang")
 _PRICE_FIRST_BARE = re.compile(rf"^[Gg]ia (?!(?:{'|'.join(sorted(set(_GIA_WORDS)))})\b)"
                                r"(?=[^\W\d_A-Z])")
-# An exchange or interest rate asks a number when nothing else is asked ("ty gia hom nay");
-# "Ai quyết định giảm lãi suất?", "Chính sách lãi suất là gì?" ask a name, an explanation.
-_RATE_WORDS = re.compile(r"\b(?:ty gia|ti gia|lai suat)\b")
+# An exchange or interest rate, an area asks a number when nothing else is asked ("ty gia hom
+# nay", "diện tích Điện Biên"); "Ai quyết định giảm lãi suất?", "Chính sách lãi suất là gì?",
+# "Diện tích rừng bị phá dùng làm gì?" ask a name, an explanation.
+_RATE_WORDS = re.compile(r"\b(?:ty gia|ti gia|lai suat|dien tich)\b")
 _OPEN_WORDS = re.compile(r"\b(?:gi|nao|sao|ai|dau|what|how|why|who|which|where)\b")
 _ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: rf"|\bmấy\b|{_PRICE_FIRST}"}
 # A question for a reason asks no number, whatever it is about ("Vì sao tỉ lệ hộ nghèo giảm?").
@@ -233,6 +234,45 @@ def _dimension(candidate: str) -> str | None:
     return _DIMENSION_OF.get(re.sub(r"^h\d+$", "h", unit))  # "21h30" is a time of day
 
 
+# A population ("dân số", "population") is a count of people (or a share of one), an area
+# ("diện tích", "the area of") a measure in square units: "45 đơn vị xã", "1.446 thôn", "19
+# dân tộc" answer neither, and a passage holding only such counts does not answer "Dân số
+# Điện Biên là bao nhiêu?" (every population and area question a helper asked of the seed
+# article was answered with them). Matched folded; not for a density ("mật độ dân số") nor a
+# share of either.
+_ASKS_POPULATION = re.compile(r"\b(?:dan so|population|inhabitants)\b")
+_ASKS_AREA = re.compile(r"\bdien tich\b|\b(?:the|total|land|surface) area\b|\barea of\b")
+_ASKS_DENSITY = re.compile(r"\b(?:mat do|density)\b")
+# ... when the amount is what is asked: not "Thành phố nào có dân số đông nhất?", "Dân số tập
+# trung ở đâu?" (a city, a place).
+_ASKS_AMOUNT = re.compile(r"\b(?:bao nhieu|how (?:many|much|large|big)|what (?:is|was|are|were) "
+                          r"the (?:\w+ )?(?:population|area))\b")
+# On the candidate's text after its number, and on the words after the candidate (folded).
+_MAGNITUDE = r"(?:(?:ty|trieu|nghin|ngan|van|tram|million|thousand|billion)\s*)+"
+_PEOPLE = (rf"^(?:{_MAGNITUDE})?(?:nguoi|dan(?! toc)|cu dan|nhan khau|cong dan|people|"
+           r"inhabitants|residents|persons|%|phan tram|percent)?$")
+_PEOPLE_AFTER = re.compile(r"^\s*(?:(?:nguoi|dan(?! toc)|cu dan|nhan khau|cong dan|people|"
+                           r"inhabitants|residents|persons|in|as|at|by|and|vao|nam|trong|va|"
+                           r"theo|tai|o)\b|[,.;:)(]|$)")
+_AREA_AFTER = re.compile(r"^\s*(?:square|sq\b|acres?\b|hecta|mau\b)")
+
+
+def _in_asked_measure(question: str, candidate: Candidate, text: str) -> bool:
+    """Whether a number may be the population or the area the question asks for (True when
+    it asks neither)."""
+    asked = fold(question.lower())
+    if (_ASKS_SHARE.search(asked) or _ASKS_DENSITY.search(asked)
+            or (_OPEN_WORDS.search(asked) and not _ASKS_AMOUNT.search(asked))):
+        return True
+    unit = re.sub(rf"^{_NUMBERS}\s*", "", fold(candidate.text.lower()))
+    after = fold(text[candidate.end:candidate.end + 24].lower())
+    if _ASKS_AREA.search(asked):
+        return _dimension(candidate.text) == "area" or (not unit and bool(_AREA_AFTER.match(after)))
+    if _ASKS_POPULATION.search(asked):
+        return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
+    return True
+
+
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     """The spans of `text` that could answer `question`, which asks for `kind`: of that kind,
     not said by the question, no document number for a count, a share for a share and money
@@ -256,6 +296,7 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
         # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%)
         found = [c for c in found
                  if _SUM.search(c.text.lower()) or _SHARE.search(fold(c.text.lower()))]
+    found = [c for c in found if _in_asked_measure(question, c, text)]
     unit = _ASKED_UNIT.search(lowered) or (_ASKED_UNIT_BARE.search(lowered)
                                            if asked == lowered else None)
     if unit:
