@@ -373,3 +373,12 @@ def test_a_population_is_a_count_of_people_and_an_area_a_measure_in_square_units
     assert fits("Mật độ dân số là bao nhiêu?", "Mật độ 3.300 người/km², 18 quận.") == [
         "3.300 người", "18"]
     assert fits("Dân số tập trung ở đâu?", "Có 18 quận ven biển.") == ["18"]
+
+
+def test_a_growth_rate_is_a_share() -> None:
+    sentence = "Tổng sản phẩm GRDP năm 2025 ước đạt 17.970 tỷ đồng, tăng 7,2%."
+    for question in ("Tốc độ tăng trưởng GRDP năm 2025 là bao nhiêu?",
+                     "What was the GRDP growth rate in 2025?"):
+        assert [c.text for c in fitting(question, "number", sentence)] == ["7,2%"], question
+    assert fitting("What was the GRDP growth rate in 2025?", "number",
+                   "Tổng sản phẩm GRDP năm 2025 ước đạt 17.970 tỷ đồng.") == []

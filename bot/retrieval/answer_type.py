@@ -180,9 +180,10 @@ _IDENTIFIER_TAIL = re.compile(r"[-/][A-ZĐ]")
 # cost English short answers 3 points of precision on xquad-dev).
 _IDENTIFIER_HEAD = re.compile(r"(?<=\S )[A-ZĐ][\w-]*\s$")
 # Matched on the folded, lower-cased question and candidate. A question for a share ("bao
-# nhiêu phần trăm", "what percentage") is answered by a share only; one for a sum of money
-# ("bao nhiêu tiền", "bao nhiêu tỷ đồng") by an amount of money only.
-_ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(?:age)?\b|\b(?:bao nhieu|may) ?%")
+# nhiêu phần trăm", "what percentage", a growth rate) is answered by a share only; one for a
+# sum of money ("bao nhiêu tiền", "bao nhiêu tỷ đồng") by an amount of money only.
+_ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(?:age)?\b|\b(?:bao nhieu|may) ?%"
+                         r"|\b(?:toc do tang truong|growth rate)\b")
 _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
 # Matched on the lower-cased question as typed: without marks "bao nhieu dong" may be "dòng",
 # "động" or "đồng", so only "tien", "ty dong", "usd" count there.

@@ -142,6 +142,12 @@ def asked_about(question: str) -> list[str]:
     return words(_ASKING.sub(" ", fold(question)))
 
 
+# "cả nước", "toàn quốc" (nationwide) name the scope asked about as a place name would: a
+# province's figure does not answer "Tỉ lệ hộ nghèo của cả nước năm 2025?" (it was answered
+# with Điện Biên's 17,66%), so a passage that does not say it lacks a name.
+_NATIONWIDE = re.compile(r"\b(?:ca nuoc|toan quoc)\b")
+
+
 class QuestionTerms:
     """The question's folded syllables and pairs, weighed by the corpus counts (once per
     question: every sentence of every passage shown is measured against them)."""
@@ -178,6 +184,7 @@ class QuestionTerms:
         given = [kept for kept in (" ".join(word for word in name.split()
                                             if not spelled_out(word, form.search_text))
                                    for name in names_in(form.as_typed)) if kept]
+        given += _NATIONWIDE.findall(fold(form.as_typed).lower())
         self.name_words = [words(fold(name)) for name in given]
         self.names = ["".join(name) for name in self.name_words]
         self.unknown_name = any(not _used(name[-2:], syllable_counts, pair_counts)
