@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from bot.corpus.text import words
 from bot.retrieval.abbreviations import expand
+from bot.retrieval.titles import with_vietnamese_titles
 from bot.store.lexical import Restorer
 
 # A Vietnamese syllable, written without marks: optional onset, vowel nucleus, optional coda.
@@ -89,8 +90,13 @@ def folded_syllable_share(tokens: list[str], restorer: Restorer) -> float:
 
 def classify(question: str, restorer: Restorer) -> QueryForm:
     """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart;
-    an abbreviation the articles do not use ("BHYT") is searched spelled out."""
+    an abbreviation the articles do not use ("BHYT") is searched spelled out, and an English
+    question naming a Vietnamese office ("Minister of Public Security") with its Vietnamese
+    name in its place, as a mixed question."""
     form = _classify(question, restorer)
+    translated = with_vietnamese_titles(question) if form.kind == "english" else question
+    if translated != question:
+        form = QueryForm("mixed", translated, False)
     expanded = expand(form.search_text, restorer.unigrams, restorer.says)
     if expanded == form.search_text:
         return form

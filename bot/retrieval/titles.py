@@ -1,0 +1,75 @@
+"""Vietnamese public offices and bodies as English questions name them ("Minister of Public
+Security" for "Bộ trưởng Bộ Công an"): an English question naming one is searched with the
+Vietnamese name in its place, as a mixed question."""
+
+from __future__ import annotations
+
+import re
+
+# English names as news in English writes them, lower-cased; only offices and bodies with one
+# Vietnamese name in public-affairs news. The multilingual model alone does not tell them
+# apart in a list of officials ("Who is the Minister of Public Security?" highlighted the
+# Deputy Prime Minister); longer names are matched first ("Deputy Prime Minister" before
+# "Prime Minister").
+TITLES = {
+    "general secretary": "Tổng Bí thư",
+    "politburo": "Bộ Chính trị",
+    "party central committee": "Ban Chấp hành Trung ương Đảng",
+    "central committee": "Trung ương Đảng",
+    "secretariat": "Ban Bí thư",
+    "secretary of the party central committee": "Bí thư Trung ương Đảng",
+    "prime minister": "Thủ tướng",
+    "deputy prime minister": "Phó Thủ tướng",
+    "president of vietnam": "Chủ tịch nước",
+    "state president": "Chủ tịch nước",
+    "national assembly": "Quốc hội",
+    "chairman of the national assembly": "Chủ tịch Quốc hội",
+    "vice chairman of the national assembly": "Phó Chủ tịch Quốc hội",
+    "deputy chairman of the national assembly": "Phó Chủ tịch Quốc hội",
+    "minister of national defence": "Bộ trưởng Bộ Quốc phòng",
+    "minister of national defense": "Bộ trưởng Bộ Quốc phòng",
+    "minister of defence": "Bộ trưởng Bộ Quốc phòng",
+    "minister of defense": "Bộ trưởng Bộ Quốc phòng",
+    "defence minister": "Bộ trưởng Bộ Quốc phòng",
+    "defense minister": "Bộ trưởng Bộ Quốc phòng",
+    "minister of public security": "Bộ trưởng Bộ Công an",
+    "public security minister": "Bộ trưởng Bộ Công an",
+    "ministry of public security": "Bộ Công an",
+    "ministry of national defence": "Bộ Quốc phòng",
+    "ministry of national defense": "Bộ Quốc phòng",
+    "central inspection commission": "Ủy ban Kiểm tra Trung ương",
+    "central organisation commission": "Ban Tổ chức Trung ương",
+    "central organization commission": "Ban Tổ chức Trung ương",
+    "central theoretical council": "Hội đồng Lý luận Trung ương",
+    "ho chi minh national academy of politics": "Học viện Chính trị Quốc gia Hồ Chí Minh",
+    "office of the party central committee": "Văn phòng Trung ương Đảng",
+    "provincial party committee": "Tỉnh ủy",
+    "provincial party secretary": "Bí thư Tỉnh ủy",
+    "secretary of the provincial party committee": "Bí thư Tỉnh ủy",
+    "party secretary": "Bí thư",
+    "people's committee": "Ủy ban nhân dân",
+    "people's council": "Hội đồng nhân dân",
+    "fatherland front": "Mặt trận Tổ quốc",
+}
+_TITLE = re.compile(r"\b(?:" + "|".join(
+    re.escape(name).replace("'", "['’]") for name in sorted(TITLES, key=len, reverse=True))
+    + r")\b", re.IGNORECASE)
+
+
+# A province's party secretary, its place named between ("the Secretary of the Dien Bien
+# Provincial Party Committee", "the Party Secretary of Dien Bien province"): Vietnamese puts the
+# place after the office ("Bí thư Tỉnh ủy Điện Biên").
+_PLACE = r"(?P<place>(?:[A-ZĐ][\w'’-]* ){1,3})"
+_PROVINCE_SECRETARY = re.compile(
+    rf"\b(?:the )?secretary of the {_PLACE}provincial party committee\b"
+    rf"|\b(?:the )?party secretary of {_PLACE.replace('place', 'of_place')}province\b",
+    re.IGNORECASE)
+
+
+def with_vietnamese_titles(question: str) -> str:
+    """`question` with the offices and bodies it names in English written in Vietnamese
+    ("Who is the Bộ trưởng Bộ Công an?"): as English words, capitalized, they would count as
+    names no article writes."""
+    question = _PROVINCE_SECRETARY.sub(
+        lambda match: f"Bí thư Tỉnh ủy {(match['place'] or match['of_place']).strip()}", question)
+    return _TITLE.sub(lambda match: TITLES[match.group(0).lower().replace("’", "'")], question)

@@ -1,0 +1,53 @@
+"""English names of Vietnamese offices and bodies are searched in Vietnamese, in their place."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.retrieval.question import classify
+from bot.retrieval.titles import with_vietnamese_titles
+from bot.store.lexical import Restorer
+
+ARTICLE = Restorer.build(["Đại tướng Lương Tam Quang, Bộ trưởng Bộ Công an."])
+
+
+def test_an_office_named_in_english_is_written_in_vietnamese_longest_name_first() -> None:
+    assert with_vietnamese_titles("Who is the Deputy Prime Minister?") == (
+        "Who is the Phó Thủ tướng?")
+    assert with_vietnamese_titles("What did the General Secretary say?") == (
+        "What did the Tổng Bí thư say?")
+    assert with_vietnamese_titles("Who is the Minister of National Defense?") == (
+        "Who is the Bộ trưởng Bộ Quốc phòng?")
+    assert with_vietnamese_titles("Who chairs the People’s Committee?") == (
+        "Who chairs the Ủy ban nhân dân?")
+
+
+def test_a_province_s_party_secretary_takes_its_place_after_the_office() -> None:
+    for question in ("Who is the Secretary of the Dien Bien Provincial Party Committee?",
+                     "Who is the Party Secretary of Dien Bien province?"):
+        assert with_vietnamese_titles(question) == "Who is Bí thư Tỉnh ủy Dien Bien?"
+
+
+def test_other_words_stay_and_the_question_reads_as_mixed() -> None:
+    assert with_vietnamese_titles("Who was the general in charge?") == (
+        "Who was the general in charge?")
+    assert with_vietnamese_titles("Who is the vice president of ABC?") == (
+        "Who is the vice president of ABC?")
+    form = classify("Who is the Minister of Public Security?", ARTICLE)
+    assert form.kind == "mixed" and form.search_text == "Who is the Bộ trưởng Bộ Công an?"
+    assert classify("Who is the head coach?", ARTICLE).kind == "english"
+
+
+@pytest.mark.slow
+def test_an_english_question_for_an_office_holder_finds_the_one_in_the_list(
+        seed_engine: Engine) -> None:
+    """In the list of officials the model alone highlighted the Deputy Prime Minister for
+    the Minister of Public Security, and the verdict refused."""
+    for question, name in [("Who is the Minister of Public Security?", "Lương Tam Quang"),
+                           ("Who attended the working session as Deputy Prime Minister?",
+                            "Hồ Đức Phớc"),
+                           ("Who is the Party Secretary of Dien Bien province?",
+                            "Trần Quốc Cường")]:
+        found = seed_engine.answer(question, 3)
+        assert found.answered and name in found.passages[0].highlight, question
