@@ -382,3 +382,14 @@ def test_a_growth_rate_is_a_share() -> None:
         assert [c.text for c in fitting(question, "number", sentence)] == ["7,2%"], question
     assert fitting("What was the GRDP growth rate in 2025?", "number",
                    "Tổng sản phẩm GRDP năm 2025 ước đạt 17.970 tỷ đồng.") == []
+
+
+def test_an_income_per_head_is_an_amount_of_money() -> None:
+    sentence = "Tỉ lệ hộ nghèo còn 17,66%, giảm bình quân 3,97%/năm."
+    for question in ("Thu nhập bình quân đầu người năm 2025 là bao nhiêu?",
+                     "thu nhap binh quan dau nguoi la bao nhieu",
+                     "What was the income per capita in 2025?"):
+        assert fitting(question, "number", sentence) == [], question
+    assert [c.text for c in fitting("Thu nhập bình quân đầu người là bao nhiêu?", "number",
+                                    "Thu nhập bình quân đạt 45 triệu đồng/người.")] == [
+        "45 triệu đồng"]

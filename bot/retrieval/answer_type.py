@@ -190,7 +190,10 @@ _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
 _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệu|nghìn|ngàn) )?"
                        r"(?:đồng|usd|vnđ|vnd|đô la|đô|euro))(?!\w)"
                        r"|\bbao nhieu (?:tien|(?:ty|trieu|nghin|ngan) (?:dong|usd|vnd)|usd|vnd)\b"
-                       r"|\bhow much money\b")
+                       r"|\bhow much money\b"
+                       # an income per head is money too ("3,97%/năm" beside it is a rate)
+                       r"|\bthu (?:nhập|nhap) (?:bình quân|binh quan|đầu người|dau nguoi)\b"
+                       r"|\bper capita income\b|\bincome per (?:capita|head|person)\b")
 # A price or a cost asked for with a bare "bao nhiêu" ("Giá đất … là bao nhiêu?", "Chi phí
 # một ca ghép thận … là bao nhiêu?"; not "Chi phí … mất bao nhiêu ngày?"): money too. With
 # its marks only: "gia" is also "gia đình", "tham gia"; "đánh giá" (assess), "giá trị"
