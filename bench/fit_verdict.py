@@ -156,8 +156,8 @@ def logistic(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any],
 def fit_verdict(rows: list[tuple[dict[str, float], int, float]], calibrate: list[bool],
                 names: list[str], refused_by_rule: int = 0) -> dict[str, Any]:
     """Standardize, fit, then fold the scaling back so the JSON applies to raw features. The
-    threshold counts the `refused_by_rule` calibration questions left out of `rows` as
-    refused already."""
+    threshold is set on the `calibrate` rows and counts `refused_by_rule` more calibration
+    questions (left out of them) as refused already."""
     x = np.array([[f[name] for name in names] for f, _, _ in rows])
     y = np.array([lab for _, lab, _ in rows], float)
     weight = np.array([w for _, _, w in rows], float)

@@ -393,3 +393,21 @@ def test_an_income_per_head_is_an_amount_of_money() -> None:
     assert [c.text for c in fitting("Thu nhập bình quân đầu người là bao nhiêu?", "number",
                                     "Thu nhập bình quân đạt 45 triệu đồng/người.")] == [
         "45 triệu đồng"]
+
+
+def test_an_area_with_a_magnitude_and_an_area_that_is_only_a_place() -> None:
+    def fits(question: str, sentence: str) -> list[str]:
+        return [c.text for c in fitting(question, "number", sentence)]
+
+    assert fits("Diện tích rừng là bao nhiêu?", "Diện tích rừng là 14,7 triệu ha, ở 3 vùng.") == [
+        "14,7 triệu ha"]
+    assert fits("Lưu vực có diện tích bao nhiêu?", "Lưu vực rộng 795 nghìn km2.") == [
+        "795 nghìn km2"]
+    # "in the area" asks no size; "đầu năm" is no "đâu"
+    assert fits("How many ethnic groups live in the area?", "There are 19 ethnic groups.") == [
+        "19"]
+    assert fits("What was the population of the area in 2010?",
+                "The population was 1,740,119 in 2010.") == ["1,740,119"]
+    assert fits("Dân số Điện Biên đầu năm 2025 là bao nhiêu?", "Có 45 xã, 19 dân tộc.") == []
+    # an income asked to change may be a share
+    assert fits("Thu nhập bình quân đầu người tăng bao nhiêu?", "Thu nhập tăng 8,5%.") == ["8,5%"]

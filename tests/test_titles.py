@@ -29,6 +29,16 @@ def test_a_province_s_party_secretary_takes_its_place_after_the_office() -> None
         assert with_vietnamese_titles(question) == "Who is Bí thư Tỉnh ủy Dien Bien?"
 
 
+def test_an_owner_goes_after_the_office_and_odd_letters_stay_as_typed() -> None:
+    assert with_vietnamese_titles("Who is Dien Bien's provincial party secretary?") == (
+        "Who is Bí thư Tỉnh ủy Dien Bien?")
+    # a lower-case word is no place; "İ" matches "i" only ignoring case: translated or kept
+    assert with_vietnamese_titles("What did the party secretary of the province say?") == (
+        "What did the Bí thư of the province say?")
+    assert with_vietnamese_titles("Who is the PRİME MİNİSTER?") == "Who is the Thủ tướng?"
+    assert with_vietnamese_titles("Who is the PRıME MıNISTER?") == "Who is the PRıME MıNISTER?"
+
+
 def test_other_words_stay_and_the_question_reads_as_mixed() -> None:
     assert with_vietnamese_titles("Who was the general in charge?") == (
         "Who was the general in charge?")

@@ -190,10 +190,13 @@ _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
 _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệu|nghìn|ngàn) )?"
                        r"(?:đồng|usd|vnđ|vnd|đô la|đô|euro))(?!\w)"
                        r"|\bbao nhieu (?:tien|(?:ty|trieu|nghin|ngan) (?:dong|usd|vnd)|usd|vnd)\b"
-                       r"|\bhow much money\b"
-                       # an income per head is money too ("3,97%/năm" beside it is a rate)
-                       r"|\bthu (?:nhập|nhap) (?:bình quân|binh quan|đầu người|dau nguoi)\b"
-                       r"|\bper capita income\b|\bincome per (?:capita|head|person)\b")
+                       r"|\bhow much money\b")
+# An income per head is an amount of money ("3,97%/năm" beside it is a rate), unless a change
+# in it is asked ("tăng bao nhiêu", "gấp mấy lần": then a share or a ratio too).
+_ASKS_INCOME = re.compile(r"\bthu nhap (?:binh quan|dau nguoi)\b|\bper capita income\b"
+                          r"|\bincome per (?:capita|head|person)\b")
+_ASKS_CHANGE = re.compile(r"\b(?:tang|giam|gap|lan|increase|decrease|grow|grew|rise|rose|fall|"
+                          r"fell|times)\b")
 # A price or a cost asked for with a bare "bao nhiêu" ("Giá đất … là bao nhiêu?", "Chi phí
 # một ca ghép thận … là bao nhiêu?"; not "Chi phí … mất bao nhiêu ngày?"): money too. With
 # its marks only: "gia" is also "gia đình", "tham gia"; "đánh giá" (assess), "giá trị"
@@ -245,7 +248,8 @@ def _dimension(candidate: str) -> str | None:
 # article was answered with them). Matched folded; not for a density ("mật độ dân số") nor a
 # share of either.
 _ASKS_POPULATION = re.compile(r"\b(?:dan so|population|inhabitants)\b")
-_ASKS_AREA = re.compile(r"\bdien tich\b|\b(?:the|total|land|surface) area\b|\barea of\b")
+# English "area" only as the size asked about ("the area of", "total area"), not "in the area".
+_ASKS_AREA = re.compile(r"\bdien tich\b|\b(?:total|land|surface) area\b|\barea of\b")
 _ASKS_DENSITY = re.compile(r"\b(?:mat do|density)\b")
 # ... when the amount is what is asked: not "Thành phố nào có dân số đông nhất?", "Dân số tập
 # trung ở đâu?" (a city, a place).
@@ -258,20 +262,32 @@ _PEOPLE = (rf"^(?:{_MAGNITUDE})?(?:nguoi|dan(?! toc)|cu dan|nhan khau|cong dan|p
 _PEOPLE_AFTER = re.compile(r"^\s*(?:(?:nguoi|dan(?! toc)|cu dan|nhan khau|cong dan|people|"
                            r"inhabitants|residents|persons|in|as|at|by|and|vao|nam|trong|va|"
                            r"theo|tai|o)\b|[,.;:)(]|$)")
-_AREA_AFTER = re.compile(r"^\s*(?:square|sq\b|acres?\b|hecta|mau\b)")
+_AREA_AFTER = re.compile(r"^\s*(?:square|sq\b|acres?\b|hec ?ta|ha\b|mau\b|kilomet vuong)")
+# Open question words, read with the marks a question has ("đầu năm" is no "đâu").
+_OPEN_ACCENTED = re.compile(r"\b(?:gì|nào|sao|ai|đâu|what|how|why|who|which|where)\b")
+
+
+def _is_area(candidate: Candidate, unit: str, after: str) -> bool:
+    """Whether a number is written as an area: "517 km vuông", "7 triệu km2", "14,7 triệu ha";
+    or bare before one ("5,000 square miles", "795 nghìn kilômét vuông")."""
+    scaled = re.sub(rf"^{_MAGNITUDE}", "", unit)
+    return (_DIMENSION_OF.get(scaled) == "area"
+            or (scaled == "" and bool(_AREA_AFTER.match(after))))
 
 
 def _in_asked_measure(question: str, candidate: Candidate, text: str) -> bool:
     """Whether a number may be the population or the area the question asks for (True when
     it asks neither)."""
-    asked = fold(question.lower())
+    lowered = question.lower()
+    asked = fold(lowered)
+    opens = (_OPEN_ACCENTED.search(lowered) if asked != lowered else _OPEN_WORDS.search(asked))
     if (_ASKS_SHARE.search(asked) or _ASKS_DENSITY.search(asked)
-            or (_OPEN_WORDS.search(asked) and not _ASKS_AMOUNT.search(asked))):
+            or (opens and not _ASKS_AMOUNT.search(asked))):
         return True
     unit = re.sub(rf"^{_NUMBERS}\s*", "", fold(candidate.text.lower()))
     after = fold(text[candidate.end:candidate.end + 24].lower())
     if _ASKS_AREA.search(asked):
-        return _dimension(candidate.text) == "area" or (not unit and bool(_AREA_AFTER.match(after)))
+        return _is_area(candidate, unit, after)
     if _ASKS_POPULATION.search(asked):
         return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
     return True
@@ -292,7 +308,8 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
         found = [c for c in found if not _ORDINAL_BEFORE.search(text, 0, c.start)]
     if _ASKS_SHARE.search(asked):
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
-    elif _ASKS_SUM.search(lowered):
+    elif _ASKS_SUM.search(lowered) or (_ASKS_INCOME.search(asked)
+                                       and not _ASKS_CHANGE.search(asked)):
         found = [c for c in found if _SUM.search(c.text.lower())]
     elif ((_ASKS_PRICE.search(lowered) and not _ASKS_INDEX.search(lowered)
            and (_HOW_MUCH.search(lowered) or re.match(_PRICE_FIRST, lowered)))

@@ -20,7 +20,12 @@ from bot.retrieval.abbreviations import spelled_out
 from bot.retrieval.answer_type import capitalized_runs, fitting
 from bot.retrieval.conversation import TOPIC_END
 from bot.retrieval.fusion import Ranked, Retrieval
-from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, VI_SYLLABLE, QueryForm
+from bot.retrieval.question import (
+    ENGLISH_FUNCTION_WORDS,
+    VI_SYLLABLE,
+    QueryForm,
+    has_vietnamese_letters,
+)
 from bot.store.generations import StoredIndex
 
 
@@ -128,23 +133,30 @@ def vietnamese_side(question: str, tokens: list[str], counts: Counter[str],
 # "sao", "đâu" last) and the words asking for a post ("giữ chức vụ gì", "chức danh nào"),
 # which a passage answers with the post itself ("Bí thư Tỉnh ủy"), rarely with "chức vụ".
 # Counted as words the articles never use, they refused "Ông Trần Quốc Cường giữ chức vụ
-# gì?". Matched folded: "nào", "sao", "đâu" only last, since "não" (brain), "sao" (star) and
-# "đầu" are topic words too.
-_ASKING = re.compile(
-    r"\b(?:(?:[Gg]iu|[Dd]am nhiem|[Dd]am nhan|[Nn]am giu|[Ll]am|[Cc]on giu) )?(?:nhung |cac )?"
-    r"(?:[Cc]huc vu|[Cc]huc danh|[Cc]uong vi)\b(?=.*\b(?:gi|nao)\b)"
-    r"|\b(?:[Gg]i|[Aa]i|[Bb]ao nhieu|[Bb]ao gio|[Bb]ao lau)\b|\b(?:nao|sao|dau)(?=\W*$)")
+# gì?". Matched with the marks the question has: "đầu", "não", "sao" (star) are topic words
+# ("Ai là người đứng đầu?"), and typed without marks "nao", "sao", "dau" ask only last. "Ai"
+# before a name is one ("Ai Cập"), "AI" a topic.
+_POST = r"(?:nhung |cac |những |các )?(?:chuc vu|chuc danh|cuong vi|chức vụ|chức danh|cương vị)"
+_ASKING_POST = (rf"\b(?:(?:giu|dam nhiem|dam nhan|nam giu|con giu|giữ|đảm nhiệm|đảm nhận|"
+                rf"nắm giữ|còn giữ) )?{_POST}\b(?=.*\b(?:gi|nao|gì|nào)\b)")
+_ASKING = {
+    True: re.compile(rf"(?i:{_ASKING_POST})|\b(?:[Gg]ì|[Aa]i(?! [A-ZĐ])|[Bb]ao nhiêu|[Bb]ao giờ|"
+                     r"[Bb]ao lâu)\b|\b(?:nào|sao|đâu)(?=\W*$)"),
+    False: re.compile(rf"(?i:{_ASKING_POST})|\b(?:[Gg]i|[Aa]i(?! [A-Z])|[Bb]ao nhieu|[Bb]ao gio|"
+                      r"[Bb]ao lau)\b|\b(?:nao|sao|dau)(?=\W*$)"),
+}
 
 
 def asked_about(question: str) -> list[str]:
     """The folded words of `question` without those it asks with (case kept until then:
     "AI" is a topic, "ai" asks who)."""
-    return words(_ASKING.sub(" ", fold(question)))
+    marked = fold(question) != question
+    return words(fold(_ASKING[marked].sub(" ", question)))
 
 
 # "cả nước", "toàn quốc" (nationwide) name the scope asked about as a place name would: a
 # province's figure does not answer "Tỉ lệ hộ nghèo của cả nước năm 2025?" (it was answered
-# with Điện Biên's 17,66%), so a passage that does not say it lacks a name.
+# with Điện Biên's 17,66%), so a passage that does not say it lacks a name, and is refused.
 _NATIONWIDE = re.compile(r"\b(?:ca nuoc|toan quoc)\b")
 
 
@@ -181,14 +193,25 @@ class QuestionTerms:
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
         # without the abbreviations searched spelled out ("BHYT Điện Biên" names Điện Biên)
-        given = [kept for kept in (" ".join(word for word in name.split()
+        # nor an English possessive ("Dien Bien's" names Dien Bien)
+        given = [kept for kept in (" ".join(word for word in re.sub(r"['’]s\b", "", name).split()
                                             if not spelled_out(word, form.search_text))
                                    for name in names_in(form.as_typed)) if kept]
-        given += _NATIONWIDE.findall(fold(form.as_typed).lower())
+        self.scopes = ["".join(words(scope))
+                       for scope in _NATIONWIDE.findall(fold(form.as_typed).lower())]
+        given += self.scopes
         self.name_words = [words(fold(name)) for name in given]
         self.names = ["".join(name) for name in self.name_words]
-        self.unknown_name = any(not _used(name[-2:], syllable_counts, pair_counts)
-                                for name in self.name_words)
+        # the name proper: the last two words of a run ("Lai Châu" of "Tỉnh Lai Châu")
+        unknown = [" ".join(name.split()[-2:]) for name, spelled
+                   in zip(given, self.name_words, strict=True)
+                   if not _used(spelled[-2:], syllable_counts, pair_counts)]
+        self.unknown_name = bool(unknown)
+        # A Vietnamese name no article writes ("Lai Châu", "Sơn La"): the articles say nothing
+        # of it, however close the rest of the question ("Tỉ lệ hộ nghèo của tỉnh Sơn La năm
+        # 2025" against Điện Biên's sentence). A foreign one is as often spelled otherwise
+        # ("Chợ Grainger Market").
+        self.unknown_vietnamese_name = any(map(has_vietnamese_letters, unknown))
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:
@@ -240,6 +263,9 @@ class PassageSignals:
     names_given: float = 0.0
     # 1 when a name the question gives is written in no article ("Lai Châu")
     unknown_name: float = 0.0
+    # 1 when the question asks nationwide ("cả nước") and the passage does not say it: no
+    # feature, a rule (bot/retrieval/judge.py)
+    missing_scope: float = 0.0
 
 
 def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
@@ -273,7 +299,8 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
         float(any(name not in spaceless for name in asked.names)),
         float(any(map(missing, asked.numbers))),
-        float(bool(asked.names)), float(asked.unknown_name))
+        float(bool(asked.names)), float(asked.unknown_name),
+        float(any(scope not in spaceless for scope in asked.scopes)))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from bot.corpus.text import fold
+
 # English names as news in English writes them, lower-cased; only offices and bodies with one
 # Vietnamese name in public-affairs news. The multilingual model alone does not tell them
 # apart in a list of officials ("Who is the Minister of Public Security?" highlighted the
@@ -51,19 +53,30 @@ TITLES = {
     "people's council": "Hội đồng nhân dân",
     "fatherland front": "Mặt trận Tổ quốc",
 }
-_TITLE = re.compile(r"\b(?:" + "|".join(
+# "Dien Bien's provincial party secretary": the owner goes after the office, as Vietnamese
+# writes it ("Bí thư Tỉnh ủy Dien Bien"); left before it, "Dien Bien's Bí" read as one name
+# no article writes. Names are capitalized: matched case-sensitively inside.
+_OWNER = r"(?:(?P<owner>(?-i:[A-ZĐ][\w-]*(?: [A-ZĐ][\w-]*){0,2}))['’]s )?"
+_TITLE = re.compile(_OWNER + r"\b(?P<title>" + "|".join(
     re.escape(name).replace("'", "['’]") for name in sorted(TITLES, key=len, reverse=True))
     + r")\b", re.IGNORECASE)
-
-
 # A province's party secretary, its place named between ("the Secretary of the Dien Bien
 # Provincial Party Committee", "the Party Secretary of Dien Bien province"): Vietnamese puts the
 # place after the office ("Bí thư Tỉnh ủy Điện Biên").
-_PLACE = r"(?P<place>(?:[A-ZĐ][\w'’-]* ){1,3})"
+_PLACE = r"(?P<place>(?-i:(?:[A-ZĐ][\w'’-]* ){1,3}))"
 _PROVINCE_SECRETARY = re.compile(
     rf"\b(?:the )?secretary of the {_PLACE}provincial party committee\b"
     rf"|\b(?:the )?party secretary of {_PLACE.replace('place', 'of_place')}province\b",
     re.IGNORECASE)
+
+
+def _vietnamese(match: re.Match[str]) -> str:
+    """The Vietnamese name of the office `match` found, its owner after it; the match itself
+    when its letters are no key ("PRİME MİNİSTER": "İ" matches "i" only ignoring case)."""
+    title = TITLES.get(fold(match["title"]).lower().replace("’", "'"))
+    if title is None:
+        return match.group(0)
+    return f"{title} {match['owner']}" if match["owner"] else title
 
 
 def with_vietnamese_titles(question: str) -> str:
@@ -72,4 +85,4 @@ def with_vietnamese_titles(question: str) -> str:
     names no article writes."""
     question = _PROVINCE_SECRETARY.sub(
         lambda match: f"Bí thư Tỉnh ủy {(match['place'] or match['of_place']).strip()}", question)
-    return _TITLE.sub(lambda match: TITLES[match.group(0).lower().replace("’", "'")], question)
+    return _TITLE.sub(_vietnamese, question)
