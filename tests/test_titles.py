@@ -61,3 +61,5 @@ def test_an_english_question_for_an_office_holder_finds_the_one_in_the_list(
                             "Trần Quốc Cường")]:
         found = seed_engine.answer(question, 3)
         assert found.answered and name in found.passages[0].highlight, question
+    # the article names the Deputy Prime Minister only
+    assert not seed_engine.answer("Who is the Prime Minister?", 3).answered

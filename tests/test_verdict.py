@@ -10,6 +10,7 @@ from bot.retrieval.evidence import (
     Population,
     SentenceView,
     asked_about,
+    deputy_mismatch,
     features,
 )
 from bot.retrieval.verdict import (
@@ -105,3 +106,14 @@ def test_the_words_a_question_asks_with_are_not_what_it_asks_about() -> None:
     assert asked_about("Vì sao ngôi sao sáng?") == ["vi", "sao", "ngoi", "sao", "sang"]
     assert asked_about("Chức vụ Thủ tướng có từ năm 1945") == [
         "chuc", "vu", "thu", "tuong", "co", "tu", "nam", "1945"]
+
+
+def test_an_office_is_not_answered_by_its_deputy_nor_the_deputy_by_the_office() -> None:
+    listed = "Hồ Đức Phớc, Ủy viên Trung ương Đảng, Phó Thủ tướng Chính phủ;"
+    assert deputy_mismatch("Thủ tướng Chính phủ có tên là gì?", listed)
+    assert deputy_mismatch("Who is the Thủ tướng?", listed)
+    assert not deputy_mismatch("Ai là Phó Thủ tướng?", listed)
+    secretary = "Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường cho biết"
+    assert deputy_mismatch("pho bi thu tinh uy dien bien la ai", secretary)
+    assert not deputy_mismatch("Ai là Bí thư Tỉnh ủy Điện Biên?", secretary)
+    assert not deputy_mismatch("Tổng Bí thư nói gì?", secretary)  # no such office named

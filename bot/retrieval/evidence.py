@@ -245,6 +245,26 @@ def sentence_views(form: QueryForm, row: int, index: StoredIndex, kind: str | No
     return views
 
 
+# Offices a deputy ("Phó") holds under the same name: the Deputy Prime Minister's line does not
+# answer "Thủ tướng Chính phủ có tên là gì?" ("Who is the Prime Minister?"), nor the
+# secretary's "Phó Bí thư Tỉnh ủy là ai?". Folded.
+_OFFICES = re.compile(r"\b(?:thu tuong|chu tich|bo truong|bi thu|giam doc|chu nhiem|truong ban|"
+                      r"thu truong|chanh van phong)\b")
+
+
+def deputy_mismatch(question: str, passage: str) -> bool:
+    """Whether the question asks for an office (or its deputy) that the passage names only as
+    its deputy (or only as the office itself)."""
+    asked, text = fold(question).lower(), fold(passage).lower()
+    for office in set(_OFFICES.findall(asked)):
+        deputy = bool(re.search(rf"\bpho {office}\b", asked))
+        said = [bool(re.search(r"\bpho $", text[:m.start()][-4:]))
+                for m in re.finditer(rf"\b{office}\b", text)]
+        if said and (not any(said) if deputy else all(said)):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class PassageSignals:
     """How the top passage stands against the rest and how much of the question it holds."""

@@ -11,6 +11,7 @@ from bot.retrieval.conversation import carried_topic
 from bot.retrieval.evidence import (
     Population,
     QuestionTerms,
+    deputy_mismatch,
     features,
     passage_signals,
     sentence_views,
@@ -84,7 +85,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     lacks_carried_name = (carried_names_required and has_vietnamese_letters(carried)
                           and bool(unknown_names(carried, index)))
     if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
-            or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name):
+            or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name
+            or deputy_mismatch(form.search_text, index.chunks[found.ranked[0].row].text)):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
