@@ -60,7 +60,6 @@ REFUSE_TARGET = float(os.environ.get("REFUSE_TARGET", 0.91))
 # The seed questions are few (87) but near-topic, unlike xquad's other-article questions:
 # they weigh more so the model learns what a near miss looks like.
 SEED_WEIGHT = float(os.environ.get("SEED_WEIGHT", 8.0))
-VETOED_IN_FIT = os.environ.get("VETOED_IN_FIT", "1") == "1"
 HIGHLIGHT_GRID = {"cosine": [5, 10, 20, 40], "coverage": [0, 1, 2],
                   "pair_coverage": [0, 0.5, 1, 2], "fits": [0, 0.25, 0.5, 1]}
 Record = dict[str, Any]
@@ -215,11 +214,10 @@ def fit_form(records: list[Record], names: dict[str, list[str]] = FORM_FEATURES)
     # that refuses some near-topic questions ("Dân số Điện Biên …?") took their lesson away
     # and the model answered other near-topic ones more readily. The threshold is set on
     # the others, counting the rule's refusals as refused.
-    kept = used if VETOED_IN_FIT else [r for r in used if not vetoed(r)]
     rows = [(features(r, highlight), label(r) or 0, SEED_WEIGHT if r["split"] == "seed" else 1.0)
-            for r in kept]
+            for r in used]
     by_rule = sum(vetoed(r) and calibrates(r) and label(r) == 0 for r in used)
-    return highlight, fit_verdict(rows, [calibrates(r) and not vetoed(r) for r in kept],
+    return highlight, fit_verdict(rows, [calibrates(r) and not vetoed(r) for r in used],
                                   names[form_of(records[0]["form"])], by_rule)
 
 

@@ -14,6 +14,10 @@ PANTHERS = ("Đội hình có Jared Allen, người tham gia Pro Bowl 5 lần, d
             "trong sự nghiệp.")
 
 
+def _fitting_numbers(question: str, sentence: str) -> list[str]:
+    return [c.text for c in fitting(question, "number", sentence)]
+
+
 def _short(question: str, sentence: str, english: bool = False) -> str | None:
     span = short_span(question, asked_kind(question), sentence, english=english)
     if span is None:
@@ -357,10 +361,7 @@ def test_a_population_is_a_count_of_people_and_an_area_a_measure_in_square_units
         assert fitting(question, "number", seed) == [], question
     assert asked_kind("diện tích Điện Biên") == "number"
     assert asked_kind("Diện tích rừng bị phá được dùng làm gì?") is None
-
-    def fits(question: str, sentence: str) -> list[str]:
-        return [c.text for c in fitting(question, "number", sentence)]
-
+    fits = _fitting_numbers
     assert fits("Dân số Warsaw là bao nhiêu?", "Thành phố có dân số khoảng 1,7 triệu.") == [
         "1,7 triệu"]
     assert fits("What is the population of Warsaw?", "The population was 1,740,119 in 2014.") == [
@@ -396,9 +397,7 @@ def test_an_income_per_head_is_an_amount_of_money() -> None:
 
 
 def test_an_area_with_a_magnitude_and_an_area_that_is_only_a_place() -> None:
-    def fits(question: str, sentence: str) -> list[str]:
-        return [c.text for c in fitting(question, "number", sentence)]
-
+    fits = _fitting_numbers
     assert fits("Diện tích rừng là bao nhiêu?", "Diện tích rừng là 14,7 triệu ha, ở 3 vùng.") == [
         "14,7 triệu ha"]
     assert fits("Lưu vực có diện tích bao nhiêu?", "Lưu vực rộng 795 nghìn km2.") == [

@@ -267,30 +267,29 @@ _AREA_AFTER = re.compile(r"^\s*(?:square|sq\b|acres?\b|hec ?ta|ha\b|mau\b|kilome
 _OPEN_ACCENTED = re.compile(r"\b(?:gì|nào|sao|ai|đâu|what|how|why|who|which|where)\b")
 
 
-def _is_area(candidate: Candidate, unit: str, after: str) -> bool:
-    """Whether a number is written as an area: "517 km vuông", "7 triệu km2", "14,7 triệu ha";
-    or bare before one ("5,000 square miles", "795 nghìn kilômét vuông")."""
-    scaled = re.sub(rf"^{_MAGNITUDE}", "", unit)
-    return (_DIMENSION_OF.get(scaled) == "area"
-            or (scaled == "" and bool(_AREA_AFTER.match(after))))
-
-
-def _in_asked_measure(question: str, candidate: Candidate, text: str) -> bool:
-    """Whether a number may be the population or the area the question asks for (True when
-    it asks neither)."""
+def _measure_asked(question: str) -> str | None:
+    """"area" or "population" when the question asks for that amount, else None."""
     lowered = question.lower()
     asked = fold(lowered)
     opens = (_OPEN_ACCENTED.search(lowered) if asked != lowered else _OPEN_WORDS.search(asked))
     if (_ASKS_SHARE.search(asked) or _ASKS_DENSITY.search(asked)
             or (opens and not _ASKS_AMOUNT.search(asked))):
-        return True
+        return None
+    if _ASKS_AREA.search(asked):
+        return "area"
+    return "population" if _ASKS_POPULATION.search(asked) else None
+
+
+def _in_measure(measure: str, candidate: Candidate, text: str) -> bool:
+    """Whether a number of `text` may be the area ("517 km vuông", "7 triệu km2", "14,7 triệu
+    ha", or bare before a unit: "5,000 square miles") or the population `measure` names."""
     unit = re.sub(rf"^{_NUMBERS}\s*", "", fold(candidate.text.lower()))
     after = fold(text[candidate.end:candidate.end + 24].lower())
-    if _ASKS_AREA.search(asked):
-        return _is_area(candidate, unit, after)
-    if _ASKS_POPULATION.search(asked):
-        return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
-    return True
+    if measure == "area":
+        scaled = re.sub(rf"^{_MAGNITUDE}", "", unit)
+        return (_DIMENSION_OF.get(scaled) == "area"
+                or (scaled == "" and bool(_AREA_AFTER.match(after))))
+    return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
 
 
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:
@@ -317,7 +316,9 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
         # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%)
         found = [c for c in found
                  if _SUM.search(c.text.lower()) or _SHARE.search(fold(c.text.lower()))]
-    found = [c for c in found if _in_asked_measure(question, c, text)]
+    measure = _measure_asked(question)
+    if measure is not None:
+        found = [c for c in found if _in_measure(measure, c, text)]
     unit = _ASKED_UNIT.search(lowered) or (_ASKED_UNIT_BARE.search(lowered)
                                            if asked == lowered else None)
     if unit:

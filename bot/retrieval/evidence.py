@@ -55,14 +55,20 @@ def _used(tokens: list[str], syllables: Counter[str],
     return all(syllables[t] for t in tokens) and all(pairs[p] for p in _pairs(tokens))
 
 
+def _name_written(spelled: list[str], syllables: Counter[str],
+                  pairs: Counter[tuple[str, str]]) -> bool:
+    """Whether the articles write a name (its folded words): a run of capitals ends with the
+    name proper, after any title ("Tỉnh Lai Châu", "Chủ tịch Tô Lâm"), so its last two
+    syllables are what must be written in a row."""
+    return _used(spelled[-2:], syllables, pairs)
+
+
 def unknown_names(text: str, index: StoredIndex) -> list[str]:
     """The names in `text` (every run of capitals, its first word too: `text` is a carried
-    topic, not a sentence) that no article uses: "Lai Châu" of a text naming only Điện Biên. A
-    run ends with the name proper, after any title ("Tỉnh Lai Châu", "Chủ tịch Tô Lâm"), so its
-    last two syllables are what must be written in a row."""
+    topic, not a sentence) that no article uses: "Lai Châu" of a text naming only Điện Biên."""
     syllables, pairs = index.lexical.restorer.folded_counts
     runs = [text[start:end] for start, end in capitalized_runs(text)]
-    return [run for run in runs if not _used(words(fold(run))[-2:], syllables, pairs)]
+    return [run for run in runs if not _name_written(words(fold(run)), syllables, pairs)]
 
 
 class Weighted:
@@ -136,15 +142,28 @@ def vietnamese_side(question: str, tokens: list[str], counts: Counter[str],
 # gì?". Matched with the marks the question has: "đầu", "não", "sao" (star) are topic words
 # ("Ai là người đứng đầu?"), and typed without marks "nao", "sao", "dau" ask only last. "Ai"
 # before a name is one ("Ai Cập"), "AI" a topic.
-_POST = r"(?:nhung |cac |những |các )?(?:chuc vu|chuc danh|cuong vi|chức vụ|chức danh|cương vị)"
-_ASKING_POST = (rf"\b(?:(?:giu|dam nhiem|dam nhan|nam giu|con giu|giữ|đảm nhiệm|đảm nhận|"
-                rf"nắm giữ|còn giữ) )?{_POST}\b(?=.*\b(?:gi|nao|gì|nào)\b)")
-_ASKING = {
-    True: re.compile(rf"(?i:{_ASKING_POST})|\b(?:[Gg]ì|[Aa]i(?! [A-ZĐ])|[Bb]ao nhiêu|[Bb]ao giờ|"
-                     r"[Bb]ao lâu)\b|\b(?:nào|sao|đâu)(?=\W*$)"),
-    False: re.compile(rf"(?i:{_ASKING_POST})|\b(?:[Gg]i|[Aa]i(?! [A-Z])|[Bb]ao nhieu|[Bb]ao gio|"
-                      r"[Bb]ao lau)\b|\b(?:nao|sao|dau)(?=\W*$)"),
-}
+_ASKING_WORDS = ("gì", "bao nhiêu", "bao giờ", "bao lâu")
+_ASKING_LAST = ("nào", "sao", "đâu")
+_POSTS = ("chức vụ", "chức danh", "cương vị")
+_HOLDING = ("giữ", "đảm nhiệm", "đảm nhận", "nắm giữ", "còn giữ")
+
+
+def _asking(marked: bool) -> re.Pattern[str]:
+    """The words a question asks with, as written with its marks (`marked`) or without."""
+    def spelled(words_: tuple[str, ...]) -> str:
+        return "|".join(word if marked else fold(word) for word in words_)
+
+    def either(words_: tuple[str, ...]) -> str:
+        return "|".join(dict.fromkeys([*words_, *map(fold, words_)]))
+
+    post = (rf"(?i:\b(?:(?:{either(_HOLDING)}) )?(?:(?:những|các|nhung|cac) )?(?:{either(_POSTS)})"
+            r"\b(?=.*\b(?:gi|nao|gì|nào)\b))")
+    first = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in spelled(_ASKING_WORDS).split("|"))
+    return re.compile(rf"{post}|\b(?:{first}|[Aa]i(?! [A-ZĐ]))\b"
+                      rf"|\b(?:{spelled(_ASKING_LAST)})(?=\W*$)")
+
+
+_ASKING = {marked: _asking(marked) for marked in (True, False)}
 
 
 def asked_about(question: str) -> list[str]:
@@ -205,7 +224,7 @@ class QuestionTerms:
         # the name proper: the last two words of a run ("Lai Châu" of "Tỉnh Lai Châu")
         unknown = [" ".join(name.split()[-2:]) for name, spelled
                    in zip(given, self.name_words, strict=True)
-                   if not _used(spelled[-2:], syllable_counts, pair_counts)]
+                   if not _name_written(spelled, syllable_counts, pair_counts)]
         self.unknown_name = bool(unknown)
         # A Vietnamese name no article writes ("Lai Châu", "Sơn La"): the articles say nothing
         # of it, however close the rest of the question ("Tỉ lệ hộ nghèo của tỉnh Sơn La năm
@@ -258,7 +277,7 @@ def deputy_mismatch(question: str, passage: str) -> bool:
     asked, text = fold(question).lower(), fold(passage).lower()
     for office in set(_OFFICES.findall(asked)):
         deputy = bool(re.search(rf"\bpho {office}\b", asked))
-        said = [bool(re.search(r"\bpho $", text[:m.start()][-4:]))
+        said = [text.endswith("pho ", 0, m.start())
                 for m in re.finditer(rf"\b{office}\b", text)]
         if said and (not any(said) if deputy else all(said)):
             return True
