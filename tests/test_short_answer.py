@@ -203,6 +203,10 @@ def test_the_number_the_questions_own_words_lead_up_to_answers() -> None:
     assert _short("tam nhin den nam nao", vision) == "năm 2045"
     # one word in common is no echo: the question's words around the numbers decide
     assert _short("Miền núi Bắc bộ phát triển đến năm nào?", vision) == "năm 2030"
+    # "năm" asked with its question word ("năm bao nhiêu") is no word of the echo: the word the
+    # number belongs to is "nhìn", the question's last before it (a red-team question got 2030)
+    assert _short("Nghi quyet 11 tam nhin den nam bao nhieu", vision) == "năm 2045"
+    assert _short("Nghị quyết 11 có tầm nhìn tới năm nào?", vision) == "năm 2045"
 
 
 def test_units_with_a_slash_currencies_and_words_that_only_fold_like_money() -> None:

@@ -96,7 +96,8 @@ def short_span(question: str, kind: str | None, sentence: str,
         return found[0]
     if len(found) < 2 or english:
         return None
-    return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+    return (_echoed(found, question, sentence) or _anchored(found, question, sentence)
+            or _surrounded(found, question, sentence))
 
 
 def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
@@ -119,6 +120,40 @@ def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate |
     scored = sorted(((echo(c), c) for c in found), key=lambda pair: -pair[0])
     (best, first), (runner_up, _) = scored[0], scored[1]
     return first if best >= ECHO_WORDS and best > runner_up else None
+
+
+# Words between a number and the word it belongs to ("tầm nhìn đến năm 2045", "đạt 98%"),
+# folded: skipped when looking for that word.
+_LINKING = frozenset(("den", "toi", "vao", "dat", "khoang", "hon", "gan", "tren", "duoi", "muc",
+                      "con", "la", "o", "tu", "nam", "ngay", "thang"))
+
+
+def _anchor(candidate: Candidate, sentence: str) -> str | None:
+    """The word a candidate belongs to: the nearest one before it in its clause that is not a
+    function or linking word ("nhìn" of "tầm nhìn đến năm 2045", "bộ" of "Bắc bộ đến năm
+    2030"); None when a comma or the sentence start comes first."""
+    leading = sentence[:candidate.start]
+    for match in reversed(list(re.finditer(r"\w+|[,;:()]", leading))):
+        token = fold(match.group(0).lower())
+        if not token[0].isalnum():
+            return None
+        if token not in _NOT_CONTEXT and token not in _LINKING and not token.isdigit():
+            return token
+    return None
+
+
+def _anchored(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
+    """The one candidate whose word (`_anchor`) is the question's last before its question
+    word: "Nghi quyet 11 tam nhin den nam bao nhieu" against "… Bắc bộ đến năm 2030, tầm nhìn
+    đến năm 2045" ("nhìn")."""
+    asked = fold(question.lower())
+    where = _ASKING.search(asked)
+    before = [w for w in words(asked[:where.start()]) if w not in _NOT_CONTEXT
+              and w not in _LINKING] if where else []
+    if not before:
+        return None
+    said = [c for c in found if _anchor(c, sentence) == before[-1]]
+    return said[0] if len(said) == 1 else None
 
 
 def _yearly(candidate: Candidate, sentence: str) -> bool:
