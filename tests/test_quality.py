@@ -127,6 +127,15 @@ def test_a_figure_asked_of_a_province_no_article_names_is_refused(seed_engine: E
     assert own.answered and own.short is not None and own.short.text == "17,66%"
 
 
+def test_a_count_of_what_the_article_never_names_is_refused(seed_engine: Engine) -> None:
+    """The article counts communes ("45 đơn vị xã, phường"), never districts: its number is
+    no count of them, though the question shares every other word."""
+    for question in ("Tỉnh Điện Biên có bao nhiêu huyện?", "dien bien co bao nhieu huyen"):
+        assert not seed_engine.answer(question, 3).answered, question
+    found = seed_engine.answer("Điện Biên có mấy xã, phường?", 3)
+    assert found.answered and found.short is not None and found.short.text.startswith("45")
+
+
 def test_the_province_s_population_and_area_are_not_answered_by_its_other_counts(
         seed_engine: Engine) -> None:
     """The article counts communes, villages and ethnic groups, never people nor km²."""

@@ -12,6 +12,7 @@ from bot.retrieval.evidence import (
     asked_about,
     deputy_mismatch,
     features,
+    uncounted,
 )
 from bot.retrieval.verdict import (
     FORMS,
@@ -117,3 +118,18 @@ def test_an_office_is_not_answered_by_its_deputy_nor_the_deputy_by_the_office() 
     assert deputy_mismatch("pho bi thu tinh uy dien bien la ai", secretary)
     assert not deputy_mismatch("Ai là Bí thư Tỉnh ủy Điện Biên?", secretary)
     assert not deputy_mismatch("Tổng Bí thư nói gì?", secretary)  # no such office named
+
+
+def test_a_count_of_something_the_passage_never_names_is_not_answered_by_it() -> None:
+    communes = "Tỉnh hiện có 45 đơn vị xã, phường với 1.446 thôn, bản, có 19 dân tộc."
+    assert uncounted("Tỉnh Điện Biên có bao nhiêu huyện?", communes)
+    assert uncounted("dien bien co bao nhieu benh vien", communes)
+    assert uncounted("Tỉnh có mấy trường đại học?", communes)
+    assert not uncounted("Tỉnh có bao nhiêu dân tộc?", communes)
+    assert not uncounted("tinh co bao nhieu xa phuong", communes)
+    assert not uncounted("Điện Biên có mấy đơn vị hành chính?", communes)
+    # units, money, shares, times and bare questions are checked otherwise, or not at all
+    for question in ("Còn bao nhiêu km?", "Thu bao nhiêu tiền?", "Giảm bao nhiêu phần trăm?",
+                     "Còn lại bao nhiêu thời gian?", "Tỉ lệ là bao nhiêu?", "Số xã là bao nhiêu?",
+                     "nha may nay san xuat bao nhieu"):
+        assert not uncounted(question, communes), question

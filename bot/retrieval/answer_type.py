@@ -292,6 +292,34 @@ def _in_measure(measure: str, candidate: Candidate, text: str) -> bool:
     return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
 
 
+# "Bao nhiêu huyện?" counts districts: a passage that never says "huyện" gives no count of
+# them, whatever numbers it holds ("45 đơn vị xã, phường"). Only the noun right after the
+# question word, folded; not a unit (its dimension is checked instead), money, a share, a
+# time ("bao nhiêu thời gian": "17 giây"), a number of times, nor people, counted in many
+# words ("bao nhiêu người đã chết": "30 đến 50 nghìn", "hai phần ba dân số"; xquad-dev); "mấy"
+# only with its marks (typed without, "may" is also "máy").
+_COUNTED = re.compile(r"\bbao nhieu\s+(\w+)")
+_COUNTED_ACCENTED = re.compile(r"(?<!\w)mấy\s+(\w+)")
+_NOT_COUNTED = {"la", "thi", "va", "nam", "trong", "duoc", "da", "se", "con", "o", "tai",
+                "cua", "nhu", "khi", "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho",
+                "phan", "lan", "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi",
+                "tien", "percent", "dong", "usd", "vnd", "so", "tren", "hon", "luc", "gio",
+                "nguoi"}
+
+
+def counted_noun(question: str) -> str | None:
+    """The thing a count question counts ("huyen" for "Điện Biên có bao nhiêu huyện?"),
+    folded; None when it asks no count of a named thing."""
+    lowered = question.lower()
+    match = _COUNTED.search(fold(lowered)) or _COUNTED_ACCENTED.search(lowered)
+    if match is None:
+        return None
+    noun = fold(match.group(1))
+    if noun in _NOT_COUNTED or noun in _DIMENSION_OF or noun.isdigit():
+        return None
+    return noun
+
+
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     """The spans of `text` that could answer `question`, which asks for `kind`: of that kind,
     not said by the question, no document number for a count, a share for a share and money

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
 from bot.retrieval.abbreviations import spelled_out
-from bot.retrieval.answer_type import capitalized_runs, fitting
+from bot.retrieval.answer_type import capitalized_runs, counted_noun, fitting
 from bot.retrieval.conversation import TOPIC_END
 from bot.retrieval.fusion import Ranked, Retrieval
 from bot.retrieval.question import (
@@ -282,6 +282,13 @@ def deputy_mismatch(question: str, passage: str) -> bool:
         if said and (not any(said) if deputy else all(said)):
             return True
     return False
+
+
+def uncounted(question: str, passage: str) -> bool:
+    """Whether the question counts something (`counted_noun`) that the passage never names:
+    "Tỉnh Điện Biên có bao nhiêu huyện?" and a passage of "xã, phường" only."""
+    noun = counted_noun(question)
+    return noun is not None and re.search(rf"\b{noun}\b", fold(passage.lower())) is None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bot.retrieval.evidence import (
     features,
     passage_signals,
     sentence_views,
+    uncounted,
     unknown_names,
 )
 from bot.retrieval.fusion import Retrieval
@@ -86,7 +87,9 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
                           and bool(unknown_names(carried, index)))
     if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
             or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name
-            or deputy_mismatch(form.search_text, index.chunks[found.ranked[0].row].text)):
+            or deputy_mismatch(form.search_text, index.chunks[found.ranked[0].row].text)
+            or (form.kind != "english"
+                and uncounted(question, index.chunks[found.ranked[0].row].text))):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
