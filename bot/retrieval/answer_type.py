@@ -254,7 +254,7 @@ _ASKS_DENSITY = re.compile(r"\b(?:mat do|density)\b")
 # ... when the amount is what is asked: not "Thành phố nào có dân số đông nhất?", "Dân số tập
 # trung ở đâu?" (a city, a place).
 _ASKS_AMOUNT = re.compile(r"\b(?:bao nhieu|how (?:many|much|large|big)|what (?:is|was|are|were) "
-                          r"the (?:\w+ )?(?:population|area))\b")
+                          r"the (?:\w+ )?(?:population|area|dan so|dien tich))\b")
 # On the candidate's text after its number, and on the words after the candidate (folded).
 _MAGNITUDE = r"(?:(?:ty|trieu|nghin|ngan|van|tram|million|thousand|billion)\s*)+"
 _PEOPLE = (rf"^(?:{_MAGNITUDE})?(?:nguoi|dan(?! toc)|cu dan|nhan khau|cong dan|people|"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from bot.corpus.text import words
 from bot.retrieval.abbreviations import expand
+from bot.retrieval.glossary import with_vietnamese_terms
 from bot.retrieval.titles import with_vietnamese_titles
 from bot.store.lexical import Restorer
 
@@ -94,9 +95,12 @@ def classify(question: str, restorer: Restorer) -> QueryForm:
     question naming a Vietnamese office ("Minister of Public Security") with its Vietnamese
     name in its place, as a mixed question."""
     form = _classify(question, restorer)
-    translated = with_vietnamese_titles(question) if form.kind == "english" else question
-    if translated != question:
-        form = QueryForm("mixed", translated, False)
+    if form.kind in ("english", "mixed"):
+        translated = with_vietnamese_terms(with_vietnamese_titles(question))
+        if translated != question:
+            form = QueryForm("mixed", translated, False)
+    elif form.kind == "vietnamese":  # "Tổng Bí thư nói gì về private sector?"
+        form = replace(form, search_text=with_vietnamese_terms(question))
     expanded = expand(form.search_text, restorer.unigrams, restorer.says)
     if expanded == form.search_text:
         return form

@@ -1,0 +1,88 @@
+"""Common terms of Vietnamese public-affairs news as English questions write them ("health
+insurance" for "bảo hiểm y tế"): an English question using one is searched with the
+Vietnamese term in its place, as a mixed question, like the offices in bot/retrieval/titles.py."""
+
+from __future__ import annotations
+
+import re
+
+# Lower-cased English terms and the Vietnamese that such news writes for them: economy, social
+# policy and local government, the subjects of provincial reports. Only terms with one usual
+# Vietnamese rendering; longer terms are matched first ("poverty rate" before "poverty").
+# The multilingual model alone ranked "ưu tiên đầu tư y tế, giáo dục, bảo hiểm xã hội" above
+# "tỉ lệ bao phủ bảo hiểm y tế đạt 98%" for "What share of residents have health insurance?".
+TERMS = {
+    # economy
+    "economic growth": "tăng trưởng kinh tế",
+    "growth rate": "tốc độ tăng trưởng",
+    "budget revenue": "thu ngân sách",
+    "state budget": "ngân sách nhà nước",
+    "central budget": "ngân sách trung ương",
+    "public investment": "đầu tư công",
+    "disbursement": "giải ngân",
+    "private sector": "kinh tế tư nhân",
+    "private economy": "kinh tế tư nhân",
+    "private enterprises": "doanh nghiệp tư nhân",
+    "private businesses": "doanh nghiệp tư nhân",
+    "enterprises": "doanh nghiệp",
+    "businesses": "doanh nghiệp",
+    "investors": "nhà đầu tư",
+    "agriculture": "nông nghiệp",
+    "agricultural": "nông nghiệp",
+    "forestry": "lâm nghiệp",
+    "industry": "công nghiệp",
+    "tourism": "du lịch",
+    "tourists": "khách du lịch",
+    "infrastructure": "hạ tầng",
+    "border gate": "cửa khẩu",
+    "border gates": "cửa khẩu",
+    "border economy": "kinh tế cửa khẩu",
+    "per capita income": "thu nhập bình quân đầu người",
+    "income per capita": "thu nhập bình quân đầu người",
+    "unemployment": "thất nghiệp",
+    "digital transformation": "chuyển đổi số",
+    "science and technology": "khoa học, công nghệ",
+    "innovation": "đổi mới sáng tạo",
+    # social policy
+    "poverty rate": "tỉ lệ hộ nghèo",
+    "poor households": "hộ nghèo",
+    "poverty reduction": "giảm nghèo",
+    "health insurance": "bảo hiểm y tế",
+    "social insurance": "bảo hiểm xã hội",
+    "social security": "an sinh xã hội",
+    "social welfare": "an sinh xã hội",
+    "healthcare": "y tế",
+    "health care": "y tế",
+    "education": "giáo dục",
+    "ethnic minorities": "đồng bào dân tộc thiểu số",
+    "ethnic minority": "dân tộc thiểu số",
+    "ethnic groups": "dân tộc",
+    "remote areas": "vùng sâu, vùng xa",
+    "border areas": "vùng biên giới",
+    "population": "dân số",
+    "national unity": "khối đại đoàn kết",
+    "great national unity": "khối đại đoàn kết toàn dân tộc",
+    # local government and the Party
+    "two-tier local government": "chính quyền địa phương 2 cấp",
+    "two-level local government": "chính quyền địa phương 2 cấp",
+    "local government": "chính quyền địa phương",
+    "administrative units": "đơn vị hành chính",
+    "administrative unit": "đơn vị hành chính",
+    "communes and wards": "xã, phường",
+    "party congress": "Đại hội Đảng",
+    "party members": "đảng viên",
+    "officials and party members": "cán bộ, đảng viên",
+    "national defence and security": "quốc phòng, an ninh",
+    "national defense and security": "quốc phòng, an ninh",
+    "defence and security": "quốc phòng, an ninh",
+    "defense and security": "quốc phòng, an ninh",
+    "bottlenecks": "điểm nghẽn",
+}
+_TERM = re.compile(r"\b(?:" + "|".join(
+    re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def with_vietnamese_terms(question: str) -> str:
+    """`question` with the public-affairs terms it writes in English in Vietnamese ("What
+    share of residents have bảo hiểm y tế?")."""
+    return _TERM.sub(lambda match: TERMS.get(match.group(0).lower(), match.group(0)), question)
