@@ -125,6 +125,12 @@ def test_a_figure_asked_of_a_province_no_article_names_is_refused(seed_engine: E
         assert not seed_engine.answer(country, 3).answered, country
     own = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh Điện Biên năm 2025 là bao nhiêu?", 3)
     assert own.answered and own.short is not None and own.short.text == "17,66%"
+    # so is a figure per head: the province's total GRDP is none (red-team keyword query)
+    for per_head in ("GRDP bình quân đầu người", "grdp binh quan dau nguoi dien bien",
+                     "What is Dien Bien's GDP per capita?"):
+        assert not seed_engine.answer(per_head, 3).answered, per_head
+    total = seed_engine.answer("GRDP của Điện Biên năm 2025 là bao nhiêu?", 3)
+    assert total.answered and total.short is not None and total.short.text == "17.970 tỷ đồng"
 
 
 def test_a_count_of_what_the_article_never_names_is_refused(seed_engine: Engine) -> None:
