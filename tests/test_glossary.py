@@ -13,14 +13,18 @@ ARTICLE = Restorer.build(["Tỉ lệ bao phủ bảo hiểm y tế đạt 98%."]
 
 
 def test_a_term_is_written_in_vietnamese_longest_first_and_other_words_stay() -> None:
-    assert with_vietnamese_terms("What share of residents have Health Insurance?") == (
+    assert with_vietnamese_terms("What share of residents have health insurance?") == (
         "What share of residents have bảo hiểm y tế?")
     assert with_vietnamese_terms("What is the poverty rate?") == "What is the tỉ lệ hộ nghèo?"
     assert with_vietnamese_terms("How many poor households are left?") == (
         "How many hộ nghèo are left?")
     assert with_vietnamese_terms("Who scored the touchdown?") == "Who scored the touchdown?"
-    # a word inside another is no term ("industrial" is not "industry")
+    # a word inside another is no term ("industrial" is not "industry"), nor is one in a name
     assert with_vietnamese_terms("What industrial zones exist?") == "What industrial zones exist?"
+    for name in ("What is Vietnam Social Security?", "What does the Population Council do?",
+                 "Who heads the Ministry of Industry and Trade?"):
+        assert with_vietnamese_terms(name) == name
+    assert with_vietnamese_terms("Health insurance in Dien Bien?") == "bảo hiểm y tế in Dien Bien?"
 
 
 def test_an_english_question_with_a_term_reads_as_mixed_and_a_vietnamese_one_keeps_its_kind(
@@ -31,6 +35,10 @@ def test_an_english_question_with_a_term_reads_as_mixed_and_a_vietnamese_one_kee
     assert vietnamese.kind == "vietnamese"
     assert vietnamese.search_text == "Tổng Bí thư nói gì về kinh tế tư nhân?"
     assert classify("Who won the game?", ARTICLE).kind == "english"
+    # typed without marks, the restored question gets it too; its capitals stay as typed
+    bare = classify("ty le bao phu health insurance", ARTICLE)
+    assert bare.kind == "no_diacritics" and "bảo hiểm y tế" in bare.search_text
+    assert classify("Nói gì về party congress?", ARTICLE).as_typed == "Nói gì về party congress?"
 
 
 @pytest.mark.slow

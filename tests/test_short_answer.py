@@ -203,10 +203,15 @@ def test_the_number_the_questions_own_words_lead_up_to_answers() -> None:
     assert _short("tam nhin den nam nao", vision) == "năm 2045"
     # one word in common is no echo: the question's words around the numbers decide
     assert _short("Miền núi Bắc bộ phát triển đến năm nào?", vision) == "năm 2030"
-    # "năm" asked with its question word ("năm bao nhiêu") is no word of the echo: the word the
-    # number belongs to is "nhìn", the question's last before it (a red-team question got 2030)
+    # the unit asked with ("năm bao nhiêu") is the candidate's own ("năm 2045"): what leads up
+    # to both is "tầm nhìn đến" (a red-team question got 2030)
     assert _short("Nghi quyet 11 tam nhin den nam bao nhieu", vision) == "năm 2045"
-    assert _short("Nghị quyết 11 có tầm nhìn tới năm nào?", vision) == "năm 2045"
+    # with its marks, "máy" is no question word ("mấy") to read the echo up to
+    plant = "Nhà máy xi măng khởi công năm 2005, hoàn thành năm 2010."
+    assert _short("Nhà máy xi măng hoàn thành năm bao nhiêu?", plant) == "năm 2010"
+    # the last word before "là bao nhiêu" alone is no echo ("tỉnh" before "45 xã")
+    communes = "Tỉnh có 45 xã, trong đó 30 xã biên giới và 15 xã đặc biệt khó khăn."
+    assert _short("Số xã biên giới của tỉnh là bao nhiêu?", communes) == "30 xã"
 
 
 def test_units_with_a_slash_currencies_and_words_that_only_fold_like_money() -> None:

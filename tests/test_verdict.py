@@ -12,6 +12,7 @@ from bot.retrieval.evidence import (
     asked_about,
     deputy_mismatch,
     features,
+    per_head_unsaid,
     uncounted,
 )
 from bot.retrieval.verdict import (
@@ -133,3 +134,21 @@ def test_a_count_of_something_the_passage_never_names_is_not_answered_by_it() ->
                      "Còn lại bao nhiêu thời gian?", "Tỉ lệ là bao nhiêu?", "Số xã là bao nhiêu?",
                      "nha may nay san xuat bao nhieu"):
         assert not uncounted(question, communes), question
+    # a particle, a classifier, another spelling of a unit or an acronym is no thing counted
+    for question in ("Tỉnh có bao nhiêu xã ạ?", "Tỉ lệ hộ nghèo là bao nhiêu nhỉ?",
+                     "Quãng đường dài bao nhiêu cây số?", "Tỉnh có bao nhiêu DN?"):
+        assert not uncounted(question, communes), question
+    assert uncounted("Có bao nhiêu ngôi nhà bị sập?", communes)
+    assert not uncounted("Có bao nhiêu ngôi nhà bị sập?", "Bão làm sập 200 nhà.")
+
+
+def test_a_figure_per_head_needs_a_passage_that_gives_one_per_head() -> None:
+    total = "Tổng sản phẩm GRDP năm 2025 ước đạt 17.970 tỷ đồng."
+    for question in ("GRDP bình quân đầu người", "grdp binh quan dau nguoi dien bien",
+                     "GRDP binh quan dau nguoi của Điện Biên", "What is the GDP per capita?"):
+        assert per_head_unsaid(question, total), question
+    assert not per_head_unsaid("Thu nhập bình quân đầu người là bao nhiêu?",
+                               "Thu nhập bình quân đạt 45 triệu đồng/người/năm.")
+    # "chiến đấu người Đức" folds as "đầu người" does
+    assert not per_head_unsaid("Phi công chiến đấu người Đức nào?", total)
+    assert not per_head_unsaid("chien dau nguoi duc nao", total)

@@ -293,18 +293,22 @@ def _in_measure(measure: str, candidate: Candidate, text: str) -> bool:
 
 
 # "Bao nhiêu huyện?" counts districts: a passage that never says "huyện" gives no count of
-# them, whatever numbers it holds ("45 đơn vị xã, phường"). Only the noun right after the
-# question word, folded; not a unit (its dimension is checked instead), money, a share, a
-# time ("bao nhiêu thời gian": "17 giây"), a number of times, nor people, counted in many
-# words ("bao nhiêu người đã chết": "30 đến 50 nghìn", "hai phần ba dân số"; xquad-dev); "mấy"
-# only with its marks (typed without, "may" is also "máy").
-_COUNTED = re.compile(r"\bbao nhieu\s+(\w+)")
-_COUNTED_ACCENTED = re.compile(r"(?<!\w)mấy\s+(\w+)")
-_NOT_COUNTED = {"la", "thi", "va", "nam", "trong", "duoc", "da", "se", "con", "o", "tai",
-                "cua", "nhu", "khi", "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho",
-                "phan", "lan", "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi",
-                "tien", "percent", "dong", "usd", "vnd", "so", "tren", "hon", "luc", "gio",
-                "nguoi"}
+# them, whatever numbers it holds ("45 đơn vị xã, phường"). The noun right after the question
+# word (after a classifier: "bao nhiêu ngôi nhà" counts houses), folded; not a unit (its
+# dimension is checked instead), money, a share, a time ("bao nhiêu thời gian": "17 giây"), a
+# number of times, a particle ("bao nhiêu ạ?"), an acronym ("DN", spelled out elsewhere), nor
+# people, counted in many words ("bao nhiêu người đã chết": "30 đến 50 nghìn", "hai phần ba
+# dân số"; xquad-dev); "mấy" only with its marks (typed without, "may" is also "máy").
+_COUNTED = re.compile(r"\bbao nhieu\s+(\w+)(?:\s+(\w+))?")
+_COUNTED_ACCENTED = re.compile(r"(?<!\w)mấy\s+(\w+)(?:\s+(\w+))?")
+_CLASSIFIERS = {"chiec", "cai", "ngoi", "con", "buc", "tam", "quyen", "cuon", "toa", "can",
+                "qua", "canh", "bo"}
+_NOT_COUNTED = {"la", "thi", "va", "nam", "trong", "duoc", "da", "se", "o", "tai", "cua", "nhu",
+                "khi", "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho", "phan",
+                "lan", "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien",
+                "percent", "dong", "usd", "vnd", "so", "tren", "hon", "luc", "gio", "nguoi",
+                "cay", "hecta", "hec", "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu",
+                "ha", "ta", "roi", "sao"}
 
 
 def counted_noun(question: str) -> str | None:
@@ -314,8 +318,11 @@ def counted_noun(question: str) -> str | None:
     match = _COUNTED.search(fold(lowered)) or _COUNTED_ACCENTED.search(lowered)
     if match is None:
         return None
-    noun = fold(match.group(1))
-    if noun in _NOT_COUNTED or noun in _DIMENSION_OF or noun.isdigit():
+    first, second = fold(match.group(1)), match.group(2)
+    noun = fold(second) if first in _CLASSIFIERS and second else first
+    typed = re.search(rf"\b{re.escape(noun)}\b", fold(question), re.IGNORECASE)
+    if (noun in _NOT_COUNTED or noun in _DIMENSION_OF or noun.isdigit()
+            or (typed is not None and len(noun) > 1 and typed.group(0).isupper())):
         return None
     return noun
 

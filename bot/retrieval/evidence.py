@@ -177,11 +177,6 @@ def asked_about(question: str) -> list[str]:
 # province's figure does not answer "Tỉ lệ hộ nghèo của cả nước năm 2025?" (it was answered
 # with Điện Biên's 17,66%), so a passage that does not say it lacks a name, and is refused.
 _NATIONWIDE = re.compile(r"\b(?:ca nuoc|toan quoc)\b")
-# A figure per head ("GRDP bình quân đầu người", "per capita") is not the total beside it
-# ("Tổng sản phẩm GRDP … 17.970 tỷ đồng"): the passage must say "đầu người" too. With its marks
-# ("chiến đấu người Đức" folds alike), or typed without them after "bình quân".
-_PER_HEAD = re.compile(r"\bđầu người\b|\bper (?:capita|head|person)\b", re.IGNORECASE)
-_PER_HEAD_BARE = re.compile(r"\bbinh quan dau nguoi\b|\bper (?:capita|head|person)\b")
 
 
 class QuestionTerms:
@@ -221,12 +216,8 @@ class QuestionTerms:
         given = [kept for kept in (" ".join(word for word in re.sub(r"['’]s\b", "", name).split()
                                             if not spelled_out(word, form.search_text))
                                    for name in names_in(form.as_typed)) if kept]
-        typed = form.as_typed
-        per_head = (_PER_HEAD.search(typed) if has_vietnamese_letters(typed)
-                    else _PER_HEAD_BARE.search(typed.lower()))
         self.scopes = ["".join(words(scope))
-                       for scope in _NATIONWIDE.findall(fold(typed).lower())]
-        self.scopes += ["daunguoi"] if per_head else []
+                       for scope in _NATIONWIDE.findall(fold(form.as_typed).lower())]
         given += self.scopes
         self.name_words = [words(fold(name)) for name in given]
         self.names = ["".join(name) for name in self.name_words]
@@ -298,6 +289,21 @@ def uncounted(question: str, passage: str) -> bool:
     "Tỉnh Điện Biên có bao nhiêu huyện?" and a passage of "xã, phường" only."""
     noun = counted_noun(question)
     return noun is not None and re.search(rf"\b{noun}\b", fold(passage.lower())) is None
+
+
+# A figure per head ("GRDP bình quân đầu người", "GDP per capita") is not the total beside it
+# ("Tổng sản phẩm GRDP … 17.970 tỷ đồng"). Read with marks ("chiến đấu người Đức" folds alike)
+# or, folded, after "bình quân"; the passage may write it "/người" ("45 triệu đồng/người/năm").
+_PER_HEAD = re.compile(r"\bđầu người\b|\bper[ -](?:capita|head|person)\b")
+_PER_HEAD_BARE = re.compile(r"\bbinh quan dau nguoi\b")
+_PER_HEAD_SAID = re.compile(r"\bđầu người\b|/\s?người\b|\bper[ -](?:capita|head|person)\b")
+
+
+def per_head_unsaid(question: str, passage: str) -> bool:
+    """Whether the question asks a figure per head that the passage does not give per head."""
+    lowered = question.lower()
+    asked = _PER_HEAD.search(lowered) or _PER_HEAD_BARE.search(fold(lowered))
+    return bool(asked) and not _PER_HEAD_SAID.search(passage.lower())
 
 
 @dataclass(frozen=True)

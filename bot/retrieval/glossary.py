@@ -1,6 +1,6 @@
-"""Common terms of Vietnamese public-affairs news as English questions write them ("health
-insurance" for "bảo hiểm y tế"): an English question using one is searched with the
-Vietnamese term in its place, as a mixed question, like the offices in bot/retrieval/titles.py."""
+"""Common terms of Vietnamese public-affairs news as English writes them ("health insurance"
+for "bảo hiểm y tế"): a question using one (English, or Vietnamese with an English term) is
+searched with the Vietnamese term in its place, as the offices of bot/retrieval/titles.py are."""
 
 from __future__ import annotations
 
@@ -25,19 +25,23 @@ TERMS = {
     "private enterprises": "doanh nghiệp tư nhân",
     "private businesses": "doanh nghiệp tư nhân",
     "enterprises": "doanh nghiệp",
+    "enterprise": "doanh nghiệp",
     "businesses": "doanh nghiệp",
     "investors": "nhà đầu tư",
+    "investor": "nhà đầu tư",
     "agriculture": "nông nghiệp",
     "agricultural": "nông nghiệp",
     "forestry": "lâm nghiệp",
     "industry": "công nghiệp",
     "tourism": "du lịch",
     "tourists": "khách du lịch",
+    "tourist": "khách du lịch",
     "infrastructure": "hạ tầng",
     "border gate": "cửa khẩu",
     "border gates": "cửa khẩu",
     "border economy": "kinh tế cửa khẩu",
     "per capita income": "thu nhập bình quân đầu người",
+    "per-capita income": "thu nhập bình quân đầu người",
     "income per capita": "thu nhập bình quân đầu người",
     "unemployment": "thất nghiệp",
     "digital transformation": "chuyển đổi số",
@@ -71,18 +75,29 @@ TERMS = {
     "communes and wards": "xã, phường",
     "party congress": "Đại hội Đảng",
     "party members": "đảng viên",
+    "party member": "đảng viên",
     "officials and party members": "cán bộ, đảng viên",
     "national defence and security": "quốc phòng, an ninh",
     "national defense and security": "quốc phòng, an ninh",
     "defence and security": "quốc phòng, an ninh",
     "defense and security": "quốc phòng, an ninh",
     "bottlenecks": "điểm nghẽn",
+    "bottleneck": "điểm nghẽn",
 }
 _TERM = re.compile(r"\b(?:" + "|".join(
     re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
+def _in_name(match: re.Match[str]) -> bool:
+    """Whether a term is written capitalized inside the question: part of a name ("Vietnam
+    Social Security", "Population Council", "Ministry of Industry and Trade")."""
+    found = match.group(0).split()
+    first = 1 if match.start() == 0 else 0  # the question's first word is capitalized anyway
+    return any(word[:1].isupper() for word in found[first:])
+
+
 def with_vietnamese_terms(question: str) -> str:
     """`question` with the public-affairs terms it writes in English in Vietnamese ("What
-    share of residents have bảo hiểm y tế?")."""
-    return _TERM.sub(lambda match: TERMS.get(match.group(0).lower(), match.group(0)), question)
+    share of residents have bảo hiểm y tế?"), not those inside a name."""
+    return _TERM.sub(lambda match: match.group(0) if _in_name(match)
+                     else TERMS.get(match.group(0).lower(), match.group(0)), question)

@@ -14,6 +14,7 @@ from bot.retrieval.evidence import (
     deputy_mismatch,
     features,
     passage_signals,
+    per_head_unsaid,
     sentence_views,
     uncounted,
     unknown_names,
@@ -85,16 +86,16 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     carried = carried_topic(searched.search_text) if searched is not None else ""
     lacks_carried_name = (carried_names_required and has_vietnamese_letters(carried)
                           and bool(unknown_names(carried, index)))
+    top = index.chunks[found.ranked[0].row].text
     if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
             or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name
-            or deputy_mismatch(form.search_text, index.chunks[found.ranked[0].row].text)
-            or (form.kind != "english"
-                and uncounted(question, index.chunks[found.ranked[0].row].text))):
+            or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
+            or (form.kind != "english" and uncounted(question, top))):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
                                              signals.missing_name):
-        sentence = index.chunks[found.ranked[0].row].text[best.start:best.end]
+        sentence = top[best.start:best.end]
         span = short_span(question, kind, sentence, english=form.kind == "english")
         if span is not None:
             short = (best.start + span.start, best.start + span.end)

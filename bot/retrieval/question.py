@@ -47,7 +47,9 @@ class QueryForm:
     """How the question is written, and the text each retriever should search for."""
 
     kind: str  # "vietnamese", "no_diacritics", "english" or "mixed" (English with Vietnamese)
-    search_text: str  # diacritics restored for "no_diacritics", else the question
+    # diacritics restored for "no_diacritics", else the question; English terms and offices in
+    # Vietnamese (bot/retrieval/glossary.py, titles.py), abbreviations spelled out
+    search_text: str
     restored: bool
     # As typed, when the search text differs: its capitals name what it asks about ("Doi thu
     # Panthers …"), which the restored, lower-cased text no longer shows.
@@ -92,15 +94,18 @@ def folded_syllable_share(tokens: list[str], restorer: Restorer) -> float:
 def classify(question: str, restorer: Restorer) -> QueryForm:
     """Tell Vietnamese, Vietnamese typed without marks, and English (or other) questions apart;
     an abbreviation the articles do not use ("BHYT") is searched spelled out, and an English
-    question naming a Vietnamese office ("Minister of Public Security") with its Vietnamese
-    name in its place, as a mixed question."""
+    question naming a Vietnamese office ("Minister of Public Security") or a public-affairs
+    term ("health insurance") with the Vietnamese in its place, as a mixed question (an
+    English term in a Vietnamese question is replaced too, the question keeping its form)."""
     form = _classify(question, restorer)
     if form.kind in ("english", "mixed"):
         translated = with_vietnamese_terms(with_vietnamese_titles(question))
         if translated != question:
             form = QueryForm("mixed", translated, False)
-    elif form.kind == "vietnamese":  # "Tổng Bí thư nói gì về private sector?"
-        form = replace(form, search_text=with_vietnamese_terms(question))
+    else:  # "Tổng Bí thư nói gì về private sector?", "ty le bao phu health insurance"
+        translated = with_vietnamese_terms(form.search_text)
+        if translated != form.search_text:
+            form = replace(form, search_text=translated, typed=form.as_typed)
     expanded = expand(form.search_text, restorer.unigrams, restorer.says)
     if expanded == form.search_text:
         return form

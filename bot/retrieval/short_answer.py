@@ -41,6 +41,8 @@ AFTER_WEIGHT = 0.75
 # and more than before any other candidate (xquad-dev: precision and coverage both up a point).
 ECHO_WORDS = 2
 _ASKING = re.compile(r"\b(?:bao nhieu|may|(?:nam|ngay|thang|luc|khi|thoi diem) nao|bao gio)\b")
+_ASKING_MARKED = re.compile(r"\b(?:bao nhiêu|mấy|(?:năm|ngày|tháng|lúc|khi|thời điểm) nào|"
+                            r"bao giờ)\b")
 # Words that say nothing about where the answer is (folded): question words, function words.
 _NOT_CONTEXT = frozenset(fold(word) for word in (
     "ai gì nào đâu sao mấy là của có không được những các một cho với thì đã đang sẽ bị và hay "
@@ -96,64 +98,40 @@ def short_span(question: str, kind: str | None, sentence: str,
         return found[0]
     if len(found) < 2 or english:
         return None
-    return (_echoed(found, question, sentence) or _anchored(found, question, sentence)
-            or _surrounded(found, question, sentence))
+    return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+
+
+def _before_asking(question: str) -> list[str]:
+    """The question's folded words before its question word ("tầm nhìn đến" of "tầm nhìn đến
+    năm nào"); with its marks, "máy" ("Nhà máy … năm bao nhiêu?") is no "mấy"."""
+    lowered = question.lower()
+    marked = fold(lowered) != lowered
+    where = (_ASKING_MARKED if marked else _ASKING).search(lowered)
+    return words(fold(lowered[:where.start()])) if where else []
 
 
 def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
     """The candidate that the question's words before its question word ("tầm nhìn đến" in
     "tầm nhìn đến năm nào") also lead up to in the sentence, when it clearly does."""
-    asked = fold(question.lower())
-    where = _ASKING.search(asked)
-    before = words(asked[:where.start()]) if where else []
+    before = _before_asking(question)
     if not before:
         return None
 
     def echo(candidate: Candidate) -> int:
         leading = words(fold(sentence[:candidate.start].lower()))
+        # a unit the question asks with belongs to the candidate: "… đến năm bao nhiêu" leads
+        # up to "năm 2045" as "… đến"
+        unit = words(fold(candidate.text.lower()))[:1]
+        asked = before[:-1] if before[-1:] == unit else before
         count = 0
-        while (count < min(len(before), len(leading))
-               and before[-1 - count] == leading[-1 - count]):
+        while (count < min(len(asked), len(leading))
+               and asked[-1 - count] == leading[-1 - count]):
             count += 1
         return count
 
     scored = sorted(((echo(c), c) for c in found), key=lambda pair: -pair[0])
     (best, first), (runner_up, _) = scored[0], scored[1]
     return first if best >= ECHO_WORDS and best > runner_up else None
-
-
-# Words between a number and the word it belongs to ("tầm nhìn đến năm 2045", "đạt 98%"),
-# folded: skipped when looking for that word.
-_LINKING = frozenset(("den", "toi", "vao", "dat", "khoang", "hon", "gan", "tren", "duoi", "muc",
-                      "con", "la", "o", "tu", "nam", "ngay", "thang"))
-
-
-def _anchor(candidate: Candidate, sentence: str) -> str | None:
-    """The word a candidate belongs to: the nearest one before it in its clause that is not a
-    function or linking word ("nhìn" of "tầm nhìn đến năm 2045", "bộ" of "Bắc bộ đến năm
-    2030"); None when a comma or the sentence start comes first."""
-    leading = sentence[:candidate.start]
-    for match in reversed(list(re.finditer(r"\w+|[,;:()]", leading))):
-        token = fold(match.group(0).lower())
-        if not token[0].isalnum():
-            return None
-        if token not in _NOT_CONTEXT and token not in _LINKING and not token.isdigit():
-            return token
-    return None
-
-
-def _anchored(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
-    """The one candidate whose word (`_anchor`) is the question's last before its question
-    word: "Nghi quyet 11 tam nhin den nam bao nhieu" against "… Bắc bộ đến năm 2030, tầm nhìn
-    đến năm 2045" ("nhìn")."""
-    asked = fold(question.lower())
-    where = _ASKING.search(asked)
-    before = [w for w in words(asked[:where.start()]) if w not in _NOT_CONTEXT
-              and w not in _LINKING] if where else []
-    if not before:
-        return None
-    said = [c for c in found if _anchor(c, sentence) == before[-1]]
-    return said[0] if len(said) == 1 else None
 
 
 def _yearly(candidate: Candidate, sentence: str) -> bool:
