@@ -53,3 +53,7 @@ def test_english_questions_in_public_affairs_terms_find_their_sentence(
     # a term the article never uses still refuses ("thất nghiệp")
     assert not seed_engine.answer("What is the unemployment rate in Dien Bien?", 3).answered
     assert not seed_engine.answer("What is the population of Dien Bien?", 3).answered
+    # a thing the province's report never mentions counts as such once searched in Vietnamese
+    # (it got ➜ ngày 1/7/2025 of the two-tier government's start)
+    assert not seed_engine.answer("When will the Dien Bien airport expansion be completed?",
+                                  3).answered

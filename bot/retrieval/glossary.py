@@ -83,6 +83,24 @@ TERMS = {
     "defense and security": "quốc phòng, an ninh",
     "bottlenecks": "điểm nghẽn",
     "bottleneck": "điểm nghẽn",
+    "resolution": "Nghị quyết",
+    "resolutions": "Nghị quyết",
+    # things a province reports on, so that one its report never mentions counts as a word
+    # the articles never use ("When will the Dien Bien airport expansion be completed?" got
+    # ➜ ngày 1/7/2025 of another sentence)
+    "airport": "sân bay",
+    "airports": "sân bay",
+    "hospital": "bệnh viện",
+    "hospitals": "bệnh viện",
+    "foreign direct investment": "vốn đầu tư trực tiếp nước ngoài",
+    "foreign investment": "đầu tư nước ngoài",
+    "exports": "xuất khẩu",
+    "export": "xuất khẩu",
+    "imports": "nhập khẩu",
+    "districts": "huyện",
+    "district": "huyện",
+    "communes": "xã",
+    "villages": "thôn, bản",
 }
 _TERM = re.compile(r"\b(?:" + "|".join(
     re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
