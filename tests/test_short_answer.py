@@ -377,6 +377,11 @@ def test_a_population_is_a_count_of_people_and_an_area_a_measure_in_square_units
         "1,740,119"]
     assert fits("Dân số da trắng năm 2010 là bao nhiêu?", "Người da trắng chiếm 55,1%.") == [
         "55,1%"]
+    # asked in people, a population is a headcount, no share
+    poverty = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm."
+    for question in ("Dân số năm 2025 là bao nhiêu người?", "How many people live there?"):
+        assert fits(question, poverty) == [], question
+    assert fits("Tỉnh có bao nhiêu người dân?", "Tỉnh có khoảng 640.000 người.") == ["640.000 người"]
     assert fits("Diện tích Warsaw là bao nhiêu?", "Thành phố rộng 517,24 km vuông, 18 quận.") == [
         "517,24 km vuông"]
     # a density or a place asked: the rule stands aside

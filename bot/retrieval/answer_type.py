@@ -247,7 +247,9 @@ def _dimension(candidate: str) -> str | None:
 # Điện Biên là bao nhiêu?" (every population and area question a helper asked of the seed
 # article was answered with them). Matched folded; not for a density ("mật độ dân số") nor a
 # share of either.
-_ASKS_POPULATION = re.compile(r"\b(?:dan so|population|inhabitants)\b")
+_ASKS_POPULATION = re.compile(r"\b(?:dan so|population|inhabitants)\b"
+                              r"|\bhow many (?:people|residents) (?:live|lived|living|reside)\b"
+                              r"|\bbao nhieu (?:nguoi dan|cu dan)\b")
 # English "area" only as the size asked about ("the area of", "total area"), not "in the area".
 _ASKS_AREA = re.compile(r"\bdien tich\b|\b(?:total|land|surface) area\b|\barea of\b")
 _ASKS_DENSITY = re.compile(r"\b(?:mat do|density)\b")
@@ -267,8 +269,16 @@ _AREA_AFTER = re.compile(r"^\s*(?:square|sq\b|acres?\b|hec ?ta|ha\b|mau\b|kilome
 _OPEN_ACCENTED = re.compile(r"\b(?:gì|nào|sao|ai|đâu|what|how|why|who|which|where)\b")
 
 
+# A count of people asked in so many words ("bao nhiêu người", "how many people") is no share:
+# "Dân số … là bao nhiêu người?" got ➜ 17,66% (the poverty rate).
+_ASKS_HEADCOUNT = re.compile(r"\b(?:bao nhieu (?:nguoi|cu dan)|how many (?:people|inhabitants|"
+                             r"residents))\b")
+_SHARE_UNIT = re.compile(r"%|phan tram|percent")
+
+
 def _measure_asked(question: str) -> str | None:
-    """"area" or "population" when the question asks for that amount, else None."""
+    """"area", "population" or "headcount" (a population counted in people, no share) when the
+    question asks for that amount, else None."""
     lowered = question.lower()
     asked = fold(lowered)
     opens = (_OPEN_ACCENTED.search(lowered) if asked != lowered else _OPEN_WORDS.search(asked))
@@ -277,18 +287,23 @@ def _measure_asked(question: str) -> str | None:
         return None
     if _ASKS_AREA.search(asked):
         return "area"
-    return "population" if _ASKS_POPULATION.search(asked) else None
+    if not _ASKS_POPULATION.search(asked):
+        return None
+    return "headcount" if _ASKS_HEADCOUNT.search(asked) else "population"
 
 
 def _in_measure(measure: str, candidate: Candidate, text: str) -> bool:
     """Whether a number of `text` may be the area ("517 km vuông", "7 triệu km2", "14,7 triệu
-    ha", or bare before a unit: "5,000 square miles") or the population `measure` names."""
+    ha", or bare before a unit: "5,000 square miles") or the population (a headcount: no
+    share) `measure` names."""
     unit = re.sub(rf"^{_NUMBERS}\s*", "", fold(candidate.text.lower()))
     after = fold(text[candidate.end:candidate.end + 24].lower())
     if measure == "area":
         scaled = re.sub(rf"^{_MAGNITUDE}", "", unit)
         return (_DIMENSION_OF.get(scaled) == "area"
                 or (scaled == "" and bool(_AREA_AFTER.match(after))))
+    if measure == "headcount" and _SHARE_UNIT.search(unit):
+        return False
     return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
 
 
