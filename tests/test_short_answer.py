@@ -209,6 +209,8 @@ def test_the_number_the_questions_own_words_lead_up_to_answers() -> None:
     # with its marks, "máy" is no question word ("mấy") to read the echo up to
     plant = "Nhà máy xi măng khởi công năm 2005, hoàn thành năm 2010."
     assert _short("Nhà máy xi măng hoàn thành năm bao nhiêu?", plant) == "năm 2010"
+    # marks on some words only: "bao nhieu" still asks
+    assert _short("Nghị quyết 11 tam nhin den nam bao nhieu", vision) == "năm 2045"
     # the last word before "là bao nhiêu" alone is no echo ("tỉnh" before "45 xã")
     communes = "Tỉnh có 45 xã, trong đó 30 xã biên giới và 15 xã đặc biệt khó khăn."
     assert _short("Số xã biên giới của tỉnh là bao nhiêu?", communes) == "30 xã"
@@ -381,7 +383,8 @@ def test_a_population_is_a_count_of_people_and_an_area_a_measure_in_square_units
     poverty = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm."
     for question in ("Dân số năm 2025 là bao nhiêu người?", "How many people live there?"):
         assert fits(question, poverty) == [], question
-    assert fits("Tỉnh có bao nhiêu người dân?", "Tỉnh có khoảng 640.000 người.") == ["640.000 người"]
+    assert fits("Tỉnh có bao nhiêu người dân?", "Tỉnh có khoảng 640.000 người.") == [
+        "640.000 người"]
     assert fits("Diện tích Warsaw là bao nhiêu?", "Thành phố rộng 517,24 km vuông, 18 quận.") == [
         "517,24 km vuông"]
     # a density or a place asked: the rule stands aside

@@ -41,8 +41,8 @@ AFTER_WEIGHT = 0.75
 # and more than before any other candidate (xquad-dev: precision and coverage both up a point).
 ECHO_WORDS = 2
 _ASKING = re.compile(r"\b(?:bao nhieu|may|(?:nam|ngay|thang|luc|khi|thoi diem) nao|bao gio)\b")
-_ASKING_MARKED = re.compile(r"\b(?:bao nhiêu|mấy|(?:năm|ngày|tháng|lúc|khi|thời điểm) nào|"
-                            r"bao giờ)\b")
+_ASKING_MARKED = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|(?:năm|ngày|tháng|lúc|khi|thời điểm) "
+                            r"nào|bao giờ|bao gio)\b")
 # Words that say nothing about where the answer is (folded): question words, function words.
 _NOT_CONTEXT = frozenset(fold(word) for word in (
     "ai gì nào đâu sao mấy là của có không được những các một cho với thì đã đang sẽ bị và hay "
