@@ -83,8 +83,6 @@ TERMS = {
     "defense and security": "quốc phòng, an ninh",
     "bottlenecks": "điểm nghẽn",
     "bottleneck": "điểm nghẽn",
-    "resolution": "Nghị quyết",
-    "resolutions": "Nghị quyết",
     # things a province reports on, so that one its report never mentions counts as a word
     # the articles never use ("When will the Dien Bien airport expansion be completed?" got
     # ➜ ngày 1/7/2025 of another sentence)
