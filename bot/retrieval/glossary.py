@@ -83,6 +83,9 @@ TERMS = {
     "defense and security": "quốc phòng, an ninh",
     "bottlenecks": "điểm nghẽn",
     "bottleneck": "điểm nghẽn",
+    # Not "resolution": "Which Politburo resolution …?" read "Bộ Chính trị Nghị quyết" in
+    # English order and found the list of Politburo members before "Nghị quyết số 11 … của Bộ
+    # Chính trị" (an English follow-up was lost in tests/data/conversations.jsonl).
     # things a province reports on, so that one its report never mentions counts as a word
     # the articles never use ("When will the Dien Bien airport expansion be completed?" got
     # ➜ ngày 1/7/2025 of another sentence)
