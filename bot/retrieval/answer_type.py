@@ -250,6 +250,10 @@ def _dimension(candidate: str) -> str | None:
 _ASKS_POPULATION = re.compile(r"\b(?:dan so|population|inhabitants)\b"
                               r"|\bhow many (?:people|residents) (?:live|lived|living|reside)\b"
                               r"|\bbao nhieu (?:nguoi dan|cu dan)\b")
+# A count of people asked in so many words ("bao nhiêu người", "how many people") is no share:
+# "Dân số … là bao nhiêu người?" got ➜ 17,66% (the poverty rate).
+_ASKS_HEADCOUNT = re.compile(r"\b(?:bao nhieu (?:nguoi|cu dan)|how many (?:people|inhabitants|"
+                             r"residents))\b")
 # English "area" only as the size asked about ("the area of", "total area"), not "in the area".
 _ASKS_AREA = re.compile(r"\bdien tich\b|\b(?:total|land|surface) area\b|\barea of\b")
 _ASKS_DENSITY = re.compile(r"\b(?:mat do|density)\b")
@@ -267,13 +271,6 @@ _PEOPLE_AFTER = re.compile(r"^\s*(?:(?:nguoi|dan(?! toc)|cu dan|nhan khau|cong d
 _AREA_AFTER = re.compile(r"^\s*(?:square|sq\b|acres?\b|hec ?ta|ha\b|mau\b|kilomet vuong)")
 # Open question words, read with the marks a question has ("đầu năm" is no "đâu").
 _OPEN_ACCENTED = re.compile(r"\b(?:gì|nào|sao|ai|đâu|what|how|why|who|which|where)\b")
-
-
-# A count of people asked in so many words ("bao nhiêu người", "how many people") is no share:
-# "Dân số … là bao nhiêu người?" got ➜ 17,66% (the poverty rate).
-_ASKS_HEADCOUNT = re.compile(r"\b(?:bao nhieu (?:nguoi|cu dan)|how many (?:people|inhabitants|"
-                             r"residents))\b")
-_SHARE_UNIT = re.compile(r"%|phan tram|percent")
 
 
 def _measure_asked(question: str) -> str | None:
@@ -302,7 +299,7 @@ def _in_measure(measure: str, candidate: Candidate, text: str) -> bool:
         scaled = re.sub(rf"^{_MAGNITUDE}", "", unit)
         return (_DIMENSION_OF.get(scaled) == "area"
                 or (scaled == "" and bool(_AREA_AFTER.match(after))))
-    if measure == "headcount" and _SHARE_UNIT.search(unit):
+    if measure == "headcount" and _SHARE.search(unit):
         return False
     return bool(re.match(_PEOPLE, unit)) and (bool(unit) or bool(_PEOPLE_AFTER.match(after)))
 
@@ -318,12 +315,11 @@ _COUNTED = re.compile(r"\bbao nhieu\s+(\w+)(?:\s+(\w+))?")
 _COUNTED_ACCENTED = re.compile(r"(?<!\w)mấy\s+(\w+)(?:\s+(\w+))?")
 _CLASSIFIERS = {"chiec", "cai", "ngoi", "con", "buc", "tam", "quyen", "cuon", "toa", "can",
                 "qua", "canh", "bo"}
-_NOT_COUNTED = {"la", "thi", "va", "nam", "trong", "duoc", "da", "se", "o", "tai", "cua", "nhu",
-                "khi", "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho", "phan",
-                "lan", "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien",
-                "percent", "dong", "usd", "vnd", "so", "tren", "hon", "luc", "gio", "nguoi",
-                "cay", "hecta", "hec", "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu",
-                "ha", "ta", "roi", "sao"}
+_NOT_COUNTED = {"la", "thi", "va", "trong", "duoc", "da", "se", "o", "tai", "cua", "nhu", "khi",
+                "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho", "phan", "lan",
+                "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien", "percent",
+                "dong", "usd", "vnd", "so", "tren", "hon", "luc", "nguoi", "cay", "hecta", "hec",
+                "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu", "ta", "roi", "sao"}
 
 
 def counted_noun(question: str) -> str | None:
