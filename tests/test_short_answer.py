@@ -427,3 +427,15 @@ def test_an_area_with_a_magnitude_and_an_area_that_is_only_a_place() -> None:
     assert fits("Dân số Điện Biên đầu năm 2025 là bao nhiêu?", "Có 45 xã, 19 dân tộc.") == []
     # an income asked to change may be a share
     assert fits("Thu nhập bình quân đầu người tăng bao nhiêu?", "Thu nhập tăng 8,5%.") == ["8,5%"]
+
+
+def test_a_count_of_things_is_neither_a_share_nor_a_sum() -> None:
+    report = "Tỉ lệ hộ nghèo còn 17,66%, GRDP đạt 17.970 tỷ đồng, còn 2.300 hộ chưa có điện."
+    assert _fitting_numbers("dien bien co bao nhieu ho ngheo", report) == ["2.300 hộ"]
+    assert _fitting_numbers("Tỉnh có bao nhiêu hộ chưa có điện?", report) == ["2.300 hộ"]
+    # a share asked of them is a share; no thing counted keeps every figure
+    assert _fitting_numbers("Bao nhiêu phần trăm hộ nghèo?", report) == ["17,66%"]
+    assert _fitting_numbers("Con so la bao nhieu?", report) == ["17,66%", "17.970 tỷ đồng",
+                                                                 "2.300 hộ"]
+    # a bare magnitude counts people as well as money ("37 triệu hành khách")
+    assert _fitting_numbers("Có bao nhiêu hành khách?", "Chở 37 triệu hành khách.") == ["37 triệu"]

@@ -207,6 +207,7 @@ _ASKS_INDEX = re.compile(r"\b(?:tỷ lệ|tỉ lệ|chỉ số)\b")  # a ratio o
 _HOW_MUCH = re.compile(r"\bbao nhiêu\s*(?:\?|$)|\bbao nhiêu (?:tiền|tỷ|tỉ|triệu|nghìn)\b")
 # On the lower-cased candidate: a currency, or an amount in tỷ / triệu with no other unit.
 _SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
+_MONEY = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$")  # a sum, not a bare "37 triệu"
 
 
 # What a count may be asked in ("bao nhiêu km", "mấy năm"), by the spellings a sentence may
@@ -353,6 +354,9 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
         found = [c for c in found if not _ORDINAL_BEFORE.search(text, 0, c.start)]
     if _ASKS_SHARE.search(asked):
         found = [c for c in found if _SHARE.search(fold(c.text.lower()))]
+    elif counted_noun(question) is not None:  # "bao nhiêu hộ nghèo": no "17,66%", no money
+        found = [c for c in found if not (_SHARE.search(fold(c.text.lower()))
+                                          or _MONEY.search(c.text.lower()))]
     elif _ASKS_SUM.search(lowered) or (_ASKS_INCOME.search(asked)
                                        and not _ASKS_CHANGE.search(asked)):
         found = [c for c in found if _SUM.search(c.text.lower())]
