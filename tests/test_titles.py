@@ -37,6 +37,10 @@ def test_an_owner_goes_after_the_office_and_odd_letters_stay_as_typed() -> None:
         "What did the Bí thư of the province say?")
     assert with_vietnamese_titles("Who is the PRİME MİNİSTER?") == "Who is the Thủ tướng?"
     assert with_vietnamese_titles("Who is the PRıME MıNISTER?") == "Who is the PRıME MıNISTER?"
+    # an owner the Vietnamese name implies is dropped
+    assert with_vietnamese_titles("Who heads the Party's Central Organization Commission?") == (
+        "Who heads the Ban Tổ chức Trung ương?")
+    assert with_vietnamese_titles("Who is Vietnam's Prime Minister?") == "Who is Thủ tướng?"
 
 
 def test_other_words_stay_and_the_question_reads_as_mixed() -> None:

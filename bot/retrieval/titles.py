@@ -70,13 +70,20 @@ _PROVINCE_SECRETARY = re.compile(
     re.IGNORECASE)
 
 
+# Owners the Vietnamese name implies: "the Party's Central Organization Commission" is "Ban Tổ
+# chức Trung ương" (left after it, "Party" read as a name no article writes, and the question
+# was refused).
+_IMPLIED_OWNERS = {"party", "communist party", "vietnam", "viet nam", "vietnamese"}
+
+
 def _vietnamese(match: re.Match[str]) -> str:
     """The Vietnamese name of the office `match` found, its owner after it; the match itself
     when its letters are no key ("PRİME MİNİSTER": "İ" matches "i" only ignoring case)."""
     title = TITLES.get(fold(match["title"]).lower().replace("’", "'"))
     if title is None:
         return match.group(0)
-    return f"{title} {match['owner']}" if match["owner"] else title
+    owner = match["owner"]
+    return f"{title} {owner}" if owner and owner.lower() not in _IMPLIED_OWNERS else title
 
 
 def with_vietnamese_titles(question: str) -> str:
