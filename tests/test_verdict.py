@@ -12,7 +12,11 @@ from bot.retrieval.evidence import (
     asked_about,
     deputy_mismatch,
     features,
+    office_holders,
+    other_figure,
+    other_year,
     per_head_unsaid,
+    share_elsewhere,
     uncounted,
 )
 from bot.retrieval.verdict import (
@@ -152,3 +156,73 @@ def test_a_figure_per_head_needs_a_passage_that_gives_one_per_head() -> None:
     # "chiến đấu người Đức" folds as "đầu người" does
     assert not per_head_unsaid("Phi công chiến đấu người Đức nào?", total)
     assert not per_head_unsaid("chien dau nguoi duc nao", total)
+
+
+_REPORT = ("Kinh tế duy trì tăng trưởng, cơ cấu chuyển dịch đúng hướng: Tổng sản phẩm GRDP năm "
+           "2025 ước đạt 17.970 tỷ đồng. Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%.")
+_GRDP = _REPORT[:_REPORT.index(" Tỉ lệ")]
+
+
+def test_a_year_the_passage_never_writes_is_not_answered_by_another_years_figure() -> None:
+    assert other_year("Tổng sản phẩm GRDP năm 2024 đạt bao nhiêu?", _REPORT, _GRDP)
+    assert other_year("What was Dien Bien's poverty rate in 2020?", _REPORT, _GRDP)
+    assert not other_year("GRDP năm 2025 đạt bao nhiêu?", _REPORT, _GRDP)
+    assert not other_year("GRDP đạt bao nhiêu?", _REPORT, _GRDP)  # no year asked
+    # one year of a range asked is enough; a highlight naming no year says nothing of one
+    assert not other_year("Từ năm 2020 đến 2025 GRDP tăng bao nhiêu?", _REPORT, _GRDP)
+    assert not other_year("Năm 2024 tỉnh làm gì?", "Tỉnh đã làm nhiều việc.", "Tỉnh đã làm.")
+    # a date's year counts; a figure is no year ("17.970", "1.446 thôn")
+    dated = "Nghị quyết số 11-NQ/TW, ngày 10/2/2025 của Bộ Chính trị đến năm 2030"
+    assert not other_year("Nghị quyết nào ban hành năm 2025?", dated, dated)
+    assert not other_year("Có 1.446 thôn năm 2030?", "Có 1.446 thôn.", "Có 1.446 thôn.")
+
+
+def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
+    for question in ("Tổng thu ngân sách nhà nước năm 2025 đạt bao nhiêu tỷ đồng?",
+                     "tong von dau tu cong cua tinh nam 2025 la bao nhieu ty dong",
+                     "How much vốn đầu tư trực tiếp nước ngoài did Dien Bien attract?",
+                     "Kim ngạch xuất khẩu năm 2025 là bao nhiêu?"):
+        assert other_figure(question, _GRDP), question
+    assert other_figure("What was the GRDP tốc độ tăng trưởng in 2025?", _GRDP)  # growth
+    assert other_figure("ty le bao phu bao hiem xa hoi la bao nhieu",
+                        "Tỉ lệ bao phủ bảo hiểm y tế đạt 98%.")
+    assert not other_figure("GRDP năm 2025 đạt bao nhiêu?", _GRDP)
+    assert not other_figure("Quy mô kinh tế của tỉnh là bao nhiêu?", _GRDP)  # the same figure
+    assert not other_figure("Tỉnh có bao nhiêu dân tộc?", _GRDP)  # no figure named
+    # a sentence naming no figure is judged by the rest of the evidence
+    assert not other_figure("Thu ngân sách đạt bao nhiêu?", "Tỉnh đạt nhiều kết quả.")
+
+
+def _view(coverage: float, fits: bool) -> SentenceView:
+    return SentenceView(0, 1, 0.8, coverage, 0.0, fits)
+
+
+def test_a_share_asked_is_not_answered_by_a_share_about_something_else() -> None:
+    grdp, health, poverty = _view(0.61, False), _view(0.09, True), _view(0.21, True)
+    question = "Kinh tế Điện Biên năm 2025 tăng trưởng bao nhiêu phần trăm?"
+    assert share_elsewhere(question, [grdp, health, poverty], 0)
+    assert share_elsewhere("kinh te tang truong bao nhieu %", [grdp, health, poverty], 0)
+    # the highlight holds a share, or another sentence holding one is about the question
+    assert not share_elsewhere(question, [grdp, health, poverty], 2)
+    assert not share_elsewhere(question, [grdp, _view(0.36, True)], 0)
+    # not a share asked
+    assert not share_elsewhere("GRDP năm 2025 đạt bao nhiêu?", [grdp, health, poverty], 0)
+
+
+_ATTENDING = ["Tham dự buổi làm việc có các đồng chí Ủy viên Bộ Chính trị: Lê Minh Hưng;",
+              "Đại tướng Phan Văn Giang, Bộ trưởng Bộ Quốc phòng;",
+              "Hồ Đức Phớc, Phó Thủ tướng Chính phủ;",
+              "Trần Quang Phương, Phó Chủ tịch Quốc hội;",
+              "Tổng Bí thư Tô Lâm kêu gọi thế hệ trẻ tiếp nối di sản cha ông."]
+
+
+def test_who_holds_an_office_is_highlighted_where_the_office_is_named() -> None:
+    assert office_holders("Phó Thủ tướng nào có mặt trong buổi làm việc?", _ATTENDING) == [2]
+    assert office_holders("bo truong bo quoc phong du buoi lam viec la ai", _ATTENDING) == [1]
+    assert office_holders("Which Phó Chủ tịch Quốc hội attended?", _ATTENDING) == [3]
+    assert office_holders("Ai là Tổng Bí thư?", _ATTENDING) == [4]
+    # the deputy's line does not name the office itself
+    assert office_holders("Thủ tướng nào tham dự?", _ATTENDING) == []
+    # an office holder who speaks is no office asked about; no office, no restriction
+    assert office_holders("Tổng Bí thư kêu gọi lớp người nào tiếp nối di sản?", _ATTENDING) == []
+    assert office_holders("Ai tham dự buổi làm việc?", _ATTENDING) == []

@@ -13,9 +13,13 @@ from bot.retrieval.evidence import (
     QuestionTerms,
     deputy_mismatch,
     features,
+    office_holders,
+    other_figure,
+    other_year,
     passage_signals,
     per_head_unsaid,
     sentence_views,
+    share_elsewhere,
     uncounted,
     unknown_names,
 )
@@ -71,7 +75,9 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     terms = QuestionTerms(form, index, knows)
     passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
                 for item in found.ranked[:max(shown, 1)]]
-    picks = [highlight_choice(form.kind, kind, views) for views in passages]
+    picks = [highlight_choice(form.kind, kind, views, among=office_holders(
+        form.search_text, [index.chunks[item.row].text[v.start:v.end] for v in views]))
+        for views, item in zip(passages, found.ranked, strict=False)]
     chosen = [views[i] for views, i in zip(passages, picks, strict=True)]
     best = chosen[0]
     # Not for English: its model learned word overlap from English questions, which share
@@ -87,16 +93,19 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     lacks_carried_name = (carried_names_required and has_vietnamese_letters(carried)
                           and bool(unknown_names(carried, index)))
     top = index.chunks[found.ranked[0].row].text
+    highlighted = top[best.start:best.end]
     if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
             or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
-            or (form.kind != "english" and uncounted(question, top))):
+            or other_year(form.search_text, top, highlighted)
+            or other_figure(form.search_text, highlighted)
+            or (form.kind != "english" and (uncounted(question, top) or share_elsewhere(
+                form.search_text, passages[0], picks[0])))):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
                                              signals.missing_name):
-        sentence = top[best.start:best.end]
-        span = short_span(question, kind, sentence, english=form.kind == "english")
+        span = short_span(question, kind, highlighted, english=form.kind == "english")
         if span is not None:
             short = (best.start + span.start, best.start + span.end)
     highlights = [with_antecedent(kind, views, i,

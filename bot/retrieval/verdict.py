@@ -54,11 +54,13 @@ def coefficients() -> dict[str, Any]:
 
 
 def highlight_choice(kind: str, asked: str | None, views: list[SentenceView],
-                     weights: dict[str, float] | None = None) -> int:
+                     weights: dict[str, float] | None = None,
+                     among: list[int] | None = None) -> int:
     """Index of the sentence to highlight: the one that answers, not just the most similar.
 
     Its cosine counts relative to the passage's best sentence; shared rare words and
-    holding the kind of thing asked for (a number for "bao nhiêu") count on top."""
+    holding the kind of thing asked for (a number for "bao nhiêu") count on top. Only the
+    sentences `among` compete when given (those naming the office asked about)."""
     if len(views) == 1:
         return 0
     w = weights or coefficients()["highlight"][form_of(kind)]
@@ -69,7 +71,7 @@ def highlight_choice(kind: str, asked: str | None, views: list[SentenceView],
                 + w["pair_coverage"] * view.pair_coverage
                 + w["fits"] * float(asked is not None and view.fits))
 
-    return max(range(len(views)), key=lambda i: strength(views[i]))
+    return max(among or range(len(views)), key=lambda i: strength(views[i]))
 
 
 # A sentence answering "who" by a pronoun ("Anh ấy cũng là thủ quân lớn tuổi nhất …") names
