@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from bot.corpus.text import words
 from bot.retrieval.abbreviations import expand
 from bot.retrieval.glossary import with_vietnamese_terms
+from bot.retrieval.synonyms import with_article_words
 from bot.retrieval.titles import with_vietnamese_titles
 from bot.store.lexical import Restorer
 
@@ -106,7 +107,8 @@ def classify(question: str, restorer: Restorer) -> QueryForm:
         translated = with_vietnamese_terms(form.search_text)
         if translated != form.search_text:
             form = replace(form, search_text=translated, typed=form.as_typed)
-    expanded = expand(form.search_text, restorer.unigrams, restorer.says)
+    expanded = expand(with_article_words(form.search_text, restorer.says), restorer.unigrams,
+                      restorer.says)
     if expanded == form.search_text:
         return form
     return replace(form, search_text=expanded, typed=form.as_typed)

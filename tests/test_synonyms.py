@@ -1,0 +1,30 @@
+"""A reader's word for what the articles write otherwise is searched as the articles' word."""
+
+from __future__ import annotations
+
+from bot.retrieval.question import classify
+from bot.retrieval.synonyms import with_article_words
+from bot.store.lexical import Restorer
+
+ARTICLE = Restorer.build(["Dù không thuộc diện sắp xếp lại đơn vị hành chính cấp tỉnh.",
+                          "Tổng sản phẩm GRDP năm 2025 ước đạt 17.970 tỷ đồng."])
+
+
+def test_a_phrase_the_articles_never_use_is_searched_as_their_counterpart() -> None:
+    says = ARTICLE.says
+    assert with_article_words("Điện Biên có bị sáp nhập không?", says) == (
+        "Điện Biên có bị sắp xếp không?")
+    assert with_article_words("GDP của tỉnh năm 2025?", says) == "GRDP của tỉnh năm 2025?"
+    assert with_article_words("dien bien co bi sap nhap khong", says) == (
+        "dien bien co bi sắp xếp khong")
+    assert classify("What was Dien Bien's GDP in 2025?", ARTICLE).search_text == (
+        "What was Dien Bien's GRDP in 2025?")
+
+
+def test_a_phrase_the_articles_use_or_one_without_a_used_counterpart_stays() -> None:
+    merged = Restorer.build(["Hai tỉnh được sáp nhập; GDP cả nước tăng."]).says
+    assert with_article_words("Tỉnh nào được sáp nhập?", merged) == "Tỉnh nào được sáp nhập?"
+    assert with_article_words("GDP tăng bao nhiêu?", merged) == "GDP tăng bao nhiêu?"
+    # the articles write no "miền núi": "vùng cao" stays; inside a word nothing matches
+    assert with_article_words("Vùng cao có gì?", ARTICLE.says) == "Vùng cao có gì?"
+    assert with_article_words("GDPR là gì?", ARTICLE.says) == "GDPR là gì?"
