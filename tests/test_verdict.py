@@ -186,6 +186,7 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
     assert other_figure("What was the GRDP tốc độ tăng trưởng in 2025?", _GRDP)  # growth
     assert other_figure("ty le bao phu bao hiem xa hoi la bao nhieu",
                         "Tỉ lệ bao phủ bảo hiểm y tế đạt 98%.")
+    assert other_figure("Tỉ lệ hộ cận nghèo là bao nhiêu?", _REPORT[_REPORT.index("Tỉ lệ"):])
     assert not other_figure("GRDP năm 2025 đạt bao nhiêu?", _GRDP)
     assert not other_figure("Quy mô kinh tế của tỉnh là bao nhiêu?", _GRDP)  # the same figure
     assert not other_figure("Tỉnh có bao nhiêu dân tộc?", _GRDP)  # no figure named

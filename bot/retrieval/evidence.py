@@ -376,6 +376,7 @@ _INDICATORS = {
     "tourism": r"luot khach|khach du lich|doanh thu du lich",
     "growth": r"toc do tang truong|tang truong (?:kinh te|grdp|gdp)|(?:grdp|gdp) tang",
     "poverty": r"ho ngheo|ty le ngheo|ti le ngheo|ngheo da chieu",
+    "near poverty": r"can ngheo",
     "health insurance": r"bao hiem y te|bhyt",
     "social insurance": r"bao hiem xa hoi|bhxh",
     "unemployment": r"that nghiep",
