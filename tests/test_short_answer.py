@@ -7,7 +7,7 @@ from collections import Counter
 
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import asked_kind, candidates, fitting
-from bot.retrieval.evidence import names_in, vietnamese_side
+from bot.retrieval.evidence import names_in, untranslated, vietnamese_side
 from bot.retrieval.short_answer import short_span
 
 PANTHERS = ("Đội hình có Jared Allen, người tham gia Pro Bowl 5 lần, dẫn đầu về 136 lần vật ngã "
@@ -83,6 +83,14 @@ def test_a_name_after_the_first_word_counts_even_in_a_run_from_the_start() -> No
     assert names_in("Điện Biên … Còn GRDP?") == ["Biên", "GRDP"]
     assert names_in("What did Tesla do?") == ["Tesla"]
     assert names_in("Điện Biên có bao nhiêu xã?") == ["Biên"]
+
+
+def test_english_words_vietnamese_text_translates_are_no_names_to_look_for() -> None:
+    assert untranslated("Indian") == ""
+    assert untranslated("French Republicans") == "Republicans"
+    assert untranslated("Vietnam's") == ""
+    assert untranslated("Kublai's") == "Kublai's"  # a name proper stays, spelled as typed
+    assert untranslated("North Korea") == "Korea"
 
 
 def test_a_count_written_as_a_word_is_a_number() -> None:
