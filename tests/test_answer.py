@@ -10,6 +10,10 @@ import pytest
 
 from bot.engine import Engine
 from bot.errors import QuestionError
+from bot.retrieval.evidence import names_to_place
+from bot.retrieval.fusion import retrieve
+from bot.retrieval.judge import named_elsewhere
+from bot.retrieval.question import classify
 
 
 def test_answer_quotes_the_source_verbatim_with_its_place(fake_seed_engine: Engine) -> None:
@@ -175,3 +179,42 @@ def test_an_article_saved_twice_shows_each_passage_once(fake_engine: Engine) -> 
     result = fake_engine.answer("Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?", 3)
     texts = [p.text for p in result.passages]
     assert len(texts) == 3 and len(set(texts)) == 3
+
+
+LAO_CAI = """---
+title: "Lào Cai: Kinh tế - xã hội năm 2025 đạt nhiều kết quả"
+---
+Sáng 18/12, UBND tỉnh Lào Cai tổ chức hội nghị tổng kết năm 2025.
+
+Năm 2025, tỉnh thu hút 6 dự án đầu tư trực tiếp nước ngoài (FDI) với tổng vốn đăng ký 215 triệu USD.
+
+Tỉ lệ hộ nghèo theo chuẩn nghèo đa chiều giảm còn 8,25%, giảm 3,1 điểm phần trăm so với năm 2024.
+"""
+
+
+def test_a_sister_report_does_not_answer_for_the_province_the_question_names(
+        fake_engine: Engine) -> None:
+    (fake_engine.settings.sources / "lao-cai.md").write_text(LAO_CAI, encoding="utf-8")
+    fake_engine.refresh()
+    index, embedder = fake_engine.index, fake_engine.question_model()
+    form = classify("Tỉ lệ hộ nghèo đa chiều năm 2025 là bao nhiêu?", index.lexical.restorer)
+
+    def first_source(named: list[str]) -> str:
+        return index.chunks[retrieve(index, embedder, form, named=named).ranked[0].row].source
+
+    # the article writing the name the question gives comes first
+    assert first_source(["laocai"]) == "lao-cai.md"
+    assert first_source(["dienbien"]) != "lao-cai.md"
+    assert first_source(["dienbien", "khongcoten"]) != "lao-cai.md"  # a name none writes
+    # a passage of an article that never writes the name given, while another does, answers
+    # nothing about it; the province's own article may
+    fdi = classify("Vốn FDI vào Điện Biên năm 2025 là bao nhiêu?", index.lexical.restorer)
+    assert named_elsewhere(fdi, index, "lao-cai.md")
+    assert not named_elsewhere(fdi, index, next(s for s in index.manifest.sources
+                                                if s != "lao-cai.md"))
+    own = classify("Lào Cai thu hút bao nhiêu vốn FDI?", index.lexical.restorer)
+    assert not named_elsewhere(own, index, "lao-cai.md")
+    assert names_to_place(own) == ["laocai"]  # its first word is part of the name
+    # end to end: the FDI question is refused from Lào Cai's passage
+    answer = fake_engine.answer("Vốn FDI vào Điện Biên năm 2025 là bao nhiêu?", 1)
+    assert not answer.answered or answer.passages[0].source != "lao-cai.md"

@@ -13,6 +13,7 @@ from bot.embedding.models import Embedder, knows_word
 from bot.errors import QuestionError
 from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
+from bot.retrieval.evidence import names_to_place
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge
 from bot.retrieval.question import QueryForm, classify, unshouted
@@ -135,7 +136,9 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     carried topic, but its own words (`form`) pick its highlight and weigh its evidence."""
     # The carried topic has no typed form: the searched text is all there is to read names in.
     searched = replace(form, search_text=reading.search_text, typed=None)
-    found = retrieve(index, embedder, searched, prefer=reading.prefer)
+    # The names given: as typed ("Dien Bien" keeps its capitals), with a follow-up's topic.
+    named = names_to_place(searched if reading.follow_up else form)
+    found = retrieve(index, embedder, searched, prefer=reading.prefer, named=named)
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
     return found, judge(text, form, found, index, top_k,

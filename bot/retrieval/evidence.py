@@ -206,6 +206,34 @@ def asked_about(question: str) -> list[str]:
 _NATIONWIDE = re.compile(r"\b(?:ca nuoc|toan quoc)\b")
 
 
+def given_names(form: QueryForm) -> list[str]:
+    """The names a question gives as typed, without the abbreviations searched spelled out
+    ("BHYT Điện Biên" names Điện Biên), an English possessive ("Dien Bien's" names Dien Bien)
+    or, in English, the words Vietnamese text translates."""
+    typed = names_in(form.as_typed)
+    if form.kind in ("english", "mixed"):
+        typed = [untranslated(name) for name in typed]
+    return [kept for kept in (" ".join(word for word in re.sub(r"['’]s\b", "", name).split()
+                                       if not spelled_out(word, form.search_text))
+                              for name in typed) if kept]
+
+
+def names_to_place(form: QueryForm) -> list[str]:
+    """The names that may tell which article a question is about, folded, spaces dropped: those
+    of two words or more it gives ("Điện Biên", "Lào Cai", "Dien Bien"), also when one starts
+    it ("Lào Cai có …", whose first word `names_in` leaves out as the question's own capital).
+    One word alone is left out: an English question's ("Earth", "Lord", "Church") is written
+    in Vietnamese by its own article and in English by some other one, and a Vietnamese run
+    cut short ("Đại học Paris" gives "Paris") may be spelled otherwise by its article."""
+    names = given_names(form)
+    typed = form.as_typed.lstrip()
+    runs = capitalized_runs(typed)
+    if runs and runs[0][0] == 0:
+        names.append(typed[:runs[0][1]])
+    return ["".join(folded) for folded in (words(fold(name)) for name in names)
+            if len(folded) >= 2]
+
+
 class QuestionTerms:
     """The question's folded syllables and pairs, weighed by the corpus counts (once per
     question: every sentence of every passage shown is measured against them)."""
@@ -238,14 +266,7 @@ class QuestionTerms:
         self.pairs = Weighted(pairs, pair_counts)
         self.content_pairs = Weighted({p for p in pairs if p[0] in content and p[1] in content},
                                       pair_counts)
-        # without the abbreviations searched spelled out ("BHYT Điện Biên" names Điện Biên)
-        # nor an English possessive ("Dien Bien's" names Dien Bien)
-        typed = names_in(form.as_typed)
-        if form.kind in ("english", "mixed"):
-            typed = [untranslated(name) for name in typed]
-        given = [kept for kept in (" ".join(word for word in re.sub(r"['’]s\b", "", name).split()
-                                            if not spelled_out(word, form.search_text))
-                                   for name in typed) if kept]
+        given = given_names(form)
         self.scopes = ["".join(words(scope))
                        for scope in _NATIONWIDE.findall(fold(form.as_typed).lower())]
         given += self.scopes

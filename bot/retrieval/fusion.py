@@ -4,7 +4,7 @@ chosen by the form of the question."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -36,6 +36,10 @@ CAPTION_CREDIT = "anh"
 # bury a clearly better passage elsewhere.
 PREFERRED_SOURCE_BONUS = 1.0
 PREFERRED_PASSAGE_BONUS = 0.25
+# A name the question gives ("Điện Biên", "Lào Cai") lifts the articles that write it when some
+# do not: a province's report names the province in its title and first lines only, and a
+# sister report's paragraph on FDI or tourism otherwise came first for "Vốn FDI vào Điện Biên".
+NAMED_SOURCE_BONUS = 1.0
 # A follow-up's sentences are measured half against the question with its carried topic and
 # half against its own words, which say what it asks now (the topic alone would pick the
 # sentence that answered the turn before).
@@ -145,9 +149,11 @@ def _memo(index: StoredIndex, key: str, make: Callable[[], T]) -> T:
 
 
 def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
-             candidates: int = CANDIDATES, prefer: Preference | None = None) -> Retrieval:
+             candidates: int = CANDIDATES, prefer: Preference | None = None,
+             named: Sequence[str] = ()) -> Retrieval:
     """Rank the passages for the question (all of them, or with an approximate index the
-    `candidates` best of each retriever); best first, the preferred passages lifted."""
+    `candidates` best of each retriever); best first, the preferred passages lifted, and those
+    of the articles writing every name `named` (folded, spaces dropped) when others do not."""
     if not index.chunks:
         return Retrieval([], np.zeros(0, np.float32))
     query = _query(index, embedder, form)
@@ -170,6 +176,8 @@ def retrieve(index: StoredIndex, embedder: Embedder, form: QueryForm,
     sentence_cosines[scored.sentence_rows] = sentence
     if prefer is not None:
         lexical = lexical + _preference_bonus(index, prefer)
+    if named:
+        lexical = lexical + _named_bonus(index, named)
     return Retrieval(_ranked(index, scored.rows, cosine, z, lexical), sentence_cosines)
 
 
@@ -205,6 +213,55 @@ def _preference_bonus(index: StoredIndex, prefer: Preference) -> npt.NDArray[np.
         bonus[[i for i in np.flatnonzero(in_source)
                if index.chunks[i].start == prefer.passage_start]] += PREFERRED_PASSAGE_BONUS
     return bonus
+
+
+def _source_texts(index: StoredIndex) -> dict[str, str]:
+    """Each article's folded words run together, its title too (the names it writes)."""
+    parts: dict[str, list[str]] = {}
+    for chunk in index.chunks:
+        parts.setdefault(chunk.source, []).append("".join(words(fold(chunk.search_text))))
+    for source, entry in index.manifest.sources.items():
+        if source in parts and entry.title:
+            parts[source].append("".join(words(fold(entry.title))))
+    return {source: " ".join(texts) for source, texts in parts.items()}
+
+
+def _texts(index: StoredIndex) -> dict[str, str]:
+    return _memo(index, "source_texts", lambda: _source_texts(index))
+
+
+# A name written by more articles than this ("Châu Âu" in 7 of xquad-dev's 24) says little
+# about which one a question is about; most names a question gives are written by one or two.
+NAMING_SOURCES_AT_MOST = 2
+
+
+NAMINGS_REMEMBERED = 4096
+
+
+def sources_naming(index: StoredIndex, name: str) -> set[str]:
+    """The articles that write `name` (folded, spaces dropped), in their text or title; none
+    when more than NAMING_SOURCES_AT_MOST do. Remembered per index: a large one holds megabytes
+    of text to look through, and the same names come back question after question."""
+    remembered: dict[str, set[str]] = _memo(index, "namings", dict)
+    if name not in remembered:
+        if len(remembered) >= NAMINGS_REMEMBERED:
+            remembered.clear()
+        naming = {source for source, text in _texts(index).items() if name in text}
+        remembered[name] = naming if len(naming) <= NAMING_SOURCES_AT_MOST else set()
+    return remembered[name]
+
+
+def _named_bonus(index: StoredIndex, named: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Each passage's bonus for being in an article that writes every name `named` that tells
+    articles apart (one no article writes, or many do, says nothing)."""
+    every = set(_texts(index))
+    naming = set(every)
+    for name in named:
+        naming &= sources_naming(index, name) or every
+    if naming == every:
+        return np.zeros(len(index.chunks), np.float32)
+    return NAMED_SOURCE_BONUS * np.array([chunk.source in naming for chunk in index.chunks],
+                                         np.float32)
 
 
 def candidate_rows(index: StoredIndex, query: Matrix, lexical: npt.NDArray[np.float32],

@@ -13,6 +13,7 @@ from bot.retrieval.evidence import (
     QuestionTerms,
     deputy_mismatch,
     features,
+    names_to_place,
     office_holders,
     other_figure,
     other_year,
@@ -23,7 +24,7 @@ from bot.retrieval.evidence import (
     uncounted,
     unknown_names,
 )
-from bot.retrieval.fusion import Retrieval
+from bot.retrieval.fusion import Retrieval, sources_naming
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
 from bot.retrieval.short_answer import short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
@@ -46,6 +47,18 @@ def not_sure(kind: str, missing_number: float, missing_name: float) -> bool:
     quarter of the short answers (cross-validated: coverage 0.23 → 0.17), for none fewer shown
     to near misses."""
     return bool(missing_number) or (kind != "english" and bool(missing_name))
+
+
+def named_elsewhere(form: QueryForm, index: StoredIndex, source: str) -> bool:
+    """Whether the question gives a name that other articles write and the top passage's
+    article (`source`) never does: "Vốn FDI vào Điện Biên năm 2025?" is not answered by a
+    sister province's report, however alike its paragraph on FDI; the article the name belongs
+    to does not give the figure."""
+    for name in names_to_place(form):
+        naming = sources_naming(index, name)
+        if naming and source not in naming:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -94,10 +107,16 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
                           and bool(unknown_names(carried, index)))
     top = index.chunks[found.ranked[0].row].text
     highlighted = top[best.start:best.end]
+    source = index.chunks[found.ranked[0].row].source
+    elsewhere = named_elsewhere(form, index, source)
+    # the article's title is context of every passage: "… năm 2025" there dates them all
+    entry = index.manifest.sources.get(source)
+    dated = top + (f"\n{entry.title}" if entry and entry.title else "")
     if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
             or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name
+            or elsewhere
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
-            or other_year(form.search_text, top, highlighted)
+            or other_year(form.search_text, dated, highlighted)
             or other_figure(form.search_text, highlighted)
             or (form.kind != "english" and (uncounted(question, top) or share_elsewhere(
                 form.search_text, passages[0], picks[0])))):
