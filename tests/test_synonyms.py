@@ -28,3 +28,6 @@ def test_a_phrase_the_articles_use_or_one_without_a_used_counterpart_stays() -> 
     # the articles write no "miền núi": "vùng cao" stays; inside a word nothing matches
     assert with_article_words("Vùng cao có gì?", ARTICLE.says) == "Vùng cao có gì?"
     assert with_article_words("GDPR là gì?", ARTICLE.says) == "GDPR là gì?"
+    # typed with marks, a phrase must be typed with its own
+    assert with_article_words("Bao nhiêu học sinh sắp nhập học?", ARTICLE.says) == (
+        "Bao nhiêu học sinh sắp nhập học?")

@@ -24,6 +24,7 @@ from bot.retrieval.verdict import (
     HIGHLIGHT_FEATURES,
     coefficients,
     fitted_for,
+    highlight_choice,
     lacks_asked_kind,
     strength,
     with_antecedent,
@@ -174,7 +175,11 @@ def test_a_year_the_passage_never_writes_is_not_answered_by_another_years_figure
     # a date's year counts; a figure is no year ("17.970", "1.446 thôn")
     dated = "Nghị quyết số 11-NQ/TW, ngày 10/2/2025 của Bộ Chính trị đến năm 2030"
     assert not other_year("Nghị quyết nào ban hành năm 2025?", dated, dated)
-    assert not other_year("Có 1.446 thôn năm 2030?", "Có 1.446 thôn.", "Có 1.446 thôn.")
+    # a count typed without its thousands dot is no year asked; a school year names both
+    park = "Khu công nghiệp rộng 2.000 ha, khởi công năm 2023."
+    assert not other_year("Khu công nghiệp rộng 2000 ha khởi công năm nào?", park, park)
+    school = "Năm học 2024/2025 có 300 học sinh."
+    assert not other_year("Năm 2024 có bao nhiêu học sinh?", school, school)
 
 
 def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
@@ -189,6 +194,9 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
     assert other_figure("Tỉ lệ hộ cận nghèo là bao nhiêu?", _REPORT[_REPORT.index("Tỉ lệ"):])
     assert not other_figure("GRDP năm 2025 đạt bao nhiêu?", _GRDP)
     assert not other_figure("Quy mô kinh tế của tỉnh là bao nhiêu?", _GRDP)  # the same figure
+    # the growth of the output is asked as growth
+    assert not other_figure("Tăng trưởng GRDP năm 2025 đạt bao nhiêu?",
+                            "Tốc độ tăng trưởng kinh tế năm 2025 ước đạt 7,5%.")
     assert not other_figure("Tỉnh có bao nhiêu dân tộc?", _GRDP)  # no figure named
     # a sentence naming no figure is judged by the rest of the evidence
     assert not other_figure("Thu ngân sách đạt bao nhiêu?", "Tỉnh đạt nhiều kết quả.")
@@ -227,3 +235,11 @@ def test_who_holds_an_office_is_highlighted_where_the_office_is_named() -> None:
     # an office holder who speaks is no office asked about; no office, no restriction
     assert office_holders("Tổng Bí thư kêu gọi lớp người nào tiếp nối di sản?", _ATTENDING) == []
     assert office_holders("Ai tham dự buổi làm việc?", _ATTENDING) == []
+
+
+def test_the_highlight_is_chosen_among_the_sentences_naming_the_office_asked_about() -> None:
+    views = [SentenceView(0, 10, 0.90, 0.8, 0.5, True), SentenceView(11, 20, 0.80, 0.1, 0.0, True),
+             SentenceView(21, 30, 0.82, 0.2, 0.0, True)]
+    assert highlight_choice("vietnamese", "person", views) == 0
+    assert highlight_choice("vietnamese", "person", views, among=[1, 2]) == 2
+    assert highlight_choice("vietnamese", "person", views, among=[]) == 0  # none named: all

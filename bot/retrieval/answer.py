@@ -136,7 +136,8 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     carried topic, but its own words (`form`) pick its highlight and weigh its evidence."""
     # The carried topic has no typed form: the searched text is all there is to read names in.
     searched = replace(form, search_text=reading.search_text, typed=None)
-    # The names given: as typed ("Dien Bien" keeps its capitals), with a follow-up's topic.
+    # Names are read as typed ("Dien Bien" keeps its capitals, lost in the restored search
+    # text); a follow-up has no typed form for its carried topic, which names what it asks of.
     named = names_to_place(searched if reading.follow_up else form)
     found = retrieve(index, embedder, searched, prefer=reading.prefer, named=named)
     if reading.follow_up:

@@ -206,8 +206,9 @@ _ASKS_PRICE = re.compile(r"(?<!đánh )\b(?:giá|chi phí|kinh phí|mức phí|l
 _ASKS_INDEX = re.compile(r"\b(?:tỷ lệ|tỉ lệ|chỉ số)\b")  # a ratio or an index is no price
 _HOW_MUCH = re.compile(r"\bbao nhiêu\s*(?:\?|$)|\bbao nhiêu (?:tiền|tỷ|tỉ|triệu|nghìn)\b")
 # On the lower-cased candidate: a currency, or an amount in tỷ / triệu with no other unit.
-_SUM = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$|(?:tỷ|tỉ|triệu)$")
-_MONEY = re.compile(r"đồng|usd|vnđ|vnd|đô|euro|\$")  # a sum, not a bare "37 triệu"
+_MONEY_UNITS = r"đồng|usd|vnđ|vnd|đô|euro|\$"
+_MONEY = re.compile(_MONEY_UNITS)  # a sum in so many words, not a bare "37 triệu"
+_SUM = re.compile(rf"{_MONEY_UNITS}|(?:tỷ|tỉ|triệu)$")
 
 
 # What a count may be asked in ("bao nhiêu km", "mấy năm"), by the spellings a sentence may
@@ -320,7 +321,9 @@ _NOT_COUNTED = {"la", "thi", "va", "trong", "duoc", "da", "se", "o", "tai", "cua
                 "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho", "phan", "lan",
                 "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien", "percent",
                 "dong", "usd", "vnd", "so", "tren", "hon", "luc", "nguoi", "cay", "hecta", "hec",
-                "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu", "ta", "roi", "sao"}
+                "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu", "ta", "roi", "sao",
+                # money by another name: "bao nhiêu vốn", "kinh phí", "chi phí", "doanh thu"
+                "von", "kinh", "chi", "phi", "doanh", "thue", "luong", "loi", "no"}
 
 
 def counted_noun(question: str) -> str | None:
@@ -337,6 +340,11 @@ def counted_noun(question: str) -> str | None:
             or (typed is not None and len(noun) > 1 and typed.group(0).isupper())):
         return None
     return noun
+
+
+def asks_share(question: str) -> bool:
+    """Whether the question asks for a share ("bao nhiêu phần trăm", "what percentage")."""
+    return bool(_ASKS_SHARE.search(fold(question.lower())))
 
 
 def fitting(question: str, kind: str, text: str) -> list[Candidate]:

@@ -216,14 +216,15 @@ def _preference_bonus(index: StoredIndex, prefer: Preference) -> npt.NDArray[np.
 
 
 def _source_texts(index: StoredIndex) -> dict[str, str]:
-    """Each article's folded words run together, its title too (the names it writes)."""
+    """Each article's folded words, its title's too, joined by single spaces and framed by
+    them: a name is looked for as whole words (" son la " is not in "sơn lại")."""
     parts: dict[str, list[str]] = {}
     for chunk in index.chunks:
-        parts.setdefault(chunk.source, []).append("".join(words(fold(chunk.search_text))))
+        parts.setdefault(chunk.source, []).append(" ".join(words(fold(chunk.search_text))))
     for source, entry in index.manifest.sources.items():
         if source in parts and entry.title:
-            parts[source].append("".join(words(fold(entry.title))))
-    return {source: " ".join(texts) for source, texts in parts.items()}
+            parts[source].append(" ".join(words(fold(entry.title))))
+    return {source: f" {' '.join(texts)} " for source, texts in parts.items()}
 
 
 def _texts(index: StoredIndex) -> dict[str, str]:
@@ -233,29 +234,31 @@ def _texts(index: StoredIndex) -> dict[str, str]:
 # A name written by more articles than this ("Châu Âu" in 7 of xquad-dev's 24) says little
 # about which one a question is about; most names a question gives are written by one or two.
 NAMING_SOURCES_AT_MOST = 2
-
-
+# Looking a name up scans every article's text: the names asked before are remembered, up to
+# this many per loaded index (then forgotten all at once; a bot's questions repeat names).
 NAMINGS_REMEMBERED = 4096
 
 
-def sources_naming(index: StoredIndex, name: str) -> set[str]:
-    """The articles that write `name` (folded, spaces dropped), in their text or title; none
-    when more than NAMING_SOURCES_AT_MOST do. Remembered per index: a large one holds megabytes
-    of text to look through, and the same names come back question after question."""
-    remembered: dict[str, set[str]] = _memo(index, "namings", dict)
-    if name not in remembered:
+def sources_naming(index: StoredIndex, name: str) -> frozenset[str]:
+    """The articles that write `name` (folded words joined by spaces) in their text or title;
+    none when more than NAMING_SOURCES_AT_MOST do."""
+    remembered: dict[str, frozenset[str]] = _memo(index, "namings", dict)
+    naming = remembered.get(name)
+    if naming is None:
+        framed = f" {name} "
+        found = frozenset(source for source, text in _texts(index).items() if framed in text)
+        naming = found if len(found) <= NAMING_SOURCES_AT_MOST else frozenset()
         if len(remembered) >= NAMINGS_REMEMBERED:
             remembered.clear()
-        naming = {source for source, text in _texts(index).items() if name in text}
-        remembered[name] = naming if len(naming) <= NAMING_SOURCES_AT_MOST else set()
-    return remembered[name]
+        remembered[name] = naming
+    return naming
 
 
 def _named_bonus(index: StoredIndex, named: Sequence[str]) -> npt.NDArray[np.float32]:
     """Each passage's bonus for being in an article that writes every name `named` that tells
     articles apart (one no article writes, or many do, says nothing)."""
-    every = set(_texts(index))
-    naming = set(every)
+    every = frozenset(_texts(index))
+    naming = every
     for name in named:
         naming &= sources_naming(index, name) or every
     if naming == every:

@@ -11,6 +11,7 @@ from bot.retrieval.conversation import carried_topic
 from bot.retrieval.evidence import (
     Population,
     QuestionTerms,
+    SentenceView,
     deputy_mismatch,
     features,
     names_to_place,
@@ -50,15 +51,36 @@ def not_sure(kind: str, missing_number: float, missing_name: float) -> bool:
 
 
 def named_elsewhere(form: QueryForm, index: StoredIndex, source: str) -> bool:
-    """Whether the question gives a name that other articles write and the top passage's
-    article (`source`) never does: "Vốn FDI vào Điện Biên năm 2025?" is not answered by a
-    sister province's report, however alike its paragraph on FDI; the article the name belongs
-    to does not give the figure."""
-    for name in names_to_place(form):
-        naming = sources_naming(index, name)
-        if naming and source not in naming:
-            return True
-    return False
+    """Whether the question gives names that other articles write and the top passage's
+    article (`source`) writes none of: "Vốn FDI vào Điện Biên năm 2025?" is not answered by a
+    sister province's report, however alike its paragraph on FDI (the article the name belongs
+    to does not give the figure). One name it writes is enough: "So với Lào Cai, … Điện Biên
+    …?" may be answered by Điện Biên's report."""
+    naming = [sources_naming(index, name) for name in names_to_place(form)]
+    telling = [found for found in naming if found]
+    return bool(telling) and not any(source in found for found in telling)
+
+
+def top_passage_refused(question: str, form: QueryForm, kind: str | None, index: StoredIndex,
+                        row: int, views: list[SentenceView], pick: int) -> bool:
+    """Whether a rule refuses the top passage (`row`, its sentences `views`, the highlighted
+    one `pick`) whatever the evidence: it holds none of the kind asked, names another
+    article's subject, an office's deputy, another year or another of a report's figures,
+    gives no figure per head, or (in Vietnamese) counts something else or holds the share
+    asked only about something else."""
+    chunk = index.chunks[row]
+    top, view = chunk.text, views[pick]
+    highlighted = top[view.start:view.end]
+    # the article's title is context of every passage: "… năm 2025" there dates them all
+    entry = index.manifest.sources.get(chunk.source)
+    dated = top + (f"\n{entry.title}" if entry and entry.title else "")
+    return (lacks_asked_kind(form.kind, kind, views)
+            or named_elsewhere(form, index, chunk.source)
+            or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
+            or other_year(form.search_text, dated, highlighted)
+            or other_figure(form.search_text, highlighted)
+            or (form.kind != "english" and (uncounted(question, top)
+                                            or share_elsewhere(form.search_text, views, pick))))
 
 
 @dataclass(frozen=True)
@@ -107,19 +129,10 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
                           and bool(unknown_names(carried, index)))
     top = index.chunks[found.ranked[0].row].text
     highlighted = top[best.start:best.end]
-    source = index.chunks[found.ranked[0].row].source
-    elsewhere = named_elsewhere(form, index, source)
-    # the article's title is context of every passage: "… năm 2025" there dates them all
-    entry = index.manifest.sources.get(source)
-    dated = top + (f"\n{entry.title}" if entry and entry.title else "")
-    if (not terms.asks_anything or lacks_asked_kind(form.kind, kind, passages[0])
-            or lacks_carried_name or signals.missing_scope or terms.unknown_vietnamese_name
-            or elsewhere
-            or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
-            or other_year(form.search_text, dated, highlighted)
-            or other_figure(form.search_text, highlighted)
-            or (form.kind != "english" and (uncounted(question, top) or share_elsewhere(
-                form.search_text, passages[0], picks[0])))):
+    if (not terms.asks_anything or lacks_carried_name or signals.missing_scope
+            or terms.unknown_vietnamese_name
+            or top_passage_refused(question, form, kind, index, found.ranked[0].row,
+                                   passages[0], picks[0])):
         value = -math.inf  # refused by rule, whatever the evidence
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,

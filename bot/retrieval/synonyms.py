@@ -1,6 +1,6 @@
 """Words readers use for what the articles write otherwise ("sáp nhập" tỉnh for "sắp xếp" đơn vị
-hành chính, a province's "GDP" for its "GRDP"): a phrase of the question that the articles
-never use, while they use its counterpart, is searched as that counterpart."""
+hành chính, "GDP" for the "GRDP" of a province's report): a phrase of the question that the
+articles never use, while they use its counterpart, is searched as that counterpart."""
 
 from __future__ import annotations
 
@@ -9,31 +9,36 @@ from collections.abc import Callable
 
 from bot.corpus.text import fold
 
-# Folded, lower-cased phrases and what public-affairs news writes for them. Only
+# Phrases as readers write them (lower-cased) and what public-affairs news writes for them. Only
 # counterparts that mean the same in such news: the 2025 reform merged provinces and communes
-# under the name "sắp xếp (lại) đơn vị hành chính", which readers call "sáp nhập".
+# under the name "sắp xếp (lại) đơn vị hành chính", which readers call "sáp nhập" ("hợp nhất"
+# is left out: "báo cáo hợp nhất" is a consolidated account).
 COUNTERPARTS = {
-    "sap nhap": "sắp xếp",
-    "hop nhat": "sắp xếp",
+    "sáp nhập": "sắp xếp",
     "gdp": "GRDP",
-    "vung cao": "miền núi",
-    "ty le ngheo": "tỉ lệ hộ nghèo",
-    "ti le ngheo": "tỉ lệ hộ nghèo",
+    "vùng cao": "miền núi",
+    "tỷ lệ nghèo": "tỉ lệ hộ nghèo",
+    "tỉ lệ nghèo": "tỉ lệ hộ nghèo",
 }
+_BY_FOLDED = {fold(phrase): phrase for phrase in COUNTERPARTS}
 _PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(
-    re.escape(phrase) for phrase in sorted(COUNTERPARTS, key=len, reverse=True)) + r")(?!\w)")
+    re.escape(folded) for folded in sorted(_BY_FOLDED, key=len, reverse=True)) + r")(?!\w)")
 
 
 def with_article_words(text: str, says: Callable[[str], bool]) -> str:
     """`text` with each phrase the articles do not use (`says` tells which they do) replaced by
-    its counterpart when they use that; matched without marks ("sap nhap", "sáp nhập")."""
+    its counterpart when they use that. Typed with marks, a phrase must be typed with its own
+    ("sắp nhập học" is no "sáp nhập"); typed without, it may be either."""
     folded = fold(text).lower()
     if len(folded) != len(text):  # positions would not line up; nothing of ours is lost
         return text
     out, last = [], 0
     for match in _PHRASE.finditer(folded):
-        counterpart = COUNTERPARTS[match.group(0)]
-        if says(text[match.start():match.end()]) or not says(counterpart):
+        phrase = _BY_FOLDED[match.group(0)]
+        typed = text[match.start():match.end()]
+        counterpart = COUNTERPARTS[phrase]
+        if ((fold(typed) != typed and typed.lower() != phrase) or says(typed)
+                or not says(counterpart)):
             continue
         out += [text[last:match.start()], counterpart]
         last = match.end()

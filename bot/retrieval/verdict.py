@@ -59,8 +59,8 @@ def highlight_choice(kind: str, asked: str | None, views: list[SentenceView],
     """Index of the sentence to highlight: the one that answers, not just the most similar.
 
     Its cosine counts relative to the passage's best sentence; shared rare words and
-    holding the kind of thing asked for (a number for "bao nhiêu") count on top. Only the
-    sentences `among` compete when given (those naming the office asked about)."""
+    holding the kind of thing asked for (a number for "bao nhiêu") count on top. When `among`
+    lists some sentences (those naming the office asked about), only they compete."""
     if len(views) == 1:
         return 0
     w = weights or coefficients()["highlight"][form_of(kind)]
