@@ -214,8 +214,11 @@ def test_a_share_asked_is_not_answered_by_a_share_about_something_else() -> None
     # the highlight holds a share, or another sentence holding one is about the question
     assert not share_elsewhere(question, [grdp, health, poverty], 2)
     assert not share_elsewhere(question, [grdp, _view(0.36, True)], 0)
-    # not a share asked
+    # not a share asked; or no sentence holds one ("Tốc độ tăng trưởng … năm 2025?" asks no
+    # number in so many words: nothing fits, and the number rule does not apply either)
     assert not share_elsewhere("GRDP năm 2025 đạt bao nhiêu?", [grdp, health, poverty], 0)
+    assert not share_elsewhere("Tốc độ tăng trưởng GRDP năm 2025?",
+                               [_view(0.61, False), _view(0.1, False)], 1)
 
 
 _ATTENDING = ["Tham dự buổi làm việc có các đồng chí Ủy viên Bộ Chính trị: Lê Minh Hưng;",

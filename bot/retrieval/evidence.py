@@ -468,9 +468,10 @@ SHARE_ELSEWHERE_COVERAGE = 0.3
 def share_elsewhere(question: str, views: list[SentenceView], chosen: int) -> bool:
     """Whether the question asks a share that the highlighted sentence (`views[chosen]`) does
     not hold and no sentence holding one is about the question."""
-    if not asks_share(question) or views[chosen].fits:
+    holding = [view for view in views if view.fits]  # none: no share, or no number asked
+    if not asks_share(question) or views[chosen].fits or not holding:
         return False
-    return all(view.coverage < SHARE_ELSEWHERE_COVERAGE for view in views if view.fits)
+    return all(view.coverage < SHARE_ELSEWHERE_COVERAGE for view in holding)
 
 
 @dataclass(frozen=True)
