@@ -330,3 +330,12 @@ def test_a_follow_up_about_a_place_the_articles_never_name_is_refused_too(
     third = seed_engine.answer("Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?", 3,
                                Conversation().after(counted.turn))
     assert third.answered and third.short is not None and third.short.text == "17,66%"
+
+
+def test_the_words_marking_a_contrast_are_no_topic_of_the_turn() -> None:
+    first = read(vi("Điện Biên có bao nhiêu dân tộc?"), Conversation())
+    conversation = Conversation().after(Turn(first.own_topic, Preference("dien-bien.md")))
+    contrast = read(vi("Còn Lào Cai?"), conversation)
+    assert contrast.follow_up
+    assert [word.lower() for word in contrast.own_topic] == ["lào", "cai"]
+    assert "Còn" not in contrast.names and "Lào Cai" in " ".join(contrast.names)

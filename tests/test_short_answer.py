@@ -452,3 +452,9 @@ def test_a_count_of_things_is_neither_a_share_nor_a_sum() -> None:
     # money by another name is money: "bao nhiêu vốn" is answered by a sum
     fdi = "Tỉnh thu hút 6 dự án FDI với tổng vốn 215 triệu USD."
     assert _fitting_numbers("Thu hút bao nhiêu vốn FDI?", fdi) == ["6", "215 triệu USD"]
+
+
+def test_a_day_before_its_month_is_no_count() -> None:
+    assert _fitting_numbers("Có bao nhiêu dân tộc?", "Sáng 18/12, UBND tỉnh Lào Cai họp.") == []
+    assert _fitting_numbers("Có bao nhiêu dân tộc?", "Tỉnh có 19 dân tộc.") == ["19 dân tộc"]
+    assert _fitting_numbers("Tốc độ tối đa bao nhiêu?", "Xe chạy 80 km/h.") == ["80 km/h"]

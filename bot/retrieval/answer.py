@@ -14,7 +14,13 @@ from bot.errors import QuestionError
 from bot.retrieval.answer_type import asked_kind
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
 from bot.retrieval.evidence import names_to_place
-from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
+from bot.retrieval.fusion import (
+    Preference,
+    Retrieval,
+    remeasured_sentences,
+    retrieve,
+    sources_naming,
+)
 from bot.retrieval.judge import Judgement, judge
 from bot.retrieval.question import QueryForm, classify, unshouted
 from bot.store.generations import StoredIndex
@@ -139,12 +145,25 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     # Names are read as typed ("Dien Bien" keeps its capitals, lost in the restored search
     # text); a follow-up has no typed form for its carried topic, which names what it asks of.
     named = names_to_place(searched if reading.follow_up else form)
-    found = retrieve(index, embedder, searched, prefer=reading.prefer, named=named)
+    found = retrieve(index, embedder, searched, prefer=_still_preferred(reading, form, index),
+                     named=named)
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
     return found, judge(text, form, found, index, top_k,
                         searched if reading.follow_up else None, asks_for(text, form, reading),
                         knows_word(embedder), carried_names_required=reading.carries_refused)
+
+
+def _still_preferred(reading: Reading, form: QueryForm, index: StoredIndex) -> Preference | None:
+    """The article a follow-up leans toward, unless its own words name a subject that other
+    articles write and that one does not: "Còn Điện Biên?" after Lào Cai's poverty rate asks
+    Điện Biên's report, not Lào Cai's again."""
+    prefer = reading.prefer
+    if prefer is None:
+        return None
+    naming = [found for found in (sources_naming(index, name) for name in names_to_place(form))
+              if found]
+    return None if naming and not any(prefer.source in found for found in naming) else prefer
 
 
 def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],

@@ -90,6 +90,7 @@ _DATE_RE = re.compile(
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+\d{1,2},?\s+\d{4}\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_DAY_OF_MONTH = re.compile(r"/\d")
 
 
 def capitalized_runs(text: str, least: int = 1) -> list[tuple[int, int]]:
@@ -146,9 +147,10 @@ def candidates(text: str, kind: str) -> list[Candidate]:
                 if s > 0 or len(text[s:e].split()) > 2]
     pattern = _DATE_RE if kind == DATE else _NUMBER_RE
     found = [Candidate(kind, m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
-    if kind == NUMBER:  # a year or a date is not a count
+    if kind == NUMBER:  # a year or a date is not a count, nor a day before its month ("18/12")
         dates = [(m.start(), m.end()) for m in _DATE_RE.finditer(text)]
-        found = [c for c in found if not any(s <= c.start < e for s, e in dates)]
+        found = [c for c in found if not any(s <= c.start < e for s, e in dates)
+                 and not _DAY_OF_MONTH.match(text, c.end)]
     return found
 
 

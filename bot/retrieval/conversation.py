@@ -254,8 +254,11 @@ def _measured_subject(last: Turn) -> tuple[str, ...]:
 def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     """Read the question in its conversation: a follow-up searches its own words after the
     last turn's topic, and prefers the article and passage that answered that turn."""
-    own = topic_words(form.search_text)
-    names = _subject(form.search_text, own)
+    # "Còn", "What about", "thì sao" mark a contrast and are no topic: carried on, "Còn Lào
+    # Cai?" then "Còn bảo hiểm y tế?" searched "… Còn Lào Cai … bảo hiểm y tế?"
+    unmarked = _CONTRAST_MARKS.sub(" ", form.search_text).strip() or form.search_text
+    own = topic_words(unmarked)
+    names = _subject(unmarked, own)
     last = conversation.last if conversation else None
     how = refers_back(form) if last is not None else None
     if last is None or how is None:

@@ -227,12 +227,13 @@ def names_to_place(form: QueryForm) -> list[str]:
     left out: an English question's ("Earth", "Lord", "Church") is written in Vietnamese by
     its own article and in English by some other one."""
     names = given_names(form)
-    typed = form.as_typed.lstrip()
-    runs = capitalized_runs(typed)
-    if runs and runs[0][0] == 0:
-        first = typed[:runs[0][1]].split()
-        if len(first) == 2:  # "Lào Cai"; longer, names_in keeps two words or more anyway
-            names.append(" ".join(first))
+    for part in form.as_typed.split(TOPIC_END):  # a follow-up's own words start again after it
+        typed = part.lstrip()
+        runs = capitalized_runs(typed)
+        if runs and runs[0][0] == 0:
+            first = typed[:runs[0][1]].split()
+            if len(first) == 2:  # "Lào Cai"; longer, names_in keeps two words or more anyway
+                names.append(" ".join(first))
     return [" ".join(folded) for folded in (words(fold(name)) for name in names)
             if len(folded) >= 2]
 
