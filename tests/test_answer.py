@@ -219,3 +219,10 @@ def test_a_sister_report_does_not_answer_for_the_province_the_question_names(
     both = classify("So với Lào Cai, vốn FDI của Điện Biên là bao nhiêu?", index.lexical.restorer)
     assert not named_elsewhere(both, index, "lao-cai.md")
     assert first_source(["cai so"]) == first_source([])  # "… Lào Cai. Sở …" is no "Cai Sở"
+
+
+def test_a_caption_naming_no_one_does_not_come_first_for_who(fake_seed_engine: Engine) -> None:
+    result = fake_seed_engine.answer("Ai tham dự buổi làm việc?", 3)
+    # "Các đại biểu tham dự buổi làm việc - Ảnh: TTXVN" holds the question's words, not a name
+    assert not result.passages[0].caption
+    assert any(p.caption for p in result.passages[1:])  # still shown, below a body passage

@@ -11,7 +11,7 @@ from typing import Any
 from bot.corpus.text import clean_question, encodable
 from bot.embedding.models import Embedder, knows_word
 from bot.errors import QuestionError
-from bot.retrieval.answer_type import asked_kind
+from bot.retrieval.answer_type import asked_kind, fitting
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
 from bot.retrieval.evidence import names_to_place
 from bot.retrieval.fusion import (
@@ -149,9 +149,26 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
                      named=named)
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
+    found = _captions_after_answers(index, found, form.search_text, asks_for(text, form, reading))
     return found, judge(text, form, found, index, top_k,
                         searched if reading.follow_up else None, asks_for(text, form, reading),
                         knows_word(embedder), carried_names_required=reading.carries_refused)
+
+
+def _captions_after_answers(index: StoredIndex, found: Retrieval, question: str,
+                            kind: str | None) -> Retrieval:
+    """`found` with a photo caption that comes first, but holds nothing of the kind asked, put
+    below the first body passage: "Các đại biểu tham dự buổi làm việc - Ảnh: TTXVN" names no
+    one who attended ("Ai tham dự buổi làm việc?"), the list of officials below it does."""
+    ranked = found.ranked
+    if kind is None or not ranked or not index.chunks[ranked[0].row].caption:
+        return found
+    if fitting(question, kind, index.chunks[ranked[0].row].text):
+        return found
+    body = next((i for i, item in enumerate(ranked) if not index.chunks[item.row].caption), None)
+    if body is None:
+        return found
+    return replace(found, ranked=[ranked[body], *ranked[:body], *ranked[body + 1:]])
 
 
 def _still_preferred(reading: Reading, form: QueryForm, index: StoredIndex) -> Preference | None:
