@@ -14,14 +14,8 @@ from bot.errors import QuestionError
 from bot.retrieval.answer_type import asked_kind, fitting
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
 from bot.retrieval.evidence import names_to_place
-from bot.retrieval.fusion import (
-    Preference,
-    Retrieval,
-    remeasured_sentences,
-    retrieve,
-    sources_naming,
-)
-from bot.retrieval.judge import Judgement, judge
+from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
+from bot.retrieval.judge import Judgement, judge, named_elsewhere
 from bot.retrieval.question import QueryForm, classify, unshouted
 from bot.store.generations import StoredIndex
 
@@ -176,11 +170,7 @@ def _still_preferred(reading: Reading, form: QueryForm, index: StoredIndex) -> P
     articles write and that one does not: "Còn Điện Biên?" after Lào Cai's poverty rate asks
     Điện Biên's report, not Lào Cai's again."""
     prefer = reading.prefer
-    if prefer is None:
-        return None
-    naming = [found for found in (sources_naming(index, name) for name in names_to_place(form))
-              if found]
-    return None if naming and not any(prefer.source in found for found in naming) else prefer
+    return None if prefer is None or named_elsewhere(form, index, prefer.source) else prefer
 
 
 def _stands_alone(alone: tuple[Retrieval, Judgement], within: tuple[Retrieval, Judgement],

@@ -354,30 +354,28 @@ def office_holders(question: str, sentences: list[str]) -> list[int]:
     if not named:
         return []
 
-    def names_all(sentence: str) -> bool:
-        text = fold(sentence).lower()
-        for office in named:
-            deputy = bool(re.search(rf"\bpho {office}\b", asked))
-            said = [text.endswith("pho ", 0, m.start())
-                    for m in re.finditer(rf"\b{office}\b", text)]
-            if not said or (not any(said) if deputy else all(said)):
-                return False
-        return True
+    return [i for i, sentence in enumerate(sentences)
+            if all(_names_office_as_asked(asked, fold(sentence).lower(), office)
+                   for office in named)]
 
-    return [i for i, sentence in enumerate(sentences) if names_all(sentence)]
+
+def _names_office_as_asked(asked: str, text: str, office: str) -> bool | None:
+    """Whether folded `text` names `office` as the folded question `asked` does: its deputy
+    ("phó …") when it asks the deputy, the office itself otherwise; None when it never names
+    the office at all."""
+    deputy = bool(re.search(rf"\bpho {office}\b", asked))
+    said = [text.endswith("pho ", 0, m.start()) for m in re.finditer(rf"\b{office}\b", text)]
+    if not said:
+        return None
+    return any(said) if deputy else not all(said)
 
 
 def deputy_mismatch(question: str, passage: str) -> bool:
     """Whether the question asks for an office (or its deputy) that the passage names only as
     its deputy (or only as the office itself)."""
     asked, text = fold(question).lower(), fold(passage).lower()
-    for office in set(_OFFICES.findall(asked)):
-        deputy = bool(re.search(rf"\bpho {office}\b", asked))
-        said = [text.endswith("pho ", 0, m.start())
-                for m in re.finditer(rf"\b{office}\b", text)]
-        if said and (not any(said) if deputy else all(said)):
-            return True
-    return False
+    return any(_names_office_as_asked(asked, text, office) is False
+               for office in set(_OFFICES.findall(asked)))
 
 
 def uncounted(question: str, passage: str) -> bool:
@@ -498,6 +496,13 @@ class PassageSignals:
     missing_scope: float = 0.0
 
 
+def titled(index: StoredIndex, source: str, text: str) -> str:
+    """`text` of article `source` followed by the article's title, context of every passage in
+    it ("Chợ phiên Mường Phăng …", "… năm 2025")."""
+    entry = index.manifest.sources.get(source)
+    return text + (f"\n{entry.title}" if entry and entry.title else "")
+
+
 def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
                     own: QuestionTerms | None = None) -> PassageSignals:
     """Signals of the top-ranked passage (`found.ranked` must not be empty). A follow-up's
@@ -512,8 +517,7 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
     # The article's title is context of every passage in it ("Chợ phiên Mường Phăng …": a
     # passage saying "mỗi phiên chợ" does not name the market again). The search text holds the
     # file name, which for an article added by link is a slug of the title anyway.
-    entry = index.manifest.sources.get(chunk.source)
-    text = chunk.search_text + (f"\n{entry.title}" if entry and entry.title else "")
+    text = titled(index, chunk.source, chunk.search_text)
     coverage, pairs = terms.coverage(text)
     # A name is looked for with its spaces dropped ("Điện Biên Phủ" in "điện biên phủ"); a
     # number as the start or end of one of the passage's numbers: "10" is not in "1.000" nor

@@ -22,6 +22,7 @@ from bot.retrieval.evidence import (
     per_head_unsaid,
     sentence_views,
     share_elsewhere,
+    titled,
     uncounted,
     unknown_names,
 )
@@ -51,11 +52,11 @@ def not_sure(kind: str, missing_number: float, missing_name: float) -> bool:
 
 
 def named_elsewhere(form: QueryForm, index: StoredIndex, source: str) -> bool:
-    """Whether the question gives names that other articles write and the top passage's
-    article (`source`) writes none of: "Vốn FDI vào Điện Biên năm 2025?" is not answered by a
-    sister province's report, however alike its paragraph on FDI (the article the name belongs
-    to does not give the figure). One name it writes is enough: "So với Lào Cai, … Điện Biên
-    …?" may be answered by Điện Biên's report."""
+    """Whether the question gives names that other articles write and article `source` (the
+    top passage's, or the one a follow-up leans toward) writes none of: "Vốn FDI vào Điện Biên
+    năm 2025?" is not answered by a sister province's report, however alike its paragraph on
+    FDI (the article the name belongs to does not give the figure). One name it writes is
+    enough: "So với Lào Cai, … Điện Biên …?" may be answered by Điện Biên's report."""
     naming = [sources_naming(index, name) for name in names_to_place(form)]
     telling = [found for found in naming if found]
     return bool(telling) and not any(source in found for found in telling)
@@ -71,9 +72,7 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     chunk = index.chunks[row]
     top, view = chunk.text, views[pick]
     highlighted = top[view.start:view.end]
-    # the article's title is context of every passage: "… năm 2025" there dates them all
-    entry = index.manifest.sources.get(chunk.source)
-    dated = top + (f"\n{entry.title}" if entry and entry.title else "")
+    dated = titled(index, chunk.source, top)  # "… năm 2025" in the title dates every passage
     return (lacks_asked_kind(form.kind, kind, views)
             or named_elsewhere(form, index, chunk.source)
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
