@@ -82,11 +82,22 @@ def test_settings_come_from_flags_over_environment(fake_cli: Run, tmp_path: Path
     assert (tmp_path / "env-index" / "CURRENT").is_file()
 
 
+@pytest.mark.parametrize("args", [("--top-k", "1", "ask", "ti le ho ngheo", "--json"),
+                                  ("ask", "ti le ho ngheo", "--json", "--top-k", "1")])
+def test_top_k_may_come_before_or_after_the_command(fake_cli: Run,
+                                                    args: tuple[str, ...]) -> None:
+    done = fake_cli(*args)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["passages"]) == 1
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     (("ask", "   "), 1, "Error: the question is empty"),
     (("ask", "?!..."), 1, "Error: the question has no letters or digits, only punctuation"),
     (("ask", "x", "--sources", "missing"), 1, "Error: sources folder missing does not exist"),
     (("ask", "x", "--top-k", "0"), 2, "--top-k"),
+    (("--top-k", "51", "ask", "x"), 2, "--top-k"),
+    (("--top-k", "2", "index"), 2, "--top-k applies to ask, repl and eval"),
     pytest.param(("ask", "x", "--model", "no-such-model-anywhere"), 1,
                  "Error: cannot load the embedding", marks=pytest.mark.slow),  # imports torch
     (("ask", "x", "--model", "no_such_module:Embedder"), 1, "Error: cannot load the embedder"),

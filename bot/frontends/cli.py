@@ -50,19 +50,27 @@ def _common(inner: bool = False) -> argparse.ArgumentParser:
     return common
 
 
+def _top_k_option(parser: argparse.ArgumentParser, inner: bool = False) -> None:
+    """`--top-k`, before the command or after it (`inner`: the command's copy, which must
+    not hide a value given before it)."""
+    parser.add_argument("--top-k", type=_top_k, metavar="K",
+                        default=argparse.SUPPRESS if inner else None,
+                        help=f"passages to show for ask, repl and eval (default {DEFAULT_TOP_K})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The common options go before the command or after it (`qabot -v ask …`, `qabot ask …
     # -v`): the commands' copies leave unset what was given before.
     parser = argparse.ArgumentParser(
         prog="qabot", description="Answer questions about articles with quoted passages.",
         parents=[_common()])
+    _top_k_option(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common(inner=True)
     ask = commands.add_parser("ask", parents=[common], help="answer a question",
                               description="Answer QUESTION; with '-' read one question per line.")
     ask.add_argument("question", help="the question, or - to read questions from stdin")
-    ask.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K",
-                     help=f"passages to show (default {DEFAULT_TOP_K})")
+    _top_k_option(ask, inner=True)
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
     ask.add_argument("--chat", action="store_true",
                      help="read the questions as one conversation (follow-ups use the turns "
@@ -70,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     repl = commands.add_parser("repl", parents=[common], help="interactive session (default)",
                                description="Ask question after question; :help lists commands. "
                                            "Without a terminal it answers stdin line by line.")
-    repl.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
+    _top_k_option(repl, inner=True)
     repl.add_argument("--json", action="store_true", help="start with raw JSON output")
     telegram = commands.add_parser(
         "telegram", parents=[common], help="run the Telegram bot (long polling)",
@@ -98,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path,
                           help='JSONL lines {"q" (or "turns": [q1, q2, …]), "gold", "group", '
                                '"source"?}')
-    evaluate.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K")
+    _top_k_option(evaluate, inner=True)
     return parser
 
 
@@ -122,7 +130,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         return None if value is None else str(value)
 
     return load_settings(sources=args.sources, index=args.index, model=args.model,
-                         top_k=getattr(args, "top_k", None),
+                         top_k=args.top_k,
                          base_url=getattr(args, "base_url", None),
                          telegram=args.command == "telegram",
                          ops_flags={"QABOT_WEBHOOK_URL": flag("webhook_url"),
@@ -368,7 +376,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             parser.print_help()
             return 0
-        args = parser.parse_args(["repl"])  # plain `qabot` in a terminal opens the REPL
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "repl"])  # the REPL
+    if args.top_k is not None and args.command not in ("ask", "repl", "eval"):
+        parser.error(f"--top-k applies to ask, repl and eval, not to {args.command}")
+    if args.top_k is None:  # given before the command, after it, or not at all
+        args.top_k = DEFAULT_TOP_K
     _configure_logging(args.verbose)
     try:
         return COMMANDS[args.command](args)
