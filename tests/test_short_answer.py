@@ -458,3 +458,32 @@ def test_a_day_before_its_month_is_no_count() -> None:
     assert _fitting_numbers("Có bao nhiêu dân tộc?", "Sáng 18/12, UBND tỉnh Lào Cai họp.") == []
     assert _fitting_numbers("Có bao nhiêu dân tộc?", "Tỉnh có 19 dân tộc.") == ["19 dân tộc"]
     assert _fitting_numbers("Tốc độ tối đa bao nhiêu?", "Xe chạy 80 km/h.") == ["80 km/h"]
+
+
+def test_an_english_question_word_first_decides_over_a_when_after_it() -> None:
+    assert asked_kind("How old was Manning when he played in Super Bowl 50?") == "number"
+    assert asked_kind("How much time was left when Denver took the lead?") == "number"
+    assert asked_kind("Who was the emperor when the war began?") == "person"
+    assert asked_kind("Where did he live when he wrote it?") == "place"
+    assert asked_kind("When did the Mongols invade Japan?") == "date"
+    assert asked_kind("Dân số Điện Biên năm nào đạt 600 nghìn người?") == "date"
+
+
+def test_an_english_question_counting_in_a_unit_is_answered_in_that_unit() -> None:
+    sentence = ("Đội phòng ngự Panthers chỉ để thủng lưới 308 điểm, đứng thứ sáu, và có 24 lần "
+                "đánh chặn.")
+    assert _short("How many points did the Panthers defense give up?", sentence,
+                  english=True) == "308 điểm"
+    assert _short("How many interceptions did the Panthers make?", sentence,
+                  english=True) is None  # "interceptions" is no unit the text writes
+    assert _short("How old was Manning then?", "Anh ấy đã 39 tuổi và chơi 18 mùa giải.",
+                  english=True) == "39 tuổi"
+    assert _short("What percentage of households are poor?",
+                  "Có 2.150 hộ, tỉ lệ hộ nghèo còn 17,66%.", english=True) == "17,66%"
+
+
+def test_a_year_after_a_comma_belongs_to_its_month() -> None:
+    assert _short("When was the committee established?",
+                  "Ủy ban được thành lập vào tháng 7, 1961 bởi Seaman.",
+                  english=True) == "tháng 7, 1961"
+    assert "tháng 7, 2000" not in [c.text for c in candidates("Từ tháng 7, 2000 người dự.", "date")]

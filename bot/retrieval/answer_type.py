@@ -52,6 +52,15 @@ _ACCENTED_ONLY = {DATE: r"|\b(?:ngày|tháng|năm) mấy\b", NUMBER: rf"|\bmấy
 # A question for a reason asks no number, whatever it is about ("Vì sao tỉ lệ hộ nghèo giảm?").
 _ASKS_REASON = re.compile(r"\b(?:vì sao|tại sao|vi sao|tai sao|why)\b"
                           r"|(?<!nhiêu )(?<!mấy )(?<!nhieu )(?<!may )\b(?:lý do|ly do)\b")
+# An English question's own question word comes first, and decides over a "when" or a "which"
+# in a clause after it: "How old was Manning when he played …?" asks a number, "Who led the
+# army when …?" a person.
+_LEADING_ENGLISH = (
+    (NUMBER, re.compile(r"^(?:(?:in|on|at|by|and|so|then)\s+)?how (?:many|much|old|long|far|"
+                        r"large|big|tall|high|fast)\b")),
+    (PERSON, re.compile(r"^(?:(?:and|so|then)\s+)?(?:who|whom|whose)\b")),
+    (PLACE, re.compile(r"^(?:(?:and|so|then)\s+)?where\b")),
+)
 _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(fold(pattern)))
           for kind, pattern in _ASKS]
 
@@ -81,10 +90,14 @@ _NUMBER_WORD = rf"(?<![Cc]ả )(?:{'|'.join(_VIETNAMESE_NUMBERS)})"
 # Not inside another number: "8" of "15-8-2024", "5" of "1.5".
 _NUMBER_RE = re.compile(rf"(?<![\w/.,])(?<!\d[-–])(?:{_NUMBERS}|{_NUMBER_WORD}(?=\s+\w))"
                         rf"{_UNIT}(?![\w])|(?<=thứ )[IVXLC]+\b")
+# A year after a comma belongs to its month ("tháng 7, 1961"), as after "năm".
+_COMMA_YEAR = (r",\s*(?:1\d{3}|20\d{2})(?![\d.,]?\d)"
+               r"(?!\s+(?:người|hộ|lượt|ha|tấn|km|đồng|USD|học sinh|sinh viên|xã)\b)")
 _DATE_RE = re.compile(
-    r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{3,4})?)"
+    r"ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}"
+    rf"(?:\s+năm\s+\d{{3,4}}|{_COMMA_YEAR})?)"
     r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
-    r"|tháng\s+\d{1,2}(?:\s*(?:năm|/)\s*\d{3,4})?"
+    rf"|tháng\s+\d{{1,2}}(?:\s*(?:năm|/)\s*\d{{3,4}}|{_COMMA_YEAR})?"
     r"|(?:năm|thế kỷ|thập niên|những năm)\s+(?:\d{2,4}|[IVXLC]+)"
     r"|\b(?:1\d{3}|20\d{2})\b"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -113,6 +126,9 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     if _ASKS_REASON.search(lowered):
         return None
     restored = restored.lower() if restored else ""
+    for kind, leading in _LEADING_ENGLISH:
+        if leading.match(lowered.lstrip(" \"'“‘(")):
+            return kind
     for kind, accented, plain in _ASKED:
         if accented.search(lowered) or plain.search(lowered) or accented.search(restored):
             return kind

@@ -65,6 +65,21 @@ _ASKS_RATE = re.compile(r"\b(?:ty le|ti le)\b")
 _ASKS_YEARLY = re.compile(r"\b(?:moi nam|hang nam|mot nam|per year|a year|each year|annually|"
                           r"yearly)\b")
 _YEARLY = re.compile(r"^\s*/\s*nam\b|^\s*(?:moi|mot|hang) nam\b|^\s*(?:per|a|each) year\b")
+# The unit an English question counts in, as the Vietnamese text writes it (folded): "How many
+# points …" is answered by "308 điểm", not by "24 lần" beside it; "How old …" by "ở tuổi 39".
+# Only units with one usual rendering.
+_ENGLISH_UNITS = {
+    "points": "diem", "seconds": "giay", "minutes": "phut", "hours": "gio", "days": "ngay",
+    "weeks": "tuan", "months": "thang", "years": "nam", "people": "nguoi", "persons": "nguoi",
+    "times": "lan", "kilometers": "km", "kilometres": "km", "km": "km", "miles": "dam",
+    "meters": "met", "metres": "met", "tons": "tan", "tonnes": "tan", "households": "ho",
+    "communes": "xa", "hectares": "ha", "yards": "yard", "degrees": "do",
+}
+_ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?:(?:square|cubic|metric) )?(\w+)")
+_ENGLISH_AGE = re.compile(r"\bhow old\b")
+# "What percentage …", "what share …": a share answers, not a count beside it. ("rate" is as
+# often a speed or a count per year in English, see _ASKS_RATE.)
+_ASKS_SHARE_ENGLISH = re.compile(r"\b(?:percentage|percent|proportion|share)\b")
 
 
 def short_span(question: str, kind: str | None, sentence: str,
@@ -76,9 +91,7 @@ def short_span(question: str, kind: str | None, sentence: str,
     if kind not in SHORT_KINDS:
         return None
     found = fitting(question, kind, sentence)
-    unit = (_MEASURE.search(question.lower()) or _MEASURE_BEFORE.search(question.lower())
-            if kind == NUMBER else None)
-    measure = fold(unit.group(1)) if unit is not None else None
+    measure = _measure_asked(question, english) if kind == NUMBER else None
     if measure is not None and measure in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
@@ -88,7 +101,8 @@ def short_span(question: str, kind: str | None, sentence: str,
     asked = fold(question.lower())
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
-    if _ASKS_RATE.search(asked):  # "Tỷ lệ giải ngân vốn đầu tư công": a rate, not the money
+    if _ASKS_RATE.search(asked) or (english and _ASKS_SHARE_ENGLISH.search(asked)):
+        # "Tỷ lệ giải ngân vốn đầu tư công": a rate, not the money
         found = [c for c in found if "%" in c.text or "phan tram" in fold(c.text)] or found
     elif _ASKS_MONEY.search(asked):
         found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
@@ -99,6 +113,20 @@ def short_span(question: str, kind: str | None, sentence: str,
     if len(found) < 2 or english:
         return None
     return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+
+
+def _measure_asked(question: str, english: bool) -> str | None:
+    """The unit the question counts in, folded as the text writes it: "bao nhiêu người" →
+    "nguoi", "phút thứ mấy" → "phut"; in English "How many points" → "diem", "How old" →
+    "tuoi"."""
+    lowered = question.lower()
+    if english:
+        if _ENGLISH_AGE.search(lowered):
+            return "tuoi"
+        unit = _ENGLISH_MEASURE.search(lowered)
+        return _ENGLISH_UNITS.get(unit.group(1)) if unit is not None else None
+    unit = _MEASURE.search(lowered) or _MEASURE_BEFORE.search(lowered)
+    return fold(unit.group(1)) if unit is not None else None
 
 
 def _before_asking(question: str) -> list[str]:
