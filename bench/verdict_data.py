@@ -46,6 +46,7 @@ from bot.retrieval.answer_type import asked_kind  # noqa: E402
 from bot.retrieval.evidence import QuestionTerms, passage_signals, sentence_views  # noqa: E402
 from bot.retrieval.fusion import retrieve  # noqa: E402
 from bot.retrieval.question import classify, unshouted  # noqa: E402
+from bot.retrieval.slang import without_shorthand  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "verdict_data.jsonl"
 CACHE = Path(os.environ.get("QABOT_CACHE", Path.home() / ".cache" / "qabot"))
@@ -98,7 +99,8 @@ def observe(engine: Engine, question: str, gold: str | None,
             source: str | None) -> dict[str, Any]:
     """Everything the verdict, the highlight and the short answer could use, for one question."""
     index = engine.index
-    text = unshouted(clean_question(question))  # as bot/retrieval/answer.py reads it
+    # as bot/retrieval/answer.py reads it
+    text = without_shorthand(unshouted(clean_question(question)))
     form = classify(text, index.lexical.restorer)
     found = retrieve(index, engine.build_model(), form)
     kind = asked_kind(text, form.search_text if form.restored else None)
@@ -128,8 +130,8 @@ def ask_all(engine: Engine, rows: list[dict[str, Any]], split: str, answerable: 
             out: Any) -> None:
     restorer = engine.index.lexical.restorer
     # Batched once: one question at a time through torch is ten times slower.
-    engine.build_model().embed_queries([classify(clean_question(r["q"]), restorer).search_text
-                                   for r in rows])
+    read = [without_shorthand(clean_question(r["q"])) for r in rows]
+    engine.build_model().embed_queries([classify(text, restorer).search_text for text in read])
     for row in rows:
         record = observe(engine, row["q"], row.get("gold"), row.get("source"))
         record.update(split=split, group=row["group"], q=row["q"], gold=row.get("gold"),

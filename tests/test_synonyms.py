@@ -6,7 +6,7 @@ from bot.retrieval.question import classify
 from bot.retrieval.synonyms import with_article_words
 from bot.store.lexical import Restorer
 
-ARTICLE = Restorer.build(["Dù không thuộc diện sắp xếp lại đơn vị hành chính cấp tỉnh.",
+ARTICLE = Restorer.build(["Điện Biên dù không thuộc diện sắp xếp lại đơn vị hành chính cấp tỉnh.",
                           "Tổng sản phẩm GRDP năm 2025 ước đạt 17.970 tỷ đồng."])
 
 

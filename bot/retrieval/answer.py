@@ -17,6 +17,7 @@ from bot.retrieval.evidence import names_to_place
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge, named_elsewhere
 from bot.retrieval.question import QueryForm, classify, unshouted
+from bot.retrieval.slang import without_shorthand
 from bot.store.generations import StoredIndex
 
 MAX_QUESTION_CHARS = 2000  # far beyond any real question; the model reads ~500 tokens anyway
@@ -95,7 +96,7 @@ def _prepare(question: str, embedder: Embedder) -> tuple[str, str | None]:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("the question has no letters or digits, only punctuation or "
                             "symbols; type a question about the articles")
-    text = unshouted(text)
+    text = without_shorthand(unshouted(text))
     tail = _tail_that_fits(text, embedder)
     if tail == text:
         return text, None

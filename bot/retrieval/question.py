@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from bot.corpus.text import words
 from bot.retrieval.abbreviations import expand
 from bot.retrieval.glossary import with_vietnamese_terms
+from bot.retrieval.places import spelled, unknown_places
 from bot.retrieval.synonyms import with_article_words
 from bot.retrieval.titles import with_vietnamese_titles
 from bot.store.lexical import Restorer
@@ -100,11 +101,11 @@ def classify(question: str, restorer: Restorer) -> QueryForm:
     English term in a Vietnamese question is replaced too, the question keeping its form)."""
     form = _classify(question, restorer)
     if form.kind in ("english", "mixed"):
-        translated = with_vietnamese_terms(with_vietnamese_titles(question))
-        if translated != question:
+        translated = with_vietnamese_terms(with_vietnamese_titles(form.search_text))
+        if translated != form.search_text:
             form = QueryForm("mixed", translated, False)
-    else:  # "Tổng Bí thư nói gì về private sector?", "ty le bao phu health insurance"
-        translated = with_vietnamese_terms(form.search_text)
+    else:  # "Tổng Bí thư nói gì về private sector?", "Minister of Public Security là ai?"
+        translated = with_vietnamese_terms(with_vietnamese_titles(form.search_text))
         if translated != form.search_text:
             form = replace(form, search_text=translated, typed=form.as_typed)
     expanded = expand(with_article_words(form.search_text, restorer.says), restorer.unigrams,
@@ -119,12 +120,16 @@ def _classify(question: str, restorer: Restorer) -> QueryForm:
         marked = sum(any(ch in VIETNAMESE_LETTERS for ch in word) for word in words(question))
         # "What is tỉ lệ hộ nghèo in Điện Biên?": English around Vietnamese terms.
         kind = "mixed" if marked >= MIXED_MIN_MARKED_WORDS else "english"
-        return QueryForm(kind, question, False)
+        places = unknown_places(question, restorer.says, capitalized_only=True)
+        return QueryForm(kind, spelled(question, places), False)
     if has_vietnamese_letters(question):
         return QueryForm("vietnamese", question, False)
     tokens = [t for t in words(question) if not t.isdigit()]
     if tokens and folded_syllable_share(tokens, restorer) >= FOLDED_SYLLABLE_SHARE:
         restored = restorer.restore(question)
-        return QueryForm("no_diacritics", restored or question, restored != question.lower(),
-                         question)
+        # A province the articles do not write is restored as any syllables ("lai chau" as
+        # "lại chau"): spelled as its name, it is a name the articles lack.
+        places = unknown_places(question, restorer.says)
+        return QueryForm("no_diacritics", spelled(restored or question, places),
+                         restored != question.lower(), spelled(question, places))
     return QueryForm("english" if tokens else "vietnamese", question, False)

@@ -1,0 +1,59 @@
+"""Vietnam's provinces and centrally governed cities by name: one typed without its marks
+("ti le ho ngheo cua lai chau") or spelled the English way ("Lai Chau") is read as the name it
+is, so a question about a province the articles never mention is not answered with theirs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.corpus.text import fold
+
+# The 63 provinces and cities before the 2025 mergers (the names the merged ones kept are among
+# them), and the names readers use for a few ("Sài Gòn", "Huế"). Left out: names that are also
+# common words typed without marks: "hòa bình" (peace), "thái bình" ("Thái Bình Dương", the
+# Pacific), "cao bằng" (as high as).
+PLACES = (
+    "An Giang", "Bà Rịa", "Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Đà Nẵng",
+    "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hưng Yên", "Khánh Hòa",
+    "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
+    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình",
+    "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh",
+    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Hồ Chí Minh", "Sài Gòn",
+    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)
+_BY_FOLDED = {fold(name).lower(): name for name in PLACES}
+_FOLDED = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BY_FOLDED), key=len, reverse=True))
+                     + r")\b", re.IGNORECASE)
+
+
+def unknown_places(question: str, says: Callable[[str], bool],
+                   capitalized_only: bool = False) -> list[str]:
+    """The provinces `question` types without their marks ("lai chau", "Lai Chau") that the
+    articles do not write (`says`), as their names ("Lai Châu"): names the question gives and
+    no article has. One the articles write stays as typed, searched and weighed as before.
+    `capitalized_only`: in an English question a lower-case word is English."""
+    found = []
+    for match in _FOLDED.finditer(question):
+        typed = match.group(0)
+        if typed != fold(typed) or says(typed):
+            continue  # typed with its marks, or written by the articles
+        if capitalized_only and not all(word[0].isupper() for word in typed.split()):
+            continue
+        found.append(_BY_FOLDED[typed.lower()])
+    return found
+
+
+def spelled(text: str, names: list[str]) -> str:
+    """`text` with each of `names` written in it without (or with wrong) marks ("lại chau",
+    as the restorer reads "lai chau") spelled as the name."""
+    folded = fold(text).lower()
+    if not names or len(folded) != len(text):
+        return text
+    for name in names:
+        key = re.escape(fold(name).lower())
+        for match in reversed(list(re.finditer(rf"\b{key}\b", folded))):
+            text = text[:match.start()] + name + text[match.end():]
+    return text
