@@ -186,7 +186,10 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
     for question in ("Tổng thu ngân sách nhà nước năm 2025 đạt bao nhiêu tỷ đồng?",
                      "tong von dau tu cong cua tinh nam 2025 la bao nhieu ty dong",
                      "How much vốn đầu tư trực tiếp nước ngoài did Dien Bien attract?",
-                     "Kim ngạch xuất khẩu năm 2025 là bao nhiêu?"):
+                     "Kim ngạch xuất khẩu năm 2025 là bao nhiêu?",
+                     # English as the glossary leaves it (red-team: answered with the GRDP)
+                     "What was Dien Bien's total ngân sách nhà nước revenue in 2025?",
+                     "What is the average income in Dien Bien?"):
         assert other_figure(question, _GRDP), question
     assert other_figure("What was the GRDP tốc độ tăng trưởng in 2025?", _GRDP)  # growth
     assert other_figure("ty le bao phu bao hiem xa hoi la bao nhieu",

@@ -209,11 +209,18 @@ _NATIONWIDE = re.compile(r"\b(?:ca nuoc|toan quoc)\b")
 
 def given_names(form: QueryForm) -> list[str]:
     """The names a question gives as typed, without the abbreviations searched spelled out
-    ("BHYT Điện Biên" names Điện Biên), an English possessive ("Dien Bien's" names Dien Bien)
-    or, in English, the words Vietnamese text translates."""
+    ("BHYT Điện Biên" names Điện Biên) or the English terms searched in Vietnamese, an English
+    possessive ("Dien Bien's" names Dien Bien) or, in English, the words Vietnamese text
+    translates."""
     typed = names_in(form.as_typed)
     if form.kind in ("english", "mixed"):
         typed = [untranslated(name) for name in typed]
+    elif form.kind == "vietnamese" and form.typed is not None:
+        # an English office or term searched in Vietnamese ("Minister of Public Security dự
+        # …" as "Bộ trưởng Bộ Công an dự …") is no name the passage must write
+        searched = set(words(form.search_text))
+        typed = [" ".join(word for word in name.split() if words(word) and
+                          all(part in searched for part in words(word))) for name in typed]
     return [kept for kept in (" ".join(word for word in re.sub(r"['’]s\b", "", name).split()
                                        if not spelled_out(word, form.search_text))
                               for name in typed) if kept]
@@ -333,11 +340,12 @@ _OFFICE_NAMES = sorted({fold(name).lower() for name in TITLES.values()}, key=len
 
 def _asks_holder(asked: str, office: str) -> bool:
     """Whether the folded question asks who holds `office` ("Phó Thủ tướng nào …", "ai là …",
-    "Which …", "… là ai"), not what its holder said ("Tổng Bí thư kêu gọi lớp người nào …")."""
+    "Which …", "… là ai", "… tên là gì"), not what its holder said ("Tổng Bí thư kêu gọi lớp
+    người nào …")."""
     name = re.escape(office)
     return bool(re.search(rf"\b{name} nao\b|\b(?:which|ai la|who (?:is|was|are|were))"
                           rf"(?: the)? {name}\b|\b{name} la ai\b"
-                          rf"|^(?:the )?{name}\b.*\b(?:la ai|is who)$", asked))
+                          rf"|^(?:the )?{name}\b.*\b(?:la ai|is who|ten(?: la)? gi)$", asked))
 
 
 def office_holders(question: str, sentences: list[str]) -> list[int]:
@@ -425,20 +433,23 @@ def other_year(question: str, passage: str, sentence: str) -> bool:
 # sách … bao nhiêu tỷ đồng?" got the GRDP's 17.970 tỷ đồng, "ty le bao phu bao hiem xa hoi" the
 # health insurance's 98%). Folded; words that name the same figure are one group. A question
 # naming some is answered only by a highlighted sentence naming them all, when it names any.
+# English as the glossary leaves it ("total state budget revenue" is searched "total ngân sách
+# nhà nước revenue").
 _INDICATORS = {
     "output": r"grdp|gdp|tong san pham|quy mo (?:nen )?kinh te",
-    "revenue": r"thu ngan sach|ngan sach thu|budget revenue",
-    "spending": r"chi ngan sach|chi tieu cong",
+    "revenue": r"thu ngan sach|ngan sach thu|budget revenue|ngan sach(?: nha nuoc)? revenues?",
+    "spending": r"chi ngan sach|chi tieu cong|(?:budget|public|ngan sach(?: nha nuoc)?) "
+                r"(?:spending|expenditure)",
     "investment": r"von dau tu|dau tu cong|fdi|dau tu truc tiep|thu hut dau tu",
     "trade": r"kim ngach|xuat khau|nhap khau",
-    "income": r"thu nhap",
+    "income": r"thu nhap|income",
     "tourism": r"luot khach|khach du lich|doanh thu du lich",
     "growth": r"toc do tang truong|tang truong (?:kinh te|grdp|gdp)|(?:grdp|gdp) tang",
     "poverty": r"ho ngheo|ty le ngheo|ti le ngheo|ngheo da chieu",
     "near poverty": r"can ngheo",
     "health insurance": r"bao hiem y te|bhyt",
     "social insurance": r"bao hiem xa hoi|bhxh",
-    "unemployment": r"that nghiep",
+    "unemployment": r"that nghiep|unemployment",
 }
 _INDICATOR = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in _INDICATORS.items()}
 
