@@ -467,6 +467,12 @@ def test_an_english_question_word_first_decides_over_a_when_after_it() -> None:
     assert asked_kind("Where did he live when he wrote it?") == "place"
     assert asked_kind("When did the Mongols invade Japan?") == "date"
     assert asked_kind("Dân số Điện Biên năm nào đạt 600 nghìn người?") == "date"
+    # a "when" clause after another question word asks no date
+    assert asked_kind("What satellite was used when Sky Digital was launched?") is None
+    assert asked_kind("In what year did it start, when the war ended?") == "date"
+    # "number theory" is no number asked; a GRDP is
+    assert asked_kind("What theorem defines the role of primes in number theory?") is None
+    assert asked_kind("What is Dien Bien's estimated GRDP for 2025?") == "number"
 
 
 def test_an_english_question_counting_in_a_unit_is_answered_in_that_unit() -> None:
@@ -487,3 +493,18 @@ def test_a_year_after_a_comma_belongs_to_its_month() -> None:
                   "Ủy ban được thành lập vào tháng 7, 1961 bởi Seaman.",
                   english=True) == "tháng 7, 1961"
     assert "tháng 7, 2000" not in [c.text for c in candidates("Từ tháng 7, 2000 người dự.", "date")]
+
+
+def test_a_level_answers_when_no_rate_per_year_is_asked() -> None:
+    sentence = "Tỉ lệ hộ nghèo đa chiều năm 2025 còn 17,66%, giảm bình quân 3,97%/năm."
+    assert _short("Hộ nghèo chiếm bao nhiêu phần trăm?", sentence) == "17,66%"
+    assert _short("What is the multidimensional poverty rate?", sentence,
+                  english=True) == "17,66%"
+    assert _short("Mỗi năm giảm bao nhiêu?", sentence) == "3,97%/năm"
+
+
+def test_a_mixed_or_english_count_is_read_in_its_unit() -> None:
+    sentence = "Tỉnh có 45 đơn vị xã, phường với 1.446 thôn, bản, có 19 dân tộc cùng sinh sống."
+    assert _short("How many xã does Dien Bien have?", sentence) == "45"
+    assert _short("How many ethnic groups live there?", sentence, english=True) == "19 dân tộc"
+    assert _short("How many villages are there?", sentence, english=True) == "1.446"

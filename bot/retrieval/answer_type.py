@@ -23,7 +23,8 @@ _ASKS = (
     (NUMBER, r"\b(bao nhiêu|bao lâu|how many|how much|how long|how old|how far|how large|how big|"
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
              r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
-             r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|number)\b"),
+             r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|gr?dp|"
+             r"number(?! theory)(?! n\b))\b"),
     (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|người nào|ông nào|bà nào|vị nào|"
              r"nhân vật nào|tác giả)\b"),
     (PLACE, r"\b(ở đâu|where|nơi nào|tại đâu|địa điểm nào|thành phố nào|nước nào|"
@@ -61,6 +62,7 @@ _LEADING_ENGLISH = (
     (PERSON, re.compile(r"^(?:(?:and|so|then)\s+)?(?:who|whom|whose)\b")),
     (PLACE, re.compile(r"^(?:(?:and|so|then)\s+)?where\b")),
 )
+_OTHER_WH_FIRST = re.compile(r"(?:(?:in|on|at|by|and|so|then)\s+)?(?:what|which|why|how)\b")
 _ASKED = [(kind, re.compile(pattern + _ACCENTED_ONLY.get(kind, "")), re.compile(fold(pattern)))
           for kind, pattern in _ASKS]
 
@@ -129,6 +131,9 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     for kind, leading in _LEADING_ENGLISH:
         if leading.match(lowered.lstrip(" \"'“‘(")):
             return kind
+    if _OTHER_WH_FIRST.match(lowered.lstrip(" \"'“‘(")):
+        # "What satellite was used when Sky was launched?": the "when" clause asks no date
+        lowered = re.sub(r"\bwhen\b.*", "", lowered)
     for kind, accented, plain in _ASKED:
         if accented.search(lowered) or plain.search(lowered) or accented.search(restored):
             return kind

@@ -73,7 +73,8 @@ _ENGLISH_UNITS = {
     "weeks": "tuan", "months": "thang", "years": "nam", "people": "nguoi", "persons": "nguoi",
     "times": "lan", "kilometers": "km", "kilometres": "km", "km": "km", "miles": "dam",
     "meters": "met", "metres": "met", "tons": "tan", "tonnes": "tan", "households": "ho",
-    "communes": "xa", "hectares": "ha", "yards": "yard", "degrees": "do",
+    "communes": "xa", "hectares": "ha", "yards": "yard", "degrees": "do", "ethnic": "dan",
+    "villages": "thon", "wards": "phuong", "tourists": "luot", "visitors": "luot",
 }
 _ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?:(?:square|cubic|metric) )?(\w+)")
 _ENGLISH_AGE = re.compile(r"\bhow old\b")
@@ -91,7 +92,7 @@ def short_span(question: str, kind: str | None, sentence: str,
     if kind not in SHORT_KINDS:
         return None
     found = fitting(question, kind, sentence)
-    measure = _measure_asked(question, english) if kind == NUMBER else None
+    measure = _measure_asked(question) if kind == NUMBER else None
     if measure is not None and measure in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
@@ -101,13 +102,15 @@ def short_span(question: str, kind: str | None, sentence: str,
     asked = fold(question.lower())
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
-    if _ASKS_RATE.search(asked) or (english and _ASKS_SHARE_ENGLISH.search(asked)):
+    if _ASKS_RATE.search(asked) or _ASKS_SHARE_ENGLISH.search(asked):
         # "Tỷ lệ giải ngân vốn đầu tư công": a rate, not the money
         found = [c for c in found if "%" in c.text or "phan tram" in fold(c.text)] or found
     elif _ASKS_MONEY.search(asked):
         found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
     if _ASKS_YEARLY.search(asked):
         found = [c for c in found if _yearly(c, sentence)] or found
+    else:  # ... and a level, when the question asks no rate per year ("còn 17,66%")
+        found = [c for c in found if not _yearly(c, sentence)] or found
     if len(found) == 1:
         return found[0]
     if len(found) < 2 or english:
@@ -115,18 +118,21 @@ def short_span(question: str, kind: str | None, sentence: str,
     return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
 
 
-def _measure_asked(question: str, english: bool) -> str | None:
+def _measure_asked(question: str) -> str | None:
     """The unit the question counts in, folded as the text writes it: "bao nhiêu người" →
-    "nguoi", "phút thứ mấy" → "phut"; in English "How many points" → "diem", "How old" →
-    "tuoi"."""
+    "nguoi", "phút thứ mấy" → "phut"; in English (or a mixed question, "How many xã …")
+    "How many points" → "diem", "How old" → "tuoi"."""
     lowered = question.lower()
-    if english:
-        if _ENGLISH_AGE.search(lowered):
-            return "tuoi"
-        unit = _ENGLISH_MEASURE.search(lowered)
-        return _ENGLISH_UNITS.get(unit.group(1)) if unit is not None else None
     unit = _MEASURE.search(lowered) or _MEASURE_BEFORE.search(lowered)
-    return fold(unit.group(1)) if unit is not None else None
+    if unit is not None:
+        return fold(unit.group(1))
+    if _ENGLISH_AGE.search(lowered):
+        return "tuoi"
+    english = _ENGLISH_MEASURE.search(lowered)
+    if english is None:
+        return None
+    word = english.group(1)  # a Vietnamese word in a mixed question is the unit as written
+    return _ENGLISH_UNITS.get(word) or (fold(word) if fold(word) != word else None)
 
 
 def _before_asking(question: str) -> list[str]:
