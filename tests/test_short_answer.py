@@ -292,6 +292,11 @@ def test_a_factory_is_no_question_word_and_a_price_may_move_by_a_share() -> None
     assert [c.text for c in fitting("Chỉ số giá tiêu dùng tăng bao nhiêu?", "number",
                                     "Chỉ số CPI tăng 0,48 điểm.")] == ["0,48 điểm"]
     assert asked_kind("Có mấy lý do khiến tỉ lệ giảm?") == "number"
+    # a price that does not move is no share (red-team: ball possession answered a ticket price)
+    stats = "Nam Định kiểm soát bóng 61% và có 18 cú sút."
+    assert fitting("Giá vé xem trận là bao nhiêu?", "number", stats) == []
+    assert [c.text for c in fitting("Giá vé xem trận là bao nhiêu?", "number",
+                                    "Vé có giá 100.000 đồng, 61% đã bán.")] == ["100.000 đồng"]
 
 
 def test_a_question_starting_with_a_price_asks_for_money() -> None:

@@ -31,3 +31,13 @@ def test_a_phrase_the_articles_use_or_one_without_a_used_counterpart_stays() -> 
     # typed with marks, a phrase must be typed with its own
     assert with_article_words("Bao nhiêu học sinh sắp nhập học?", ARTICLE.says) == (
         "Bao nhiêu học sinh sắp nhập học?")
+
+
+def test_hospital_and_sports_words_go_either_way() -> None:
+    discharged = Restorer.build(["Ngày 20/11, người bệnh được xuất viện trước 17.500 khán giả."])
+    assert with_article_words("Bà cụ ra viện khi nào?", discharged.says) == (
+        "Bà cụ xuất viện khi nào?")
+    assert with_article_words("Có bao nhiêu cổ động viên?", discharged.says) == (
+        "Có bao nhiêu khán giả?")
+    left = Restorer.build(["Bà ra viện hôm qua."])
+    assert with_article_words("Bà xuất viện khi nào?", left.says) == "Bà ra viện khi nào?"

@@ -394,9 +394,11 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
     elif ((_ASKS_PRICE.search(lowered) and not _ASKS_INDEX.search(lowered)
            and (_HOW_MUCH.search(lowered) or re.match(_PRICE_FIRST, lowered)))
           or asks_price_bare(question)):
-        # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%)
-        found = [c for c in found
-                 if _SUM.search(c.text.lower()) or _SHARE.search(fold(c.text.lower()))]
+        # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%);
+        # otherwise a share is no price ("Giá vé … là bao nhiêu?" and "kiểm soát bóng 61%")
+        changes = bool(_ASKS_CHANGE.search(asked))
+        found = [c for c in found if _SUM.search(c.text.lower())
+                 or (changes and _SHARE.search(fold(c.text.lower())))]
     measure = _measure_asked(question)
     if measure is not None:
         found = [c for c in found if _in_measure(measure, c, text)]

@@ -1,6 +1,7 @@
 """Words readers use for what the articles write otherwise ("sáp nhập" tỉnh for "sắp xếp" đơn vị
-hành chính, "GDP" for the "GRDP" of a province's report): a phrase of the question that the
-articles never use, while they use its counterpart, is searched as that counterpart."""
+hành chính, "GDP" for the "GRDP" of a province's report, "ra viện" for "xuất viện"): a phrase
+of the question that the articles never use, while they use its counterpart, is searched as
+that counterpart."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ COUNTERPARTS = {
     "vùng cao": "miền núi",
     "tỷ lệ nghèo": "tỉ lệ hộ nghèo",
     "tỉ lệ nghèo": "tỉ lệ hộ nghèo",
+    # hospital and sports news, each way: the reader's word is the other one as often
+    "ra viện": "xuất viện",
+    "xuất viện": "ra viện",
+    "vào viện": "nhập viện",
+    "nhập viện": "vào viện",
+    "cổ động viên": "khán giả",
+    "khán giả": "cổ động viên",
+    "thủ thành": "thủ môn",
+    "thủ môn": "thủ thành",
 }
 _BY_FOLDED = {fold(phrase): phrase for phrase in COUNTERPARTS}
 _PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(
