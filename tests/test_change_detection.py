@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from bot.corpus.sources import Unusable, source_from_bytes
 from bot.store.building import BuildProgress
 from bot.store.freshness import IndexTarget, ensure_fresh
 from tests.folder_fixtures import (
@@ -169,3 +170,12 @@ def test_a_build_waiting_for_another_says_so_then_finishes(
     worker.join(timeout=60)
     loaded, changes = result[0]  # type: ignore[misc]
     assert changes.added == ["new.txt"]
+
+
+def test_a_binary_or_utf16_file_is_called_what_it_is() -> None:
+    png = source_from_bytes("anh.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert isinstance(png, Unusable) and png.reason == "binary data, not text"
+    utf16 = source_from_bytes("bai.txt", "Lai Châu".encode("utf-16"))
+    assert isinstance(utf16, Unusable) and utf16.reason == "UTF-16 text; re-save it as UTF-8"
+    latin = source_from_bytes("cu.txt", "Lai Châu".encode("cp1258"))
+    assert isinstance(latin, Unusable) and latin.reason.startswith("not UTF-8 text")

@@ -8,6 +8,7 @@ NFC-normalized: `source_text(raw)`. For `.html` it is the article text extracted
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import os
@@ -181,6 +182,10 @@ def source_from_bytes(name: str, raw: bytes) -> Source | Unusable:
     digest = hashlib.sha256(raw).hexdigest()
     if is_html(name):
         return _html_source(name, raw, digest)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Unusable(name, "UTF-16 text; re-save it as UTF-8", digest)
+    if b"\x00" in raw[:8192]:  # text has no NUL bytes; an image or a document has many
+        return Unusable(name, "binary data, not text", digest)
     try:
         text = source_text(raw)
     except UnicodeDecodeError:
