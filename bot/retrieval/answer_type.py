@@ -349,10 +349,20 @@ _NOT_COUNTED = {"la", "thi", "va", "trong", "duoc", "da", "se", "o", "tai", "cua
                 "von", "kinh", "chi", "phi", "doanh", "thue", "luong", "loi", "no"}
 
 
+# Counted nouns that fold into a word left out above, kept with their marks: "bao nhiêu chỗ
+# ngồi" counts seats ("chỗ"), not "cho" (for); looked for with marks.
+_MARKED_COUNTED = {"chỗ"}
+_COUNTED_MARKED = re.compile(r"\bbao nhiêu\s+(\w+)")
+
+
 def counted_noun(question: str) -> str | None:
     """The thing a count question counts ("huyen" for "Điện Biên có bao nhiêu huyện?"),
-    folded; None when it asks no count of a named thing."""
+    folded (with its marks when it folds into another word: "chỗ"); None when it asks no count
+    of a named thing."""
     lowered = question.lower()
+    marked = _COUNTED_MARKED.search(lowered)
+    if marked is not None and marked.group(1) in _MARKED_COUNTED:
+        return marked.group(1)
     match = _COUNTED.search(fold(lowered)) or _COUNTED_ACCENTED.search(lowered)
     if match is None:
         return None

@@ -390,7 +390,10 @@ def uncounted(question: str, passage: str) -> bool:
     """Whether the question counts something (`counted_noun`) that the passage never names:
     "Tỉnh Điện Biên có bao nhiêu huyện?" and a passage of "xã, phường" only."""
     noun = counted_noun(question)
-    return noun is not None and re.search(rf"\b{noun}\b", fold(passage.lower())) is None
+    if noun is None:
+        return False
+    text = passage.lower() if fold(noun) != noun else fold(passage.lower())
+    return re.search(rf"\b{re.escape(noun)}\b", text) is None
 
 
 # A figure per head ("GRDP bình quân đầu người", "GDP per capita") is not the total beside it
