@@ -295,6 +295,7 @@ def test_a_factory_is_no_question_word_and_a_price_may_move_by_a_share() -> None
     # a price that does not move is no share (red-team: ball possession answered a ticket price)
     stats = "Nam Định kiểm soát bóng 61% và có 18 cú sút."
     assert fitting("Giá vé xem trận là bao nhiêu?", "number", stats) == []
+    assert fitting("Giá vé trận Nam Định gặp Hải Phòng là bao nhiêu?", "number", stats) == []
     assert [c.text for c in fitting("Giá vé xem trận là bao nhiêu?", "number",
                                     "Vé có giá 100.000 đồng, 61% đã bán.")] == ["100.000 đồng"]
 

@@ -220,6 +220,9 @@ _ASKS_INCOME = re.compile(r"\bthu nhap (?:binh quan|dau nguoi)\b|\bper capita in
                           r"|\bincome per (?:capita|head|person)\b")
 _ASKS_CHANGE = re.compile(r"\b(?:tang|giam|gap|lan|increase|decrease|grow|grew|rise|rose|fall|"
                           r"fell|times)\b")
+# With marks, "gặp" (meets) is no "gấp" (times).
+_ASKS_CHANGE_MARKED = re.compile(r"\b(?:tăng|giảm|gấp|lần|increase|decrease|grow|grew|rise|rose|"
+                                 r"fall|fell|times)\b")
 # A price or a cost asked for with a bare "bao nhiêu" ("Giá đất … là bao nhiêu?", "Chi phí
 # một ca ghép thận … là bao nhiêu?"; not "Chi phí … mất bao nhiêu ngày?"): money too. With
 # its marks only: "gia" is also "gia đình", "tham gia"; "đánh giá" (assess), "giá trị"
@@ -406,7 +409,8 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
           or asks_price_bare(question)):
         # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%);
         # otherwise a share is no price ("Giá vé … là bao nhiêu?" and "kiểm soát bóng 61%")
-        changes = bool(_ASKS_CHANGE.search(asked))
+        changes = bool(_ASKS_CHANGE_MARKED.search(lowered) if asked != lowered
+                       else _ASKS_CHANGE.search(asked))
         found = [c for c in found if _SUM.search(c.text.lower())
                  or (changes and _SHARE.search(fold(c.text.lower())))]
     measure = _measure_asked(question)
