@@ -67,3 +67,12 @@ def test_an_english_question_for_an_office_holder_finds_the_one_in_the_list(
         assert found.answered and name in found.passages[0].highlight, question
     # the article names the Deputy Prime Minister only
     assert not seed_engine.answer("Who is the Prime Minister?", 3).answered
+
+
+def test_every_ministry_and_its_minister_is_searched_in_vietnamese() -> None:
+    assert with_vietnamese_titles("Who is the Minister of Science and Technology?") == (
+        "Who is the Bộ trưởng Bộ Khoa học và Công nghệ?")
+    assert with_vietnamese_titles("What did the Ministry of Health announce?") == (
+        "What did the Bộ Y tế announce?")
+    assert with_vietnamese_titles("Who is the health minister?") == (
+        "Who is the Bộ trưởng Bộ Y tế?")

@@ -53,6 +53,40 @@ TITLES = {
     "people's council": "Hội đồng nhân dân",
     "fatherland front": "Mặt trận Tổ quốc",
 }
+# The ministries (those of 2025, then the names they replaced, which older articles write), as
+# "Ministry of …" and "Minister of …"; the English "Minister of Science and Technology" was
+# searched as English words, and the question refused.
+_MINISTRIES = {
+    "foreign affairs": "Bộ Ngoại giao",
+    "home affairs": "Bộ Nội vụ",
+    "justice": "Bộ Tư pháp",
+    "finance": "Bộ Tài chính",
+    "industry and trade": "Bộ Công Thương",
+    "agriculture and environment": "Bộ Nông nghiệp và Môi trường",
+    "construction": "Bộ Xây dựng",
+    "culture, sports and tourism": "Bộ Văn hóa, Thể thao và Du lịch",
+    "science and technology": "Bộ Khoa học và Công nghệ",
+    "education and training": "Bộ Giáo dục và Đào tạo",
+    "health": "Bộ Y tế",
+    "ethnic and religious affairs": "Bộ Dân tộc và Tôn giáo",
+    "planning and investment": "Bộ Kế hoạch và Đầu tư",
+    "transport": "Bộ Giao thông vận tải",
+    "information and communications": "Bộ Thông tin và Truyền thông",
+    "labour, invalids and social affairs": "Bộ Lao động - Thương binh và Xã hội",
+    "natural resources and environment": "Bộ Tài nguyên và Môi trường",
+    "agriculture and rural development": "Bộ Nông nghiệp và Phát triển nông thôn",
+}
+TITLES.update({f"ministry of {english}": body for english, body in _MINISTRIES.items()})
+TITLES.update({f"minister of {english}": f"Bộ trưởng {body}"
+               for english, body in _MINISTRIES.items()})
+TITLES.update({"foreign minister": "Bộ trưởng Bộ Ngoại giao",
+               "finance minister": "Bộ trưởng Bộ Tài chính",
+               "health minister": "Bộ trưởng Bộ Y tế",
+               "state bank of vietnam": "Ngân hàng Nhà nước Việt Nam",
+               "governor of the state bank of vietnam": "Thống đốc Ngân hàng Nhà nước",
+               "government inspectorate": "Thanh tra Chính phủ",
+               "government office": "Văn phòng Chính phủ"})
+
 # "Dien Bien's provincial party secretary": the owner goes after the office, as Vietnamese
 # writes it ("Bí thư Tỉnh ủy Dien Bien"); left before it, "Dien Bien's Bí" read as one name
 # no article writes. Names are capitalized: matched case-sensitively inside.
