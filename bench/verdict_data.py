@@ -130,7 +130,7 @@ def ask_all(engine: Engine, rows: list[dict[str, Any]], split: str, answerable: 
             out: Any) -> None:
     restorer = engine.index.lexical.restorer
     # Batched once: one question at a time through torch is ten times slower.
-    read = [without_shorthand(clean_question(r["q"])) for r in rows]
+    read = [without_shorthand(unshouted(clean_question(r["q"]))) for r in rows]
     engine.build_model().embed_queries([classify(text, restorer).search_text for text in read])
     for row in rows:
         record = observe(engine, row["q"], row.get("gold"), row.get("source"))

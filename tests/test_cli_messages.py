@@ -124,7 +124,7 @@ def test_index_prints_its_summary_once_and_names_a_skipped_file_once(
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("index rebuilt") == 1 and "index rebuilt" not in first.stderr
     assert first.stderr.count("old/latin1.txt") == 1 and str(tmp_path) not in first.stderr
-    assert "not indexed: old/latin1.txt (UTF-16 text; re-save it as UTF-8" in first.stdout
+    assert "not indexed: old/latin1.txt (UTF-16 or UTF-32 text; re-save it as UTF-8" in first.stdout
     again = run_cli("index")
     assert again.stdout.startswith("index is up to date\nnot indexed: old/latin1.txt")
     assert again.stderr == ""

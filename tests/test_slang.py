@@ -21,3 +21,9 @@ def test_shorthand_is_written_out_with_marks_in_a_question_typed_with_them() -> 
 def test_words_that_only_contain_shorthand_stay() -> None:
     for question in ("Tỉ lệ hộ nghèo?", "GDP-j growth", "jobs in Dien Bien", "J. Smith là ai"):
         assert without_shorthand(question) == question
+
+
+def test_an_english_question_and_a_comrade_keep_their_words() -> None:
+    question = "How much FDI, in bn USD, did Dien Bien attract?"
+    assert without_shorthand(question) == question
+    assert without_shorthand("ai la đc bi thu tinh uy") == "ai la đc bi thu tinh uy"

@@ -32,7 +32,7 @@ def test_sources_lists_the_articles_and_the_files_that_are_skipped(
     run_bot(engine, fake, scenario)
     (reply,) = texts(fake)
     assert "dien-bien.txt — 2 đoạn" in reply
-    assert "cu.txt: UTF-16 text; re-save it as UTF-8" in reply
+    assert "cu.txt: UTF-16 or UTF-32 text; re-save it as UTF-8" in reply
 
 
 def test_a_question_while_another_process_builds_is_answered_from_the_live_index(

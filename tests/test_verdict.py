@@ -134,11 +134,6 @@ def test_a_count_of_something_the_passage_never_names_is_not_answered_by_it() ->
     assert not uncounted("Tỉnh có bao nhiêu dân tộc?", communes)
     assert not uncounted("tinh co bao nhieu xa phuong", communes)
     assert not uncounted("Điện Biên có mấy đơn vị hành chính?", communes)
-    # "chỗ" (seats) folds into "cho" (for): looked for with its marks (red-team: the
-    # attendance answered the stadium's capacity)
-    crowd = "Trận đấu thu hút 17.500 khán giả, cho thấy sức hút của đội bóng."
-    assert uncounted("Sân có sức chứa bao nhiêu chỗ ngồi?", crowd)
-    assert not uncounted("Sân có sức chứa bao nhiêu chỗ ngồi?", "Sân có 20.000 chỗ ngồi.")
     # units, money, shares, times and bare questions are checked otherwise, or not at all
     for question in ("Còn bao nhiêu km?", "Thu bao nhiêu tiền?", "Giảm bao nhiêu phần trăm?",
                      "Còn lại bao nhiêu thời gian?", "Tỉ lệ là bao nhiêu?", "Số xã là bao nhiêu?",

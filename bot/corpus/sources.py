@@ -182,10 +182,11 @@ def source_from_bytes(name: str, raw: bytes) -> Source | Unusable:
     digest = hashlib.sha256(raw).hexdigest()
     if is_html(name):
         return _html_source(name, raw, digest)
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return Unusable(name, "UTF-16 text; re-save it as UTF-8", digest)
-    if b"\x00" in raw[:8192]:  # text has no NUL bytes; an image or a document has many
-        return Unusable(name, "binary data, not text", digest)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # UTF-32's start so too
+        return Unusable(name, "UTF-16 or UTF-32 text; re-save it as UTF-8", digest)
+    if b"\x00" in raw[:8192]:  # UTF-8 text has no NUL bytes; an image or a document has many
+        return Unusable(name, "binary data (or UTF-16 text without a BOM), not UTF-8 text",
+                        digest)
     try:
         text = source_text(raw)
     except UnicodeDecodeError:

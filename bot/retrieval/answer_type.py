@@ -23,7 +23,7 @@ _ASKS = (
     (NUMBER, r"\b(bao nhiêu|bao lâu|how many|how much|how long|how old|how far|how large|how big|"
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
              r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
-             r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|gr?dp|"
+             r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|"
              r"number(?! theory)(?! n\b))\b"),
     (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|người nào|ông nào|bà nào|vị nào|"
              r"nhân vật nào|tác giả)\b"),
@@ -133,7 +133,7 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
             return kind
     if _OTHER_WH_FIRST.match(lowered.lstrip(" \"'“‘(")):
         # "What satellite was used when Sky was launched?": the "when" clause asks no date
-        lowered = re.sub(r"\bwhen\b.*", "", lowered)
+        lowered = re.sub(r"\bwhen\b(?=\s*\w).*", "", lowered)  # "…, and when?" still asks
     for kind, accented, plain in _ASKED:
         if accented.search(lowered) or plain.search(lowered) or accented.search(restored):
             return kind
@@ -218,11 +218,12 @@ _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệ
 # in it is asked ("tăng bao nhiêu", "gấp mấy lần": then a share or a ratio too).
 _ASKS_INCOME = re.compile(r"\bthu nhap (?:binh quan|dau nguoi)\b|\bper capita income\b"
                           r"|\bincome per (?:capita|head|person)\b")
-_ASKS_CHANGE = re.compile(r"\b(?:tang|giam|gap|lan|increase|decrease|grow|grew|rise|rose|fall|"
+# Not "gap" ("gấp", times): folded it is "gặp" (meets) too ("Giá vé trận A gặp B"); "gấp mấy
+# lần" says "lần".
+_ASKS_CHANGE = re.compile(r"\b(?:tang|giam|lan|increase|decrease|grow|grew|rise|rose|fall|"
                           r"fell|times)\b")
-# With marks, "gặp" (meets) is no "gấp" (times).
-_ASKS_CHANGE_MARKED = re.compile(r"\b(?:tăng|giảm|gấp|lần|increase|decrease|grow|grew|rise|rose|"
-                                 r"fall|fell|times)\b")
+# "hạ" (lowered) only with its mark: folded it is "hà", "ha".
+_LOWERED = re.compile(r"\bhạ\b")
 # A price or a cost asked for with a bare "bao nhiêu" ("Giá đất … là bao nhiêu?", "Chi phí
 # một ca ghép thận … là bao nhiêu?"; not "Chi phí … mất bao nhiêu ngày?"): money too. With
 # its marks only: "gia" is also "gia đình", "tham gia"; "đánh giá" (assess), "giá trị"
@@ -352,20 +353,10 @@ _NOT_COUNTED = {"la", "thi", "va", "trong", "duoc", "da", "se", "o", "tai", "cua
                 "von", "kinh", "chi", "phi", "doanh", "thue", "luong", "loi", "no"}
 
 
-# Counted nouns that fold into a word left out above, kept with their marks: "bao nhiêu chỗ
-# ngồi" counts seats ("chỗ"), not "cho" (for); looked for with marks.
-_MARKED_COUNTED = {"chỗ"}
-_COUNTED_MARKED = re.compile(r"\bbao nhiêu\s+(\w+)")
-
-
 def counted_noun(question: str) -> str | None:
     """The thing a count question counts ("huyen" for "Điện Biên có bao nhiêu huyện?"),
-    folded (with its marks when it folds into another word: "chỗ"); None when it asks no count
-    of a named thing."""
+    folded; None when it asks no count of a named thing."""
     lowered = question.lower()
-    marked = _COUNTED_MARKED.search(lowered)
-    if marked is not None and marked.group(1) in _MARKED_COUNTED:
-        return marked.group(1)
     match = _COUNTED.search(fold(lowered)) or _COUNTED_ACCENTED.search(lowered)
     if match is None:
         return None
@@ -409,8 +400,7 @@ def fitting(question: str, kind: str, text: str) -> list[Candidate]:
           or asks_price_bare(question)):
         # a price rises or falls by a share as often ("Giá xăng giảm bao nhiêu?" → 3,2%);
         # otherwise a share is no price ("Giá vé … là bao nhiêu?" and "kiểm soát bóng 61%")
-        changes = bool(_ASKS_CHANGE_MARKED.search(lowered) if asked != lowered
-                       else _ASKS_CHANGE.search(asked))
+        changes = bool(_ASKS_CHANGE.search(asked)) or bool(_LOWERED.search(lowered))
         found = [c for c in found if _SUM.search(c.text.lower())
                  or (changes and _SHARE.search(fold(c.text.lower())))]
     measure = _measure_asked(question)

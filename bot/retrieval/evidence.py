@@ -340,12 +340,13 @@ _OFFICE_NAMES = sorted({fold(name).lower() for name in TITLES.values()}, key=len
 
 def _asks_holder(asked: str, office: str) -> bool:
     """Whether the folded question asks who holds `office` ("Phó Thủ tướng nào …", "ai là …",
-    "Which …", "… là ai", "… tên là gì"), not what its holder said ("Tổng Bí thư kêu gọi lớp
-    người nào …")."""
+    "Which …", "… là ai", "… tên là gì" right after it), not what its holder said ("Tổng Bí
+    thư kêu gọi lớp người nào …")."""
     name = re.escape(office)
     return bool(re.search(rf"\b{name} nao\b|\b(?:which|ai la|who (?:is|was|are|were))"
                           rf"(?: the)? {name}\b|\b{name} la ai\b"
-                          rf"|^(?:the )?{name}\b.*\b(?:la ai|is who|ten(?: la)? gi)$", asked))
+                          rf"|^(?:the )?{name}\b.*\b(?:la ai|is who)$"
+                          rf"|^{name} ten(?: la)? gi$", asked))
 
 
 def office_holders(question: str, sentences: list[str]) -> list[int]:
@@ -390,10 +391,7 @@ def uncounted(question: str, passage: str) -> bool:
     """Whether the question counts something (`counted_noun`) that the passage never names:
     "Tỉnh Điện Biên có bao nhiêu huyện?" and a passage of "xã, phường" only."""
     noun = counted_noun(question)
-    if noun is None:
-        return False
-    text = passage.lower() if fold(noun) != noun else fold(passage.lower())
-    return re.search(rf"\b{re.escape(noun)}\b", text) is None
+    return noun is not None and re.search(rf"\b{noun}\b", fold(passage.lower())) is None
 
 
 # A figure per head ("GRDP bình quân đầu người", "GDP per capita") is not the total beside it

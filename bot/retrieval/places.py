@@ -9,10 +9,12 @@ from collections.abc import Callable
 
 from bot.corpus.text import fold
 
-# The 63 provinces and cities before the 2025 mergers (the names the merged ones kept are among
-# them), and the names readers use for a few ("Sài Gòn", "Huế"). Left out: names that are also
-# common words typed without marks: "hòa bình" (peace), "thái bình" ("Thái Bình Dương", the
-# Pacific), "cao bằng" (as high as).
+# The provinces and cities before the 2025 mergers (the names the merged ones kept are among
+# them), and "Sài Gòn". Left out: names that are also common words typed without marks: "hòa
+# bình" (peace), "thái bình" ("Thái Bình Dương", the Pacific), "cao bằng" (as high as). Others
+# fold into common words too ("hai duong": "hai đường", "da nang": "đa năng", "son la": "sơn
+# là"), so one typed in lower case counts only after a word that leads to a place (`_LEADS`)
+# or first in the question.
 PLACES = (
     "An Giang", "Bà Rịa", "Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
     "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Đà Nẵng",
@@ -25,6 +27,8 @@ PLACES = (
     "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
 )
 _BY_FOLDED = {fold(name).lower(): name for name in PLACES}
+# "của Lai Châu", "tỉnh Sơn La", "ở Hà Giang", "Hà Giang và Lai Châu", folded.
+_LEADS = re.compile(r"\b(?:cua|tinh|thanh pho|tp|o|tai|den|ve|va|voi|so voi|con|nhu)\s+$")
 _FOLDED = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BY_FOLDED), key=len, reverse=True))
                      + r")\b", re.IGNORECASE)
 
@@ -40,7 +44,10 @@ def unknown_places(question: str, says: Callable[[str], bool],
         typed = match.group(0)
         if typed != fold(typed) or says(typed):
             continue  # typed with its marks, or written by the articles
-        if capitalized_only and not all(word[0].isupper() for word in typed.split()):
+        capitalized = all(word[0].isupper() for word in typed.split())
+        if not capitalized and (capitalized_only or not (
+                _LEADS.search(question[:match.start()].lower())
+                or not question[:match.start()].strip())):
             continue
         found.append(_BY_FOLDED[typed.lower()])
     return found

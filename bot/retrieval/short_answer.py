@@ -65,18 +65,26 @@ _ASKS_RATE = re.compile(r"\b(?:ty le|ti le)\b")
 _ASKS_YEARLY = re.compile(r"\b(?:moi nam|hang nam|mot nam|per year|a year|each year|annually|"
                           r"yearly)\b")
 _YEARLY = re.compile(r"^\s*/\s*nam\b|^\s*(?:moi|mot|hang) nam\b|^\s*(?:per|a|each) year\b")
+# A change or an average asked ("giảm bình quân bao nhiêu", "tốc độ tăng trưởng", "the average
+# annual decline"): a rate per year may answer it, so it is not set aside for the level.
+_ASKS_MOVE = re.compile(r"\b(?:tang|giam|binh quan|trung binh|toc do|bien dong|thay doi|annual|"
+                        r"average|decline|declined|growth|grow|grew|increase|increased|"
+                        r"decrease|decreased|fall|fell|rise|rose|drop|dropped|change)\b")
 # The unit an English question counts in, as the Vietnamese text writes it (folded): "How many
 # points …" is answered by "308 điểm", not by "24 lần" beside it; "How old …" by "ở tuổi 39".
 # Only units with one usual rendering.
+# Only units whose folded Vietnamese word is no common word right after a number: not "độ"
+# ("3 người chết do …"), "giờ" (gió), "hộ" (họ), "phường" ("5 địa phương"), "dân tộc" ("600.000
+# người dân"); "tấn" (tận) only after the number. An area or a volume ("square kilometers") is
+# no length: nothing.
 _ENGLISH_UNITS = {
-    "points": "diem", "seconds": "giay", "minutes": "phut", "hours": "gio", "days": "ngay",
-    "weeks": "tuan", "months": "thang", "years": "nam", "people": "nguoi", "persons": "nguoi",
-    "times": "lan", "kilometers": "km", "kilometres": "km", "km": "km", "miles": "dam",
-    "meters": "met", "metres": "met", "tons": "tan", "tonnes": "tan", "households": "ho",
-    "communes": "xa", "hectares": "ha", "yards": "yard", "degrees": "do", "ethnic": "dan",
-    "villages": "thon", "wards": "phuong", "tourists": "luot", "visitors": "luot",
+    "points": "diem", "seconds": "giay", "minutes": "phut", "days": "ngay", "weeks": "tuan",
+    "months": "thang", "years": "nam", "people": "nguoi", "persons": "nguoi", "times": "lan",
+    "kilometers": "km", "kilometres": "km", "km": "km", "miles": "dam", "meters": "met",
+    "metres": "met", "communes": "xa", "hectares": "ha", "yards": "yard", "villages": "thon",
+    "tourists": "luot", "visitors": "luot", "tons": "tan", "tonnes": "tan",
 }
-_ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?:(?:square|cubic|metric) )?(\w+)")
+_ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?!square |cubic )(?:metric )?(\w+)")
 _ENGLISH_AGE = re.compile(r"\bhow old\b")
 # "What percentage …", "what share …": a share answers, not a count beside it. ("rate" is as
 # often a speed or a count per year in English, see _ASKS_RATE.)
@@ -92,13 +100,16 @@ def short_span(question: str, kind: str | None, sentence: str,
     if kind not in SHORT_KINDS:
         return None
     found = fitting(question, kind, sentence)
-    measure = _measure_asked(question) if kind == NUMBER else None
+    measure, from_english = _measure_asked(question) if kind == NUMBER else (None, False)
     if measure is not None and measure in words(fold(sentence.lower())):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
         # only when none has ("tại km 15 …, đoạn dài 3 km": the length is 3 km).
+        # A unit from an English word only after the number: before it, its folded word is
+        # as often another ("tận 12 nước" is no "tons"); an age either way.
+        before = not from_english
         found = ([c for c in found if _measured(c, sentence, measure)]
-                 or [c for c in found if _measured_before(c, sentence, measure)])
+                 or [c for c in found if before and _measured_before(c, sentence, measure)])
     asked = fold(question.lower())
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
@@ -109,7 +120,8 @@ def short_span(question: str, kind: str | None, sentence: str,
         found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
     if _ASKS_YEARLY.search(asked):
         found = [c for c in found if _yearly(c, sentence)] or found
-    else:  # ... and a level, when the question asks no rate per year ("còn 17,66%")
+    elif not _ASKS_MOVE.search(asked):
+        # ... and a level, when the question asks no rate and no change ("còn 17,66%")
         found = [c for c in found if not _yearly(c, sentence)] or found
     if len(found) == 1:
         return found[0]
@@ -118,21 +130,23 @@ def short_span(question: str, kind: str | None, sentence: str,
     return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
 
 
-def _measure_asked(question: str) -> str | None:
+def _measure_asked(question: str) -> tuple[str | None, bool]:
     """The unit the question counts in, folded as the text writes it: "bao nhiêu người" →
     "nguoi", "phút thứ mấy" → "phut"; in English (or a mixed question, "How many xã …")
-    "How many points" → "diem", "How old" → "tuoi"."""
+    "How many points" → "diem", "How old" → "tuoi". And whether an English word named it."""
     lowered = question.lower()
     unit = _MEASURE.search(lowered) or _MEASURE_BEFORE.search(lowered)
     if unit is not None:
-        return fold(unit.group(1))
+        return fold(unit.group(1)), False
     if _ENGLISH_AGE.search(lowered):
-        return "tuoi"
+        return "tuoi", False  # "ở tuổi 39": an age may come after its unit
     english = _ENGLISH_MEASURE.search(lowered)
     if english is None:
-        return None
+        return None, False
     word = english.group(1)  # a Vietnamese word in a mixed question is the unit as written
-    return _ENGLISH_UNITS.get(word) or (fold(word) if fold(word) != word else None)
+    if word in _ENGLISH_UNITS:
+        return _ENGLISH_UNITS[word], True
+    return (fold(word), False) if fold(word) != word else (None, False)
 
 
 def _before_asking(question: str) -> list[str]:
