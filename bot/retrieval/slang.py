@@ -27,6 +27,6 @@ def without_shorthand(question: str) -> str:
     """`question` with chat shorthand written out, marked as the rest of it is."""
     if not _TOKEN.search(question) or english_marker_share(question) >= ENGLISH_MARKER_SHARE:
         return question
-    rest = _TOKEN.sub("", question)  # "đc" alone makes no question marked
+    rest = _TOKEN.sub("", question)  # the rest of the question tells whether it has marks
     marked = fold(rest) != rest
     return _TOKEN.sub(lambda m: SHORTHAND[m.group(0)][0 if marked else 1], question)
