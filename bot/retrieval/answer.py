@@ -144,9 +144,10 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
                      named=named)
     if reading.follow_up:
         found = remeasured_sentences(index, embedder, form, found)
-    found = _captions_after_answers(index, found, form.search_text, asks_for(text, form, reading))
+    kind = asks_for(text, form, reading)
+    found = _captions_after_answers(index, found, form.search_text, kind)
     return found, judge(text, form, found, index, top_k,
-                        searched if reading.follow_up else None, asks_for(text, form, reading),
+                        searched if reading.follow_up else None, kind,
                         knows_word(embedder), carried_names_required=reading.carries_refused)
 
 

@@ -128,10 +128,11 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     if _ASKS_REASON.search(lowered):
         return None
     restored = restored.lower() if restored else ""
+    opening = lowered.lstrip(" \"'“‘(")
     for kind, leading in _LEADING_ENGLISH:
-        if leading.match(lowered.lstrip(" \"'“‘(")):
+        if leading.match(opening):
             return kind
-    if _OTHER_WH_FIRST.match(lowered.lstrip(" \"'“‘(")):
+    if _OTHER_WH_FIRST.match(opening):
         # "What satellite was used when Sky was launched?": the "when" clause asks no date
         lowered = re.sub(r"\bwhen\b(?=\s*\w).*", "", lowered)  # "…, and when?" still asks
     for kind, accented, plain in _ASKED:

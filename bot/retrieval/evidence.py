@@ -362,7 +362,6 @@ def office_holders(question: str, sentences: list[str]) -> list[int]:
             named.append(office)
     if not named:
         return []
-
     return [i for i, sentence in enumerate(sentences)
             if all(_names_office_as_asked(asked, fold(sentence).lower(), office)
                    for office in named)]

@@ -72,7 +72,6 @@ _ASKS_MOVE = re.compile(r"\b(?:tang|giam|binh quan|trung binh|toc do|bien dong|t
                         r"decrease|decreased|fall|fell|rise|rose|drop|dropped|change)\b")
 # The unit an English question counts in, as the Vietnamese text writes it (folded): "How many
 # points …" is answered by "308 điểm", not by "24 lần" beside it; "How old …" by "ở tuổi 39".
-# Only units with one usual rendering.
 # Only units whose folded Vietnamese word is no common word right after a number: not "độ"
 # ("3 người chết do …"), "giờ" (gió), "hộ" (họ), "phường" ("5 địa phương"), "dân tộc" ("600.000
 # người dân"); "tấn" (tận) only after the number. An area or a volume ("square kilometers") is
@@ -86,9 +85,10 @@ _ENGLISH_UNITS = {
 }
 _ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?!square |cubic )(?:metric )?(\w+)")
 _ENGLISH_AGE = re.compile(r"\bhow old\b")
-# "What percentage …", "what share …": a share answers, not a count beside it. ("rate" is as
-# often a speed or a count per year in English, see _ASKS_RATE.)
-_ASKS_SHARE_ENGLISH = re.compile(r"\b(?:percentage|percent|proportion|share)\b")
+# "What share …", "what proportion …": a share answers, not a count beside it ("what
+# percentage" is one for `fitting` already; "rate" is as often a speed or a count per year in
+# English, see _ASKS_RATE).
+_ASKS_PROPORTION = re.compile(r"\b(?:proportion|share)\b")
 
 
 def short_span(question: str, kind: str | None, sentence: str,
@@ -107,13 +107,13 @@ def short_span(question: str, kind: str | None, sentence: str,
         # only when none has ("tại km 15 …, đoạn dài 3 km": the length is 3 km).
         # A unit from an English word only after the number: before it, its folded word is
         # as often another ("tận 12 nước" is no "tons"); an age either way.
-        before = not from_english
         found = ([c for c in found if _measured(c, sentence, measure)]
-                 or [c for c in found if before and _measured_before(c, sentence, measure)])
+                 or [c for c in found
+                     if not from_english and _measured_before(c, sentence, measure)])
     asked = fold(question.lower())
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
-    if _ASKS_RATE.search(asked) or _ASKS_SHARE_ENGLISH.search(asked):
+    if _ASKS_RATE.search(asked) or _ASKS_PROPORTION.search(asked):
         # "Tỷ lệ giải ngân vốn đầu tư công": a rate, not the money
         found = [c for c in found if "%" in c.text or "phan tram" in fold(c.text)] or found
     elif _ASKS_MONEY.search(asked):
