@@ -45,3 +45,5 @@ def test_a_short_answer_sharing_only_its_unit_with_the_gold_is_wrong() -> None:
     assert not short_answer_right("năm 2030", "năm 2045")
     assert not short_answer_right("300 mét", "120 mét")
     assert short_answer_right("17,66%", "17,66") and short_answer_right("Peyton Manning", "Manning")
+    assert not short_answer_right("ngày 16/7", "25/7/2025")  # a "7" inside is no shared number
+    assert short_answer_right("7.000.000 km vuông", "7.000.000 km vuông (2.700.000 dặm vuông)")

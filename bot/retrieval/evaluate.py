@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -183,13 +184,18 @@ def _score_answer(score: GroupScore, result: Answer, gold: str, source: str | No
     score.highlighted += rank == 1 and gold in result.passages[0].highlight
 
 
+# A number whole, with its inner separators: "16/7" is one, and shares nothing with
+# "25/7/2025" (split at "/", both held a "7").
+_WHOLE_NUMBER = re.compile(r"\d+(?:[.,/:\-–]\d+)*")
+
+
 def short_answer_right(shown: str, gold: str) -> bool:
-    """A short answer is right when it shares a word with the gold answer — a number, when
-    the gold holds one: "năm 2030" is not "năm 2045", nor "300 mét" "120 mét"."""
-    shared = set(words(fold(shown))) & set(words(fold(gold)))
+    """A short answer is right when it shares a word with the gold answer — a whole number,
+    when the gold holds one: "năm 2030" is not "năm 2045", nor "300 mét" "120 mét", nor "ngày
+    16/7" "25/7/2025"."""
     if any(ch.isdigit() for ch in gold):
-        return any(any(ch.isdigit() for ch in word) for word in shared)
-    return bool(shared)
+        return bool(set(_WHOLE_NUMBER.findall(shown)) & set(_WHOLE_NUMBER.findall(gold)))
+    return bool(set(words(fold(shown))) & set(words(fold(gold))))
 
 
 COLUMNS = ("R@1", "R@3", "MRR", "answered", "H@1", "SA precision", "SA coverage", "refused")
