@@ -529,8 +529,12 @@ def test_a_mixed_or_english_count_is_read_in_its_unit() -> None:
     # units whose folded word is a common word too are not looked for (review)
     assert _short("How many degrees was it?", "Nhiệt độ lên tới 40°C, 3 người chết do nắng.",
                   english=True) is None
+    # an area is read in its unit squared, not as the length beside it
     assert _short("How many square kilometers does it cover?",
-                  "Điện Biên rộng 9.541 km2, cách Hà Nội 500 km.", english=True) is None
+                  "Điện Biên rộng 9.541 km2, cách Hà Nội 500 km.", english=True) == "9.541 km2"
+    assert _short("How many square miles were affected?",
+                  "Khu vực bị ảnh hưởng 1.160.000 dặm vuông (3.000.000 km vuông).",
+                  english=True) == "1.160.000 dặm vuông"
     assert _short("How many villages are there?", sentence, english=True) == "1.446"
 
 
@@ -539,3 +543,38 @@ def test_an_english_unit_is_looked_for_after_the_number_only() -> None:
                   "Tỉnh xuất 500 container hàng, xuất khẩu tận 12 nước.", english=True) is None
     assert _short("How many tons of rice were exported?",
                   "Tỉnh xuất khẩu 1.200 tấn gạo sang 12 nước.", english=True) == "1.200 tấn"
+
+
+def test_an_english_unit_the_sentence_never_writes_gets_nothing() -> None:
+    # "ba lượt chơi" counts plays, not the seconds asked about
+    assert _short("How many seconds were left when they intercepted the pass?",
+                  "Đội tấn công bị giữ ngoài khu vực cấm địa trong ba lượt chơi.",
+                  english=True) is None
+    # people are written in many words: still read
+    assert _short("How many people attended?", "Trận đấu thu hút khoảng 17.500 khán giả.",
+                  english=True) == "17.500"
+
+
+def test_a_count_of_something_else_is_no_age() -> None:
+    assert _short("Manning đã chơi cho bao nhiêu đội?",
+                  "Anh ấy là thủ quân lớn tuổi nhất từng chơi trận Super Bowl ở tuổi 39.") is None
+    assert _short("Bà ấy bao nhiêu tuổi?", "Người bệnh là bà Lựu, 81 tuổi.") == "81 tuổi"
+
+
+def test_how_long_asks_a_span_of_time() -> None:
+    sentence = ("Cuộc chiến giữa hai thế lực thuộc địa phần lớn kết thúc sau sáu năm, từ trận "
+                "Jumonville Glen.")
+    assert _short("Cuộc chiến kéo dài bao lâu?", sentence) == "sáu năm"
+    assert _short("How long did the fighting last?", sentence, english=True) == "sáu năm"
+    assert _short("Bệnh dịch kéo dài bao lâu?",
+                  "Bệnh dịch vẫn là sự kiện lớn cho đến phần tư thứ hai của thế kỷ 19.") is None
+    assert _short("Trận đấu còn lại bao lâu?", "Khi còn lại 3:08, Denver dẫn 24-10.") == "3:08"
+
+
+def test_an_english_question_picks_among_numbers_by_its_names() -> None:
+    sentence = ("Oxi được phát hiện độc lập bởi Carl Wilhelm Scheele, tại Uppsala, vào năm 1773 "
+                "hay sớm hơn, và Joseph Priestley tại Wiltshire, vào năm 1774.")
+    assert _short("When did Carl Wilhelm Scheele discover oxygen?", sentence,
+                  english=True) == "năm 1773"
+    # no name of the question in the sentence: nothing to tell the two years apart
+    assert _short("When was oxygen discovered?", sentence, english=True) is None

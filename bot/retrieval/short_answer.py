@@ -74,8 +74,8 @@ _ASKS_MOVE = re.compile(r"\b(?:tang|giam|binh quan|trung binh|toc do|bien dong|t
 # points …" is answered by "308 điểm", not by "24 lần" beside it; "How old …" by "ở tuổi 39".
 # Only units whose folded Vietnamese word is no common word right after a number: not "độ"
 # ("3 người chết do …"), "giờ" (gió), "hộ" (họ), "phường" ("5 địa phương"), "dân tộc" ("600.000
-# người dân"); "tấn" (tận) only after the number. An area or a volume ("square kilometers") is
-# no length: nothing.
+# người dân"); "tấn" (tận) only after the number. An area counts in its unit squared ("square
+# miles": "1.160.000 dặm vuông", not "3.000.000 km vuông" beside it); a volume in nothing.
 _ENGLISH_UNITS = {
     "points": "diem", "seconds": "giay", "minutes": "phut", "days": "ngay", "weeks": "tuan",
     "months": "thang", "years": "nam", "people": "nguoi", "persons": "nguoi", "times": "lan",
@@ -83,25 +83,31 @@ _ENGLISH_UNITS = {
     "metres": "met", "communes": "xa", "hectares": "ha", "yards": "yard", "villages": "thon",
     "tourists": "luot", "visitors": "luot", "tons": "tan", "tonnes": "tan",
 }
-_ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?!square |cubic )(?:metric )?(\w+)")
+_ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?!cubic )(?:metric |square )?(\w+)")
 _ENGLISH_AGE = re.compile(r"\bhow old\b")
 # "What share …", "what proportion …": a share answers, not a count beside it ("what
 # percentage" is one for `fitting` already; "rate" is as often a speed or a count per year in
 # English, see _ASKS_RATE).
 _ASKS_PROPORTION = re.compile(r"\b(?:proportion|share)\b")
+# "Kéo dài bao lâu?" asks a span of time: a number in a unit of time answers ("sáu năm"), not
+# a count beside it ("hai thế lực"). English "how long" only before a verb ("How long did the
+# fighting last?"): "How long is the bridge?" asks a length.
+_ASKS_DURATION = re.compile(r"\bbao lau\b|\bhow long (?:did|does|do|will|would|has|have|had)\b"
+                            r"|\bhow much time\b")
+_TIME_UNIT = re.compile(r"\s*(?:nam|thang|tuan|ngay|gio|phut|giay|the ky|thap ky|thap nien)\b")
 
 
 def short_span(question: str, kind: str | None, sentence: str,
                english: bool = False) -> Candidate | None:
     """The span of `sentence` that answers, when the question asks for a number or a date and
     the sentence holds one such span the question does not already say — or, among several,
-    one that the question's own words surround clearly more than the others. An English
-    question shares no words with a Vietnamese sentence to tell several apart by."""
+    one that the question's own words surround clearly more than the others (for an English
+    question, its names: all it shares with a Vietnamese sentence)."""
     if kind not in SHORT_KINDS:
         return None
     found = fitting(question, kind, sentence)
     measure, from_english = _measure_asked(question) if kind == NUMBER else (None, False)
-    if measure is not None and measure in words(fold(sentence.lower())):
+    if measure is not None and _holds_unit(words(fold(sentence.lower())), measure):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
         # only when none has ("tại km 15 …, đoạn dài 3 km": the length is 3 km).
@@ -110,6 +116,16 @@ def short_span(question: str, kind: str | None, sentence: str,
         found = ([c for c in found if _measured(c, sentence, measure)]
                  or [c for c in found
                      if not from_english and _measured_before(c, sentence, measure)])
+    elif from_english and measure != "nguoi":
+        # An English question's unit ("How many seconds …") the sentence never writes: its
+        # numbers count something else ("ba lượt chơi"). People are written in many words
+        # ("30 đến 50 nghìn dân"), so a count of them is still read.
+        found = []
+    elif measure is not None and measure != "tuoi":
+        # A count of something the sentence does not name is no age beside it: "Manning đã
+        # chơi cho bao nhiêu đội …?" against "… ở tuổi 39".
+        found = [c for c in found if not (_measured(c, sentence, "tuoi")
+                                          or _measured_before(c, sentence, "tuoi"))]
     asked = fold(question.lower())
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
@@ -118,6 +134,8 @@ def short_span(question: str, kind: str | None, sentence: str,
         found = [c for c in found if "%" in c.text or "phan tram" in fold(c.text)] or found
     elif _ASKS_MONEY.search(asked):
         found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
+    if _ASKS_DURATION.search(asked):
+        found = [c for c in found if _in_time_unit(c, sentence)]
     if _ASKS_YEARLY.search(asked):
         found = [c for c in found if _yearly(c, sentence)] or found
     elif not _ASKS_MOVE.search(asked):
@@ -125,9 +143,17 @@ def short_span(question: str, kind: str | None, sentence: str,
         found = [c for c in found if not _yearly(c, sentence)] or found
     if len(found) == 1:
         return found[0]
-    if len(found) < 2 or english:
+    if len(found) < 2:
         return None
+    if english:
+        return _surrounded(found, question, sentence, _english_names(question))
     return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+
+
+def _english_names(question: str) -> set[str]:
+    """The words an English question shares with a Vietnamese sentence: its names, folded
+    ("When did Carl Wilhelm Scheele discover oxygen?": carl, wilhelm, scheele)."""
+    return {fold(word.lower()) for word in re.findall(r"(?<=\s)[A-Z][\w-]*", question)}
 
 
 def _measure_asked(question: str) -> tuple[str | None, bool]:
@@ -145,7 +171,8 @@ def _measure_asked(question: str) -> tuple[str | None, bool]:
         return None, False
     word = english.group(1)  # a Vietnamese word in a mixed question is the unit as written
     if word in _ENGLISH_UNITS:
-        return _ENGLISH_UNITS[word], True
+        squared = " vuong" if " square " in english.group(0) else ""
+        return _ENGLISH_UNITS[word] + squared, True
     return (fold(word), False) if fold(word) != word else (None, False)
 
 
@@ -182,6 +209,16 @@ def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate |
     return first if best >= ECHO_WORDS and best > runner_up else None
 
 
+def _in_time_unit(candidate: Candidate, sentence: str) -> bool:
+    """Whether the number counts in a unit of time: "sáu năm", "3 tháng" (its unit in the
+    candidate or right after it), or reads as a clock ("còn lại 3:08")."""
+    if re.fullmatch(r"\d{1,2}:\d\d", candidate.text):
+        return True
+    spoken = fold(candidate.text.lower()).split(maxsplit=1)
+    after = fold(sentence[candidate.end:candidate.end + 16].lower())
+    return any(_TIME_UNIT.match(" " + part) for part in (*spoken[1:], after))
+
+
 def _yearly(candidate: Candidate, sentence: str) -> bool:
     """Whether the number is a yearly rate: "3,97%/năm", "2 lần mỗi năm"."""
     unit = re.search(r"/\s*\w+$", candidate.text)
@@ -201,13 +238,36 @@ def _measured(candidate: Candidate, sentence: str, unit: str) -> bool:
     """Whether the number is followed by `unit` (folded), within its next three words ("45
     đơn vị xã" for "bao nhiêu xã": two words left it out, and 5 points of coverage on
     xquad-dev for half a point of precision)."""
-    following = words(fold(sentence[candidate.start:candidate.end + 32].lower()))
-    return unit in following[1:4]
+    following = words(fold(sentence[candidate.start:candidate.end + 48].lower()))
+    reach = 3 + len(unit.split())
+    high = _RANGE_END.match(sentence, candidate.end)
+    if high is not None:  # a range's low end shares its unit: "từ 415.000 đến 587.000 km vuông"
+        reach += len(words(fold(high.group(0))))
+    return _holds_unit(following[1:reach], unit)
 
 
-def _surrounded(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
-    """The candidate the question's words stand closest around, when it clearly leads."""
-    asked = set(words(fold(question.lower()))) - _NOT_CONTEXT
+# The rest of a range after its low end: " đến 587.000".
+_RANGE_END = re.compile(r"\s*(?:đến|tới|den|toi)\s+\d[\d.,]*")
+# An area written short: "9.541 km2" is "9.541 km vuông".
+_SQUARED = {"km2": ["km", "vuong"], "m2": ["met", "vuong"]}
+
+
+def _holds_unit(folded: list[str], unit: str) -> bool:
+    """Whether the folded words hold `unit`, one word or, for an area, two ("km vuong",
+    also written "km2")."""
+    wanted = unit.split()
+    if len(wanted) == 1:
+        return unit in folded
+    spelled = [part for word in folded for part in _SQUARED.get(word, [word])]
+    return any(spelled[i:i + len(wanted)] == wanted for i in range(len(spelled)))
+
+
+def _surrounded(found: list[Candidate], question: str, sentence: str,
+                asked: set[str] | None = None) -> Candidate | None:
+    """The candidate the question's words (or `asked`, folded) stand closest around, when it
+    clearly leads."""
+    if asked is None:
+        asked = set(words(fold(question.lower()))) - _NOT_CONTEXT
     tokens = [(m.start(), m.end(), fold(m.group(0).lower())) for m in _TOKEN.finditer(sentence)]
     scored = sorted(((_closeness(c, tokens, asked), c) for c in found),
                     key=lambda pair: -pair[0])
