@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import math
 
+from bot.engine import Engine
 from bot.retrieval.evidence import (
     PassageSignals,
     Population,
+    QuestionTerms,
     SentenceView,
     asked_about,
     deputy_mismatch,
     features,
+    holder_unnamed,
     office_holders,
     other_figure,
     other_year,
@@ -19,6 +22,7 @@ from bot.retrieval.evidence import (
     share_elsewhere,
     uncounted,
 )
+from bot.retrieval.question import classify
 from bot.retrieval.verdict import (
     FORMS,
     HIGHLIGHT_FEATURES,
@@ -249,3 +253,50 @@ def test_the_highlight_is_chosen_among_the_sentences_naming_the_office_asked_abo
     assert highlight_choice("vietnamese", "person", views) == 0
     assert highlight_choice("vietnamese", "person", views, among=[1, 2]) == 2
     assert highlight_choice("vietnamese", "person", views, among=[]) == 0  # none named: all
+
+
+def test_who_holds_an_office_is_not_answered_by_a_passage_naming_no_holder() -> None:
+    letter = ["Bộ trưởng Bộ Giáo dục và Đào tạo đã gửi thư khen các thí sinh."]
+    assert holder_unnamed("Bộ trưởng Bộ Giáo dục và Đào tạo là ai?", letter)
+    # where the passage names the office, it must name its holder: the chairman's name in the
+    # next sentence is another office's
+    report = ["Trước đó, Bí thư Tỉnh ủy Quảng Ninh đã nhiều lần chỉ đạo giải ngân.",
+              "Ông Vũ Minh Khôi, Chủ tịch UBND tỉnh, nhấn mạnh quý IV là thời điểm quyết định."]
+    assert holder_unnamed("Bí thư Tỉnh ủy Quảng Ninh là ai?", report)
+    assert not holder_unnamed("Chủ tịch UBND tỉnh là ai?", report)
+    assert not holder_unnamed("Ai là Bí thư Tỉnh ủy Điện Biên?",
+                              ["Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường cho biết."])
+    # a foreign holder has no Vietnamese family name; an acronym names no one
+    ipcc = ["Nhà kinh tế học Hàn Quốc Hoesung Lee là chủ tịch của IPCC kể từ năm 2015."]
+    assert not holder_unnamed("Chủ tịch của IPCC là ai?", ipcc)
+    assert holder_unnamed("Chủ tịch của IPCC là ai?", ["IPCC họp tại Geneva, chủ tịch phát biểu."])
+    # not a question for the holder: what the holder said
+    assert not holder_unnamed("Bộ trưởng Bộ Giáo dục và Đào tạo gửi thư cho ai?", letter)
+
+
+def test_a_generic_office_asked_is_highlighted_where_its_holder_is_named() -> None:
+    sentences = ["Chủ tịch UBND tỉnh Vũ Minh Khôi chủ trì phiên họp.",
+                 "Cùng dự có các Phó Chủ tịch UBND tỉnh Nguyễn Hoàng Sơn, Đỗ Thị Thu Hà."]
+    assert office_holders("Chủ tịch UBND tỉnh Quảng Ninh là ai?", sentences) == [0]
+    assert office_holders("Ai là Phó Chủ tịch UBND tỉnh?", sentences) == [1]
+
+
+def test_either_word_for_nationwide_names_the_scope(fake_seed_engine: Engine) -> None:
+    index = fake_seed_engine.index  # the seed article writes "cả nước", never "toàn quốc"
+    for question in ("Ai đứng đầu cả nước về giảm nghèo?", "Ai đứng đầu toàn quốc về giảm nghèo?"):
+        terms = QuestionTerms(classify(question, index.lexical.restorer), index)
+        assert terms.scopes and not terms.unknown_name, question
+
+
+def test_a_province_opening_the_question_that_no_article_writes_is_unknown(
+        fake_seed_engine: Engine) -> None:
+    index = fake_seed_engine.index
+
+    def unknown(question: str) -> bool:
+        return QuestionTerms(classify(question, index.lexical.restorer),
+                             index).unknown_vietnamese_name
+
+    assert unknown("Cà Mau thu hút bao nhiêu vốn FDI?")
+    assert not unknown("Điện Biên thu hút bao nhiêu vốn FDI?")
+    # a first word that opens the sentence is no name: "Trước" is not part of one
+    assert not unknown("Trước Manning, ai là thủ quân lớn tuổi nhất?")

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from bot.retrieval.abbreviations import spelled_out
 from bot.retrieval.answer_type import asks_share, capitalized_runs, counted_noun, fitting
 from bot.retrieval.conversation import TOPIC_END
 from bot.retrieval.fusion import Ranked, Retrieval
+from bot.retrieval.places import PLACES
 from bot.retrieval.question import (
     ENGLISH_FUNCTION_WORDS,
     VI_SYLLABLE,
@@ -205,6 +207,9 @@ def asked_about(question: str) -> list[str]:
 # province's figure does not answer "Tỉ lệ hộ nghèo của cả nước năm 2025?" (it was answered
 # with Điện Biên's 17,66%), so a passage that does not say it lacks a name, and is refused.
 _NATIONWIDE = re.compile(r"\b(?:ca nuoc|toan quoc)\b")
+# ... and either word says it: "Ai đạt điểm cao nhất cả nước?" is answered by "Thủ khoa toàn
+# quốc …" (it was refused, "cả nước" being a name no article writes).
+_NATIONWIDE_SAID = ("canuoc", "toanquoc")
 
 
 def given_names(form: QueryForm) -> list[str]:
@@ -233,16 +238,33 @@ def names_to_place(form: QueryForm) -> list[str]:
     capital, keeps one word of it ("Cai"; "Tại Điện Biên" keeps "Điện Biên"). One word alone is
     left out: an English question's ("Earth", "Lord", "Church") is written in Vietnamese by
     its own article and in English by some other one."""
-    names = given_names(form)
-    for part in form.as_typed.split(TOPIC_END):  # a follow-up's own words start again after it
-        typed = part.lstrip()
-        runs = capitalized_runs(typed)
-        if runs and runs[0][0] == 0:
-            first = typed[:runs[0][1]].split()
-            if len(first) == 2:  # "Lào Cai"; longer, names_in keeps two words or more anyway
-                names.append(" ".join(first))
+    names = given_names(form) + opening_names(form.as_typed)
     return [" ".join(folded) for folded in (words(fold(name)) for name in names)
             if len(folded) >= 2]
+
+
+def opening_names(typed: str) -> list[str]:
+    """A name of two words opening the question ("Lào Cai có …", "Cà Mau thu hút …"), which
+    `names_in` cuts to one ("Cai"), leaving out the first word as the question's own capital;
+    a follow-up's own words start again after its carried topic."""
+    found = []
+    for part in typed.split(TOPIC_END):
+        text = part.lstrip()
+        runs = capitalized_runs(text)
+        if runs and runs[0][0] == 0:
+            first = text[:runs[0][1]].split()
+            if len(first) == 2:  # longer, names_in keeps two words or more anyway
+                found.append(" ".join(first))
+    return found
+
+
+def _scope_written(scope: str, syllables: Counter[str], pairs: Counter[tuple[str, str]]) -> str:
+    """The nationwide scope (spaces dropped) as a name, in the words the articles write it
+    ("toan quoc" for a question's "cả nước" when none writes "cả nước")."""
+    spelled = {said: [said[:-4], said[-4:]] for said in _NATIONWIDE_SAID}  # "ca nuoc", …
+    written = [said for said in (scope, *_NATIONWIDE_SAID) if _used(spelled[said], syllables,
+                                                                     pairs)]
+    return " ".join(spelled[(written or [scope])[0]])
 
 
 class QuestionTerms:
@@ -280,7 +302,7 @@ class QuestionTerms:
         given = given_names(form)
         self.scopes = ["".join(words(scope))
                        for scope in _NATIONWIDE.findall(fold(form.as_typed).lower())]
-        given += self.scopes
+        given += [_scope_written(scope, syllable_counts, pair_counts) for scope in self.scopes]
         self.name_words = [words(fold(name)) for name in given]
         self.names = ["".join(name) for name in self.name_words]
         # the name proper: the last two words of a run ("Lai Châu" of "Tỉnh Lai Châu")
@@ -292,7 +314,11 @@ class QuestionTerms:
         # of it, however close the rest of the question ("Tỉ lệ hộ nghèo của tỉnh Sơn La năm
         # 2025" against Điện Biên's sentence). A foreign one is as often spelled otherwise
         # ("Chợ Grainger Market").
-        self.unknown_vietnamese_name = any(map(has_vietnamese_letters, unknown))
+        # ... also a province opening the question ("Cà Mau thu hút …"), which `names_in`
+        # cuts to one word ("Mau"); any other first word may be no name ("Trước Manning, …").
+        self.unknown_vietnamese_name = any(map(has_vietnamese_letters, unknown)) or any(
+            name in PLACES and not _name_written(words(fold(name)), syllable_counts, pair_counts)
+            for name in opening_names(form.as_typed))
         self.numbers = [t for t in tokens if t.isdigit()]
 
     def coverage(self, text: str) -> tuple[float, float]:
@@ -344,7 +370,7 @@ def _asks_holder(asked: str, office: str) -> bool:
     thư kêu gọi lớp người nào …")."""
     name = re.escape(office)
     return bool(re.search(rf"\b{name} nao\b|\b(?:which|ai la|who (?:is|was|are|were))"
-                          rf"(?: the)? {name}\b|\b{name} la ai\b"
+                          rf"(?: the)?(?: pho)? {name}\b|\b{name} la ai\b"
                           rf"|^(?:the )?{name}\b.*\b(?:la ai|is who)$"
                           rf"|^{name} ten(?: la)? gi$", asked))
 
@@ -357,7 +383,7 @@ def office_holders(question: str, sentences: list[str]) -> list[int]:
     sentence names them."""
     asked = fold(question).lower().strip(" ?!.")
     named: list[str] = []
-    for office in _OFFICE_NAMES:
+    for office in [*_OFFICE_NAMES, *_OFFICES.findall(asked)]:
         if _asks_holder(asked, office) and not any(office in n for n in named):
             named.append(office)
     if not named:
@@ -376,6 +402,48 @@ def _names_office_as_asked(asked: str, text: str, office: str) -> bool | None:
     if not said:
         return None
     return any(said) if deputy else not all(said)
+
+
+# Vietnamese family names, folded: a run of capitals holding one before another word names a
+# person ("Vũ Minh Khôi", "Tô Lâm"); "Bộ Giáo dục", "Ủy ban" name none.
+_FAMILY_NAMES = frozenset(fold(name).lower() for name in """
+    Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh
+    Trương Lâm Phùng Mai Tô Hà Tạ Cao Lương Đinh Quách Thái Châu Lại Lò Giàng Vàng Mùa Sùng Thào
+    Cầm Lưu Tăng Triệu Kiều Khúc Chu Diệp Doãn Hứa La Lục Mạc Nông Tôn Văn Viên Âu Đàm Khổng Kim
+    Quan Tòng Lường Hầu Ninh Thân Từ Bạch Giáp Ông Quản Trình""".split())
+
+
+def _names_a_person(text: str) -> bool:
+    """Whether `text` holds a person's name: a family name, then another capital ("Vũ Minh
+    Khôi"), or capitals in a row that Vietnamese does not write ("Hoesung Lee"; an acronym
+    alone, "IPCC", names a body)."""
+    for start, end in capitalized_runs(text, least=2):
+        typed = text[start:end].split()
+        if any(fold(word).lower() in _FAMILY_NAMES for word in typed[:-1]):
+            return True
+        # words in a row that Vietnamese does not write: "Hoesung Lee" of "Hàn Quốc Hoesung Lee"
+        for vietnamese, group in groupby(typed, key=has_vietnamese_letters):
+            foreign = list(group)
+            if not vietnamese and len(foreign) >= 2 and not all(map(str.isupper, foreign)):
+                return True
+    return False
+
+
+def holder_unnamed(question: str, sentences: list[str]) -> bool:
+    """Whether the question asks who holds an office ("Bộ trưởng Bộ Giáo dục và Đào tạo là
+    ai?", "Bí thư Tỉnh ủy Quảng Ninh là ai?") and the passage (its `sentences`) names no one
+    where it names the office, or nowhere when it never does: "Bộ trưởng … đã gửi thư khen
+    …" mentions the office, not its holder, and "Ông Vũ Minh Khôi nhấn mạnh …" beside it is
+    another office's."""
+    asked = fold(question).lower().strip(" ?!.")
+    offices = [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
+               if office in asked and _asks_holder(asked, office)]
+    if not offices:
+        return False
+    naming = [sentence for sentence in sentences
+              if any(_names_office_as_asked(asked, fold(sentence).lower(), office)
+                     for office in offices)]
+    return not any(map(_names_a_person, naming or sentences))
 
 
 def deputy_mismatch(question: str, passage: str) -> bool:
@@ -545,7 +613,7 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
         float(any(name not in spaceless for name in asked.names)),
         float(any(map(missing, asked.numbers))),
         float(bool(asked.names)), float(asked.unknown_name),
-        float(any(scope not in spaceless for scope in asked.scopes)))
+        float(bool(asked.scopes) and not any(said in spaceless for said in _NATIONWIDE_SAID)))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.retrieval.evidence import (
     SentenceView,
     deputy_mismatch,
     features,
+    holder_unnamed,
     names_to_place,
     office_holders,
     other_figure,
@@ -66,7 +67,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
                         row: int, views: list[SentenceView], pick: int) -> bool:
     """Whether a rule refuses the top passage (`row`, its sentences `views`, the highlighted
     one `pick`) whatever the evidence: it holds none of the kind asked, names another
-    article's subject, an office's deputy, another year or another of a report's figures,
+    article's subject, an office's deputy or no holder of the office asked, another year or
+    another of a report's figures,
     gives no figure per head, or (in Vietnamese) counts something else or holds the share
     asked only about something else."""
     chunk = index.chunks[row]
@@ -76,6 +78,7 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     return (lacks_asked_kind(form.kind, kind, views)
             or named_elsewhere(form, index, chunk.source)
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
+            or holder_unnamed(form.search_text, [top[v.start:v.end] for v in views])
             or other_year(form.search_text, dated, highlighted)
             or other_figure(form.search_text, highlighted)
             # the thing counted as searched: "bao nhiêu ethnic groups" counts "dân tộc",
