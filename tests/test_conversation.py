@@ -183,6 +183,10 @@ def test_what_about_another_measure_keeps_what_was_measured_not_the_measure() ->
     plain = Conversation().after(turn_of(
         read(restored("điện biên có bao nhiêu dân tộc"), Conversation()), None, "number"))
     assert read(restored("còn grdp"), plain).search_text == "điện biên … grdp"
+    # a province typed without capitals is what was measured, whatever the question ends on
+    poor = Conversation().after(turn_of(
+        read(restored("tỉ lệ hộ nghèo quảng ninh là bao nhiêu"), Conversation()), None, "number"))
+    assert read(restored("còn bảo hiểm y tế?"), poor).search_text == "quảng ninh … bảo hiểm y tế?"
     # with two words of its own too ("số xã" alone finds no passage holding "45 đơn vị xã")
     assert read(vi("Còn số xã?"), counted).search_text == "Điện Biên … số xã?"
     # a year takes the place of a year: the measure stays ("dân số")

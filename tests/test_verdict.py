@@ -17,8 +17,10 @@ from bot.retrieval.evidence import (
     holder_unnamed,
     office_holders,
     other_figure,
+    other_numbered,
     other_year,
     per_head_unsaid,
+    said_not_given,
     share_elsewhere,
     uncounted,
 )
@@ -300,3 +302,21 @@ def test_a_province_opening_the_question_that_no_article_writes_is_unknown(
     assert not unknown("Điện Biên thu hút bao nhiêu vốn FDI?")
     # a first word that opens the sentence is no name: "Trước" is not part of one
     assert not unknown("Trước Manning, ai là thủ quân lớn tuổi nhất?")
+
+
+def test_a_thing_numbered_otherwise_does_not_answer() -> None:
+    landfall = "Khoảng 22 giờ ngày 26/10/2025, tâm bão số 7 đã đi vào đất liền Quảng Ngãi."
+    assert other_numbered("Bão số 6 đổ bộ vào đâu?", landfall)
+    assert other_numbered("bao so 6 do bo vao dau", landfall)
+    assert not other_numbered("Bão số 7 đổ bộ vào đâu?", landfall)
+    # a passage numbering nothing of the kind is left to the evidence
+    assert not other_numbered("Bão số 6 đổ bộ vào đâu?", "Mưa lớn kéo dài ở Quảng Ngãi.")
+    assert not other_numbered("Có bao nhiêu người chết trong bão?", landfall)
+
+
+def test_a_sentence_saying_the_figure_is_not_given_answers_no_number() -> None:
+    unpublished = "Các môn Lịch sử có nhiều bài đạt điểm cao, nhưng Bộ chưa công bố số lượng."
+    assert said_not_given("number", unpublished)
+    assert said_not_given("date", "Thiệt hại kinh tế chưa được ước tính.")
+    assert not said_not_given("person", unpublished)
+    assert not said_not_given("number", "Bộ đã công bố 1.128.516 thí sinh dự thi.")

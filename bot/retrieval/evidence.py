@@ -18,7 +18,14 @@ import numpy.typing as npt
 from bot.corpus.sentences import unit_spans
 from bot.corpus.text import fold, words
 from bot.retrieval.abbreviations import spelled_out
-from bot.retrieval.answer_type import asks_share, capitalized_runs, counted_noun, fitting
+from bot.retrieval.answer_type import (
+    DATE,
+    NUMBER,
+    asks_share,
+    capitalized_runs,
+    counted_noun,
+    fitting,
+)
 from bot.retrieval.conversation import TOPIC_END
 from bot.retrieval.fusion import Ranked, Retrieval
 from bot.retrieval.places import PLACES
@@ -495,6 +502,32 @@ def other_year(question: str, passage: str, sentence: str) -> bool:
     asked = {year for found in _ASKED_YEAR.findall(question) for year in found if year}
     return (bool(asked) and not asked & set(_YEAR.findall(passage))
             and bool(set(_YEAR.findall(sentence)) - asked))
+
+
+# A thing numbered ("bão số 7", "Nghị quyết số 11", "vòng 9"), folded: the question's number
+# must be the passage's. "Bão số 6 đổ bộ vào đâu?" was answered with storm number 7's landfall.
+_NUMBERED = re.compile(r"\b(so|vong)\s+(\d+)\b")
+
+
+def other_numbered(question: str, passage: str) -> bool:
+    """Whether the question numbers a thing ("bão số 6") that the passage numbers otherwise
+    ("bão số 7") and never as asked."""
+    asked = set(_NUMBERED.findall(fold(question).lower()))
+    written = set(_NUMBERED.findall(fold(passage).lower()))
+    return any(pair not in written and any(word == pair[0] for word, _ in written)
+               for pair in asked)
+
+
+# A sentence that says a figure is not given ("Bộ chưa công bố số lượng", "thiệt hại chưa được
+# ước tính"), folded: a question for a number or a date it highlights is not answered.
+_NOT_GIVEN = re.compile(r"\bchua (?:duoc )?(?:cong bo|thong ke|uoc tinh|xac dinh|co so lieu|"
+                        r"tong hop|ro)\b|\bkhong (?:duoc )?(?:cong bo|tiet lo)\b")
+
+
+def said_not_given(kind: str | None, sentence: str) -> bool:
+    """Whether a number or a date is asked and the highlighted `sentence` says it is not
+    given."""
+    return kind in (NUMBER, DATE) and bool(_NOT_GIVEN.search(fold(sentence).lower()))
 
 
 # The figures of a provincial report: one of them does not answer for another ("Tổng thu ngân

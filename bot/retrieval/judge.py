@@ -18,9 +18,11 @@ from bot.retrieval.evidence import (
     names_to_place,
     office_holders,
     other_figure,
+    other_numbered,
     other_year,
     passage_signals,
     per_head_unsaid,
+    said_not_given,
     sentence_views,
     share_elsewhere,
     titled,
@@ -67,10 +69,10 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
                         row: int, views: list[SentenceView], pick: int) -> bool:
     """Whether a rule refuses the top passage (`row`, its sentences `views`, the highlighted
     one `pick`) whatever the evidence: it holds none of the kind asked, names another
-    article's subject, an office's deputy or no holder of the office asked, another year or
-    another of a report's figures,
-    gives no figure per head, or (in Vietnamese) counts something else or holds the share
-    asked only about something else."""
+    article's subject, an office's deputy or no holder of the office asked, another year,
+    another numbered thing ("bão số 7") or another of a report's figures, says the figure is
+    not given, gives no figure per head, or (in Vietnamese) counts something else or holds
+    the share asked only about something else."""
     chunk = index.chunks[row]
     top, view = chunk.text, views[pick]
     highlighted = top[view.start:view.end]
@@ -80,6 +82,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
             or holder_unnamed(form.search_text, [top[v.start:v.end] for v in views])
             or other_year(form.search_text, dated, highlighted)
+            or other_numbered(form.search_text, dated)
+            or said_not_given(kind, highlighted)
             or other_figure(form.search_text, highlighted)
             # the thing counted as searched: "bao nhiêu ethnic groups" counts "dân tộc",
             # "bao nhiêu cổ động viên" the article's "khán giả"
