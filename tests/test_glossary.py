@@ -25,6 +25,14 @@ def test_a_term_is_written_in_vietnamese_longest_first_and_other_words_stay() ->
                  "Who heads the Ministry of Industry and Trade?"):
         assert with_vietnamese_terms(name) == name
     assert with_vietnamese_terms("Health insurance in Dien Bien?") == "bảo hiểm y tế in Dien Bien?"
+    # the words of storms, exams, hospitals and football news
+    assert with_vietnamese_terms("How many people are missing after the storm?") == (
+        "How many people are mất tích after the bão?")
+    assert with_vietnamese_terms("What was the national graduation rate?") == (
+        "What was the national tỷ lệ tốt nghiệp?")
+    assert with_vietnamese_terms("When will universities announce cut-off scores?") == (
+        "When will universities announce điểm chuẩn?")
+    assert with_vietnamese_terms("Who got the red card?") == "Who got the thẻ đỏ?"
 
 
 def test_an_english_question_with_a_term_reads_as_mixed_and_a_vietnamese_one_keeps_its_kind(

@@ -578,3 +578,13 @@ def test_an_english_question_picks_among_numbers_by_its_names() -> None:
                   english=True) == "năm 1773"
     # no name of the question in the sentence: nothing to tell the two years apart
     assert _short("When was oxygen discovered?", sentence, english=True) is None
+
+
+def test_a_period_answers_with_the_end_asked_for() -> None:
+    sentence = "Thí sinh có thể nộp đơn phúc khảo bài thi từ ngày 16/7 đến hết ngày 25/7/2025."
+    assert _short("Hạn chót nộp đơn phúc khảo là ngày nào?", sentence) == "ngày 25/7/2025"
+    assert _short("Thí sinh bắt đầu nộp đơn phúc khảo từ ngày nào?", sentence) == "ngày 16/7"
+    assert _short("When is the deadline for re-marking requests?", sentence,
+                  english=True) == "ngày 25/7/2025"
+    # asked neither end, one date alone does not answer
+    assert _short("Nộp đơn phúc khảo vào ngày nào?", sentence) is None

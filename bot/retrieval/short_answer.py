@@ -145,9 +145,35 @@ def short_span(question: str, kind: str | None, sentence: str,
         return found[0]
     if len(found) < 2:
         return None
+    if kind == DATE and _a_period(found, sentence):
+        return _period_end(found, question)
     if english:
         return _surrounded(found, question, sentence, _english_names(question))
     return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+
+
+# A period "từ ngày 16/7 đến hết ngày 25/7/2025": the question asking its end (a deadline) or
+# its start gets that end; asked neither, either is a guess.
+_RANGE_BETWEEN = re.compile(r"\s*(?:đến|tới|den|toi|-|–)\s+(?:hết\s+|het\s+)?$", re.IGNORECASE)
+_ASKS_END = re.compile(r"\b(?:han chot|han cuoi|cham nhat|ket thuc|den ngay nao|den khi nao|"
+                       r"deadline|until when|by when|last day|ends?|ended)\b")
+_ASKS_START = re.compile(r"\b(?:bat dau|tu ngay nao|tu khi nao|start|starts|started|begin|"
+                         r"begins|began|first day)\b")
+
+
+def _a_period(found: list[Candidate], sentence: str) -> bool:
+    """Whether the two dates found are the two ends of one period ("từ … đến hết …")."""
+    return len(found) == 2 and bool(_RANGE_BETWEEN.match(sentence[found[0].end:found[1].start]))
+
+
+def _period_end(found: list[Candidate], question: str) -> Candidate | None:
+    """The end of the period that the question asks for ("Hạn chót nộp đơn …?" → "ngày
+    25/7/2025", "… bắt đầu từ ngày nào?" → "ngày 16/7"); None when it asks neither."""
+    asked = fold(question.lower())
+    ends, starts = bool(_ASKS_END.search(asked)), bool(_ASKS_START.search(asked))
+    if ends == starts:
+        return None
+    return found[1] if ends else found[0]
 
 
 def _english_names(question: str) -> set[str]:
