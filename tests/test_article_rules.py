@@ -66,6 +66,20 @@ def test_markdown_front_matter_headings_and_list_items() -> None:
     assert not any("title" in c.text or "---" in c.text for c in chunks)
 
 
+def test_a_markdown_article_is_titled_by_its_opening_heading() -> None:
+    from bot.corpus.metadata import read_markdown_meta
+
+    assert read_markdown_meta("# Kết quả thi tốt nghiệp THPT năm 2025\n\nChiều 15/7 …").title == (
+        "Kết quả thi tốt nghiệp THPT năm 2025")
+    assert read_markdown_meta("\n#  Bão số 7  ##\nMưa lớn.").title == "Bão số 7"
+    # front matter's title first; a body opening otherwise, or a level-2 heading, gives none
+    assert read_markdown_meta(MARKDOWN).title != "Danh sách xã nghèo"
+    assert read_markdown_meta("---\ntitle: A\n---\n# B\n").title == "A"
+    assert read_markdown_meta("---\nsite: S\n---\n# B\n").title == "B"
+    assert read_markdown_meta("Mưa lớn.\n# B\n").title is None
+    assert read_markdown_meta("## B\nMưa lớn.").title is None
+
+
 def test_the_same_lines_in_a_text_file_keep_the_plain_text_rules() -> None:
     assert quotes("xa.txt", "- Xã Nà Sáng có 120 hộ nghèo\nMột câu.\n") == ["Một câu."]
 

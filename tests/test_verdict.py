@@ -320,3 +320,13 @@ def test_a_sentence_saying_the_figure_is_not_given_answers_no_number() -> None:
     assert said_not_given("date", "Thiệt hại kinh tế chưa được ước tính.")
     assert not said_not_given("person", unpublished)
     assert not said_not_given("number", "Bộ đã công bố 1.128.516 thí sinh dự thi.")
+
+
+def test_a_province_typed_in_lower_case_places_the_question() -> None:
+    from bot.retrieval.evidence import names_to_place
+    from bot.retrieval.question import QueryForm
+
+    typed = "chu tich ubnd tinh quang ngai la ai"
+    form = QueryForm("no_diacritics", "chủ tịch ubnd tỉnh quảng ngãi là ai", True, typed)
+    assert names_to_place(form) == ["quang ngai"]
+    assert names_to_place(QueryForm("vietnamese", "Ai là chủ tịch tỉnh?", False)) == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 FENCE = "---"
@@ -103,6 +103,24 @@ def _real_date(value: str | None) -> str | None:
 
 def read_front_matter(text: str) -> ArticleMeta:
     return meta_from_fields(split_front_matter(text)[0])
+
+
+_TOP_HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def read_markdown_meta(text: str) -> ArticleMeta:
+    """A Markdown article's metadata: its front matter, and for a title when that gives none,
+    the level-1 heading opening its body ("# Kết quả thi tốt nghiệp THPT năm 2025"). Without
+    it the file name stood for the title, and its slug taught the restorer "tot nghiep"."""
+    found, body = split_front_matter(text)
+    meta = meta_from_fields(found)
+    if meta.title:
+        return meta
+    first = next((line.strip() for line in text[body:].split("\n") if line.strip()), "")
+    heading = _TOP_HEADING.fullmatch(first)
+    if heading is None:
+        return meta
+    return replace(meta, title=" ".join(heading.group(1).split())[:MAX_VALUE_CHARS])
 
 
 def front_matter_block(meta: ArticleMeta) -> str:

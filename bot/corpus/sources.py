@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.corpus.metadata import ArticleMeta, read_front_matter
+from bot.corpus.metadata import ArticleMeta, read_markdown_meta
 from bot.corpus.text import nfc
 from bot.errors import SourcesError
 
@@ -193,7 +193,7 @@ def source_from_bytes(name: str, raw: bytes) -> Source | Unusable:
         return Unusable(name, "not UTF-8 text; re-save it as UTF-8", digest)
     if "\x00" in text:
         return Unusable(name, "binary data, not text", digest)
-    meta = read_front_matter(text) if is_markdown(name) else ArticleMeta()
+    meta = read_markdown_meta(text) if is_markdown(name) else ArticleMeta()
     return Source(name, text, digest, meta)
 
 
