@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 5  # 4: the vocabulary leaves file names out; 5: a Markdown "# …" title
 # Vectors stored by these formats embed the same texts the same way: a build reuses them.
-REUSABLE_FORMATS = (2, 3, 4)
+REUSABLE_FORMATS = (2, 3, 4, 5)
 
 
 @dataclass
