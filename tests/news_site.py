@@ -228,6 +228,8 @@ class NewsSite:
             return 302, {"Location": f"/vong-lap{len(path)}"}, b""
         if path == "/anh.jpg":
             return 200, {"Content-Type": "image/jpeg"}, b"\xff\xd8\xff\xe0" + b"\0" * 100
+        if path == "/tep.html":  # an archive a misconfigured server calls a page
+            return 200, html_type, b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4
         return 404, html_type, "<h1>Không tìm thấy trang</h1>".encode()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

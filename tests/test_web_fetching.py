@@ -44,6 +44,8 @@ def test_each_bad_answer_gives_one_clear_message(site: NewsSite) -> None:
     assert "answered 404 Not Found" in message(fetcher, f"{site.base}/khong-co")
     assert "larger than 5 MB" in message(fetcher, f"{site.base}/qua-lon")
     assert "not a web page (content type image/jpeg)" in message(fetcher, f"{site.base}/anh.jpg")
+    # binary data sent as a page: its "text" would be indexed and answered as an article
+    assert "sent binary data, not a web page" in message(fetcher, f"{site.base}/tep.html")
     assert "did not answer within 0.5 s" in message(fetcher, f"{site.base}/cham")
     assert "is not an http(s) link" in message(fetcher, "file:///etc/passwd")
     assert "is not an http(s) link" in message(fetcher, "javascript:alert(1)")

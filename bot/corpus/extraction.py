@@ -164,6 +164,9 @@ def _extracted(tree: Any, url: str | None, precise: bool) -> Any:
     finds nothing."""
     import trafilatura
 
+    # Its notes ("discarding data: <url>" for a page with no article) are not for our users:
+    # an empty result is reported by qabot itself ("no article text found").
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     document = trafilatura.bare_extraction(
         copy.deepcopy(tree), url=url, with_metadata=True, include_comments=False,
         include_images=False, include_formatting=False, include_links=False,

@@ -158,6 +158,10 @@ class Fetcher:
                     raise self._too_big(url)
                 if self.clock() > deadline:  # a server trickling bytes never times out a read
                     raise httpx.ReadTimeout("the whole fetch took too long")
+            wide = (response.charset_encoding or "").lower().startswith(("utf-16", "utf-32"))
+            if b"\x00" in body[:8192] and not wide:  # an archive or an image has many
+                raise FetchError(f"{url} sent binary data, not a web page (content type "
+                                 f"{kind}); only HTML articles can be added")
             return Page(str(response.url), bytes(body), response.charset_encoding), url
 
     def _too_big(self, url: str) -> FetchError:
