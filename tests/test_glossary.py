@@ -33,6 +33,10 @@ def test_a_term_is_written_in_vietnamese_longest_first_and_other_words_stay() ->
     assert with_vietnamese_terms("When will universities announce cut-off scores?") == (
         "When will universities announce điểm chuẩn?")
     assert with_vietnamese_terms("Who got the red card?") == "Who got the thẻ đỏ?"
+    assert with_vietnamese_terms("Which defendant received a suspended sentence?") == (
+        "Which bị cáo received a án treo?")
+    assert with_vietnamese_terms("What was the after-tax profit?") == (
+        "What was the lợi nhuận sau thuế?")
 
 
 def test_an_english_question_with_a_term_reads_as_mixed_and_a_vietnamese_one_keeps_its_kind(

@@ -41,3 +41,14 @@ def test_hospital_and_sports_words_go_either_way() -> None:
         "Có bao nhiêu khán giả?")
     left = Restorer.build(["Bà ra viện hôm qua."])
     assert with_article_words("Bà xuất viện khi nào?", left.says) == "Bà ra viện khi nào?"
+
+
+def test_court_business_and_tourism_words_go_to_the_articles_ones() -> None:
+    says = Restorer.build(["Vụ án có 1.284 bị hại. Lợi nhuận sau thuế đạt 612 tỷ đồng.",
+                           "Tuần lễ đón 12.500 lượt khách quốc tế; hai bị cáo hưởng án treo."]).says
+    assert with_article_words("Bao nhiêu nạn nhân?", says) == "Bao nhiêu bị hại?"
+    assert with_article_words("Công ty lãi ròng bao nhiêu?", says) == (
+        "Công ty lợi nhuận sau thuế bao nhiêu?")
+    assert with_article_words("Bao nhiêu du khách nước ngoài?", says) == (
+        "Bao nhiêu khách quốc tế?")
+    assert with_article_words("Ai được hưởng tù treo?", says) == "Ai được hưởng án treo?"

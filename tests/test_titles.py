@@ -43,6 +43,13 @@ def test_an_owner_goes_after_the_office_and_odd_letters_stay_as_typed() -> None:
     assert with_vietnamese_titles("Who is Vietnam's Prime Minister?") == "Who is Thủ tướng?"
 
 
+def test_a_company_head_is_its_tong_giam_doc() -> None:
+    assert with_vietnamese_titles("Who is the CEO of Dak Nguyen Coffee?") == (
+        "Who is the Tổng Giám đốc of Dak Nguyen Coffee?")
+    assert with_vietnamese_titles("Who is the company's chief executive?") == (
+        "Who is the company's Tổng Giám đốc?")
+
+
 def test_other_words_stay_and_the_question_reads_as_mixed() -> None:
     assert with_vietnamese_titles("Who was the general in charge?") == (
         "Who was the general in charge?")

@@ -132,6 +132,19 @@ def test_an_office_is_not_answered_by_its_deputy_nor_the_deputy_by_the_office() 
     assert not deputy_mismatch("Tổng Bí thư nói gì?", secretary)  # no such office named
 
 
+def test_a_share_is_asked_with_bao_nhieu_phan_tram() -> None:
+    # the articles write "%": "phần trăm" is how the question asks, not what it is about
+    assert asked_about("loi nhuan sau thue tang bao nhieu phan tram") == [
+        "loi", "nhuan", "sau", "thue", "tang"]
+    assert asked_about("Xuất khẩu chiếm mấy phần trăm?") == ["xuat", "khau", "chiem"]
+
+
+def test_countries_are_counted_as_quoc_gia_too() -> None:
+    assert not uncounted("Doanh nghiệp bán hàng sang mấy nước?",
+                         "Sản phẩm có mặt tại 27 quốc gia và vùng lãnh thổ.")
+    assert uncounted("Doanh nghiệp có mấy nhà máy?", "Sản phẩm có mặt tại 27 quốc gia.")
+
+
 def test_a_count_of_something_the_passage_never_names_is_not_answered_by_it() -> None:
     communes = "Tỉnh hiện có 45 đơn vị xã, phường với 1.446 thôn, bản, có 19 dân tộc."
     assert uncounted("Tỉnh Điện Biên có bao nhiêu huyện?", communes)

@@ -82,6 +82,7 @@ _ENGLISH_UNITS = {
     "kilometers": "km", "kilometres": "km", "km": "km", "miles": "dam", "meters": "met",
     "metres": "met", "communes": "xa", "hectares": "ha", "yards": "yard", "villages": "thon",
     "tourists": "luot", "visitors": "luot", "tons": "tan", "tonnes": "tan",
+    "phases": "giai", "stages": "giai",
 }
 _ENGLISH_MEASURE = re.compile(r"\bhow (?:many|much) (?!cubic )(?:metric |square )?(\w+)")
 _ENGLISH_AGE = re.compile(r"\bhow old\b")

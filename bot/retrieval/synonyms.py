@@ -29,6 +29,14 @@ COUNTERPARTS = {
     "khán giả": "cổ động viên",
     "thủ thành": "thủ môn",
     "thủ môn": "thủ thành",
+    # court, business and tourism news
+    "nạn nhân": "bị hại",
+    "bị hại": "nạn nhân",
+    "lãi ròng": "lợi nhuận sau thuế",
+    "khách nước ngoài": "khách quốc tế",
+    "khách quốc tế": "khách nước ngoài",
+    "du khách nước ngoài": "khách quốc tế",
+    "tù treo": "án treo",
 }
 _BY_FOLDED = {fold(phrase): phrase for phrase in COUNTERPARTS}
 _PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(

@@ -21,6 +21,13 @@ TITLES = {
     "secretariat": "Ban Bí thư",
     "secretary of the party central committee": "Bí thư Trung ương Đảng",
     "prime minister": "Thủ tướng",
+    # a company's and a court's heads, as business and court news name them
+    "ceo": "Tổng Giám đốc",
+    "chief executive officer": "Tổng Giám đốc",
+    "chief executive": "Tổng Giám đốc",
+    "general director": "Tổng Giám đốc",
+    "chief judge": "Chánh án",
+    "presiding judge": "Thẩm phán chủ tọa",
     "deputy prime minister": "Phó Thủ tướng",
     "president of vietnam": "Chủ tịch nước",
     "state president": "Chủ tịch nước",
