@@ -279,12 +279,19 @@ def test_who_holds_an_office_is_not_answered_by_a_passage_naming_no_holder() -> 
               "Ông Vũ Minh Khôi, Chủ tịch UBND tỉnh, nhấn mạnh quý IV là thời điểm quyết định."]
     assert holder_unnamed("Bí thư Tỉnh ủy Quảng Ninh là ai?", report)
     assert not holder_unnamed("Chủ tịch UBND tỉnh là ai?", report)
+    assert holder_unnamed("Chủ tịch UBND tỉnh là ai?", report[:1])  # the office never named
     assert not holder_unnamed("Ai là Bí thư Tỉnh ủy Điện Biên?",
                               ["Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường cho biết."])
     # a foreign holder has no Vietnamese family name; an acronym names no one
     ipcc = ["Nhà kinh tế học Hàn Quốc Hoesung Lee là chủ tịch của IPCC kể từ năm 2015."]
     assert not holder_unnamed("Chủ tịch của IPCC là ai?", ipcc)
     assert holder_unnamed("Chủ tịch của IPCC là ai?", ["IPCC họp tại Geneva, chủ tịch phát biểu."])
+    # a passage never naming the office asked gives no holder of it, whoever it names
+    verdict = ["Ngày 24/11/2025, Tòa án nhân dân TP. Cần Thơ đã tuyên án bị cáo Nguyễn Văn Hùng."]
+    assert holder_unnamed("Ai là Chánh án Tòa án nhân dân TP. Cần Thơ?", verdict)
+    # a foreign name runs through its particles and may carry French accents
+    assert not holder_unnamed("Ai là thủ tướng cuối cùng của Đông Đức?",
+                              ["Thủ tướng cuối cùng của Đông Đức là Lothar de Maizière."])
     # not a question for the holder: what the holder said
     assert not holder_unnamed("Bộ trưởng Bộ Giáo dục và Đào tạo gửi thư cho ai?", letter)
 
