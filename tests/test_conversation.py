@@ -244,7 +244,7 @@ def test_engine_marks_a_follow_up_and_shows_what_it_searched(fake_seed_engine: E
     follow = fake_seed_engine.answer("Ông ấy cho biết tỉnh có bao nhiêu dân tộc?", 3,
                                      Conversation().after(first.turn))
     assert follow.context and follow.to_json()["context"] is True
-    assert follow.searched.startswith("Bí thư Tỉnh ủy Điện Biên … Ông ấy")
+    assert follow.searched.startswith("Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường … Ông ấy")
     assert follow.searched_for == follow.searched  # shown as "câu hỏi tiếp, tìm theo: …"
     # the same question without a conversation is read alone
     assert not fake_seed_engine.answer("Ông ấy cho biết tỉnh có bao nhiêu dân tộc?", 3).context
@@ -258,7 +258,7 @@ def test_ask_chat_reads_turns_in_order_and_an_empty_line_starts_anew(fake_cli: R
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert [a["question"] for a in answers] == [t for t in turns if t]
     assert [a["context"] for a in answers] == [False, True, False]
-    assert answers[1]["searched"].startswith("Bí thư Tỉnh ủy Điện Biên …")
+    assert answers[1]["searched"].startswith("Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường …")
     # without --chat every line stands alone, as before
     stateless = fake_cli("ask", "--json", "-", stdin="\n".join(turns) + "\n")
     assert [json.loads(line)["context"] for line in stateless.stdout.splitlines()] == [False] * 3
@@ -274,7 +274,8 @@ def test_repl_session_is_one_conversation_until_new(fake_engine: Engine) -> None
         repl = Repl(fake_engine, console, lambda: prompt.prompt("hỏi › "), ReplState())
         assert repl.run() == 0
     text = out.getvalue()
-    assert text.count("câu hỏi tiếp, tìm theo: Bí thư Tỉnh ủy Điện Biên … Ông ấy nói gì?") == 1
+    assert text.count("câu hỏi tiếp, tìm theo: Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường … Ông ấy "
+                      "nói gì?") == 1
     assert "Cuộc trò chuyện mới" in text
 
 
@@ -343,3 +344,15 @@ def test_the_words_marking_a_contrast_are_no_topic_of_the_turn() -> None:
     assert contrast.follow_up
     assert [word.lower() for word in contrast.own_topic] == ["lào", "cai"]
     assert "Còn" not in contrast.names and "Lào Cai" in " ".join(contrast.names)
+
+
+def test_the_person_a_short_answer_names_is_what_the_next_turns_ask_of() -> None:
+    first = read(vi("Ai là giám đốc Công ty Phúc Khang Land?"), Conversation())
+    talk = Conversation().after(turn_of(first, None, "person", "Nguyễn Văn Hùng (52 tuổi), Giám "
+                                        "đốc Công ty Phúc Khang Land, và Trần Thị Linh đã …",
+                                        named_answer="Nguyễn Văn Hùng"))
+    age = read(vi("Ông ấy bao nhiêu tuổi?"), talk)
+    assert "Nguyễn Văn Hùng" in age.search_text
+    talk = talk.after(turn_of(age, None, "number"))
+    sentence = read(vi("Ông ấy bị tuyên phạt bao nhiêu năm tù?"), talk)
+    assert "Nguyễn Văn Hùng" in sentence.search_text

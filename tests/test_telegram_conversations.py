@@ -42,7 +42,8 @@ def test_private_follow_up_then_new(fake_seed_engine: Engine, fake: FakeBotAPI) 
     run_bot(fake_seed_engine, fake, scenario)
     first, follow_up, new, alone = texts(fake)
     assert FOLLOW_UP not in first
-    assert f"{FOLLOW_UP}Bí thư Tỉnh ủy Điện Biên … Ông ấy nói gì về hộ nghèo?" in follow_up
+    assert (f"{FOLLOW_UP}Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường … Ông ấy nói gì về hộ nghèo?"
+            in follow_up)
     assert new == NEW_CONVERSATION
     assert FOLLOW_UP not in alone and "tìm theo" not in alone
 
@@ -58,7 +59,7 @@ def test_two_users_in_a_group_keep_their_own_conversations(fake_seed_engine: Eng
 
     run_bot(fake_seed_engine, fake, scenario)
     _, _, fives, sixes = texts(fake)
-    assert f"{FOLLOW_UP}Bí thư Tỉnh ủy Điện Biên … Ông ấy nói gì?" in fives
+    assert f"{FOLLOW_UP}Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường … Ông ấy nói gì?" in fives
     # the minister's answer names one person: "ông ấy" carries his name too
     assert f"{FOLLOW_UP}Bộ trưởng Bộ Quốc phòng Phan Văn Giang … Ông ấy nói gì?" in sixes
 
@@ -80,7 +81,7 @@ def test_a_reply_continues_the_answer_it_replies_to_even_late(fake_seed_engine: 
 
     run_bot(fake_seed_engine, fake, scenario, clock=clock)
     reply = texts(fake)[2]
-    assert f"{FOLLOW_UP}Bí thư Tỉnh ủy Điện Biên … Ông ấy nói gì?" in reply
+    assert f"{FOLLOW_UP}Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường … Ông ấy nói gì?" in reply
 
 
 def test_an_idle_conversation_expires(fake_seed_engine: Engine, fake: FakeBotAPI) -> None:

@@ -350,3 +350,27 @@ def test_a_province_typed_in_lower_case_places_the_question() -> None:
     form = QueryForm("no_diacritics", "chủ tịch ubnd tỉnh quảng ngãi là ai", True, typed)
     assert names_to_place(form) == ["quang ngai"]
     assert names_to_place(QueryForm("vietnamese", "Ai là chủ tịch tỉnh?", False)) == []
+
+
+def test_the_holder_of_the_office_asked_is_the_short_answer() -> None:
+    from bot.retrieval.evidence import holder_name
+
+    def holder(question: str, sentence: str) -> str | None:
+        span = holder_name(question, sentence)
+        return sentence[span[0]:span[1]] if span else None
+
+    assert holder("Ai là Bí thư Tỉnh ủy Điện Biên?", "Tại buổi làm việc, Bí thư Tỉnh ủy Điện "
+                  "Biên Trần Quốc Cường cho biết, Điện Biên là tỉnh miền núi.") == "Trần Quốc Cường"
+    listed = ("Đại tướng Phan Văn Giang, Bộ trưởng Bộ Quốc phòng; Đại tướng Lương Tam Quang, "
+              "Bộ trưởng Bộ Công an; Hồ Đức Phớc, Ủy viên Trung ương Đảng, Phó Thủ tướng "
+              "Chính phủ;")
+    assert holder("Ai là Bộ trưởng Bộ Quốc phòng?", listed) == "Phan Văn Giang"
+    assert holder("Ai là Phó Thủ tướng?", listed) == "Hồ Đức Phớc"
+    assert holder("Ai là Thủ tướng?", listed) is None  # only the deputy is named
+    assert holder("Ai là giám đốc Công ty Phúc Khang Land?", "Theo cáo trạng, Nguyễn Văn Hùng "
+                  "(52 tuổi, trú TP. Cần Thơ), Giám đốc Công ty Phúc Khang Land, đã chỉ đạo.") == (
+        "Nguyễn Văn Hùng")
+    # a place is no person ("Học viện … Hồ Chí Minh"), and the nearest name is not guessed
+    lecturer = ("Nguyễn Xuân Thắng, Giám đốc Học viện Chính trị Quốc gia Hồ Chí Minh, Chủ tịch "
+                "Hội đồng Lý luận Trung ương;")
+    assert holder("Ai là Chủ tịch Hội đồng Lý luận Trung ương?", lecturer) is None

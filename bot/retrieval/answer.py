@@ -225,6 +225,6 @@ def answer(question: str, index: StoredIndex, embedder: Embedder, top_k: int = 3
     turn = turn_of(reading, Preference(top_passage.source, top_passage.start)
                    if top_passage else None, asks_for(text, form, reading),
                    top_passage.highlight if top_passage and verdict.answered else None,
-                   refused=not verdict.answered)
+                   refused=not verdict.answered, named_answer=short.text if short else None)
     return Answer(encodable(question), verdict.answered, passages, reading.search_text, note,
                   short=short, context=reading.follow_up, turn=turn)

@@ -322,16 +322,23 @@ def carried_topic(search_text: str) -> str:
 
 
 def turn_of(reading: Reading, answered_by: Preference | None,
-            asked: str | None = None, answer: str | None = None, refused: bool = False) -> Turn:
+            asked: str | None = None, answer: str | None = None, refused: bool = False,
+            named_answer: str | None = None) -> Turn:
     """The turn a question leaves: the topic it carried, then its own words, in the order
     said (phrases stay whole: "Bí thư Tỉnh ủy Điện Biên"), the most recent kept; the kind of
     answer it `asked` for; and, for a question asking who, the one name its `answer` (the
-    highlighted sentence) gives that it did not, which "ông ấy" next points at; whether it
-    was `refused`."""
+    highlighted sentence) gives that it did not, which "ông ấy" next points at (or the
+    `named_answer`, its short answer, among several); whether it was `refused`."""
     carried = topic_words(carried_topic(reading.search_text)) if reading.follow_up else ()
     own = reading.own_topic
     named = fitting(reading.search_text, PERSON, answer) if asked == PERSON and answer else []
-    if len(named) == 1:  # one name only: with several, which one answers is a guess
-        own = (*own, *_WORD.findall(named[0].text))
-    return Turn((*carried, *own)[-MAX_CARRIED_WORDS:], answered_by,
-                carried[-MAX_CARRIED_WORDS:], asked, reading.names[-MAX_CARRIED_WORDS:], refused)
+    person: tuple[str, ...] = ()
+    if asked == PERSON and named_answer:  # the short answer: the one holding the office asked
+        person = tuple(_WORD.findall(named_answer))
+    elif len(named) == 1:  # one name only: with several, which one answers is a guess
+        person = tuple(_WORD.findall(named[0].text))
+    # the person answered is what the next turn measures too ("Ông ấy bị tuyên phạt bao
+    # nhiêu năm tù?" after "Ai là giám đốc …?" and "Ông ấy bao nhiêu tuổi?")
+    names = (*reading.names, *person) if named_answer else reading.names
+    return Turn((*carried, *own, *person)[-MAX_CARRIED_WORDS:], answered_by,
+                carried[-MAX_CARRIED_WORDS:], asked, names[-MAX_CARRIED_WORDS:], refused)

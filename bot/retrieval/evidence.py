@@ -493,6 +493,57 @@ def holder_unnamed(question: str, sentences: list[str]) -> bool:
     return not any(map(_names_a_person, naming))
 
 
+def _people(text: str) -> list[tuple[int, int]]:
+    """Spans of the Vietnamese persons' names in `text`: from a family name to the end of its
+    run of capitals, two words at least ("Trần Quốc Cường" of "Điện Biên Trần Quốc Cường"),
+    and no place ("Hà Nội", "Học viện … Hồ Chí Minh")."""
+    found = []
+    for start, end in capitalized_runs(text, least=2):
+        at = start
+        for word in text[start:end].split():
+            if fold(word).lower() in _FAMILY_NAMES and len(text[at:end].split()) >= 2:
+                if text[at:end] not in PLACES:
+                    found.append((at, end))
+                break
+            at += len(word) + 1
+    return found
+
+
+# What may stand between a holder's name and the office after it: "Lê Minh Hưng, Trưởng Ban
+# …", "Nguyễn Văn Hùng (52 tuổi, trú …), Giám đốc …"; and between an office and the name after
+# it, the body it heads ("Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường").
+_NAME_THEN_OFFICE = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*,(?:[^,;.()]{1,40},){0,2}\s*$")
+_OFFICE_THEN_NAME = re.compile(r"[^,;.()]{0,40}$")
+
+
+def holder_name(question: str, sentence: str) -> tuple[int, int] | None:
+    """The span of `sentence` naming who holds the office the question asks about ("Ai là Bí
+    thư Tỉnh ủy Điện Biên?" → "Trần Quốc Cường"), when exactly one person stands right beside
+    the office as asked, before it ("Lê Minh Hưng, Trưởng Ban …") or after it."""
+    asked = fold(question).lower().strip(" ?!.")
+    text = fold(sentence).lower()
+    if len(text) != len(sentence):
+        return None
+    asked_offices = [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
+                     if office in asked and _asks_holder(asked, office)]
+    # the office as the question names it whole: "bộ trưởng bộ quốc phòng", not "bộ trưởng"
+    offices = [office for office in asked_offices
+               if not any(office != other and office in other for other in asked_offices)]
+    deputy = {office: bool(re.search(rf"\bpho {office}\b", asked)) for office in offices}
+    people = _people(sentence)
+    found = set()
+    for office in offices:
+        for match in re.finditer(rf"\b{office}\b", text):
+            if text.endswith("pho ", 0, match.start()) != deputy[office]:
+                continue
+            for start, end in people:
+                if ((end <= match.start() and _NAME_THEN_OFFICE.match(sentence[end:match.start()]))
+                        or (start >= match.end()
+                            and _OFFICE_THEN_NAME.fullmatch(sentence[match.end():start]))):
+                    found.add((start, end))
+    return found.pop() if len(found) == 1 else None
+
+
 def deputy_mismatch(question: str, passage: str) -> bool:
     """Whether the question asks for an office (or its deputy) that the passage names only as
     its deputy (or only as the office itself)."""

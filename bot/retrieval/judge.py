@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.retrieval.answer_type import PERSON
 from bot.retrieval.conversation import carried_topic
 from bot.retrieval.evidence import (
     Population,
@@ -14,6 +15,7 @@ from bot.retrieval.evidence import (
     SentenceView,
     deputy_mismatch,
     features,
+    holder_name,
     holder_unnamed,
     names_to_place,
     office_holders,
@@ -148,6 +150,8 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
         span = short_span(question, kind, highlighted, english=form.kind == "english")
         if span is not None:
             short = (best.start + span.start, best.start + span.end)
+        elif kind == PERSON and (holder := holder_name(form.search_text, highlighted)):
+            short = (best.start + holder[0], best.start + holder[1])
     highlights = [with_antecedent(kind, views, i,
                                   index.chunks[item.row].text[views[i].start:views[i].end])
                   for views, i, item in zip(passages, picks, found.ranked, strict=False)]
