@@ -356,3 +356,18 @@ def test_the_person_a_short_answer_names_is_what_the_next_turns_ask_of() -> None
     talk = talk.after(turn_of(age, None, "number"))
     sentence = read(vi("Ông ấy bị tuyên phạt bao nhiêu năm tù?"), talk)
     assert "Nguyễn Văn Hùng" in sentence.search_text
+
+
+def test_last_year_is_the_year_before_the_one_asked_of() -> None:
+    first = read(vi("Doanh thu năm 2025 của Cà phê Đắk Nguyên là bao nhiêu?"), Conversation())
+    talk = Conversation().after(turn_of(first, None, "number"))
+    assert read(vi("Còn năm ngoái?"), talk).search_text == (
+        "Doanh thu năm 2025 Cà phê Đắk Nguyên … 2024?")
+    assert read(en("What about last year?"), talk).search_text.endswith("… 2024?")
+    # a question giving its own year does not carry the one before
+    target = read(vi("Công ty này đặt mục tiêu lợi nhuận năm 2026 bao nhiêu?"), talk)
+    assert "2025" not in target.search_text and "Cà phê Đắk Nguyên" in target.search_text
+    # no year said before: nothing to count back from
+    plain = Conversation().after(turn_of(read(vi("Doanh thu của công ty?"), Conversation()),
+                                         None, "number"))
+    assert "năm ngoái" in read(vi("Còn năm ngoái?"), plain).search_text

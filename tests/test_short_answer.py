@@ -588,3 +588,12 @@ def test_a_period_answers_with_the_end_asked_for() -> None:
                   english=True) == "ngày 25/7/2025"
     # asked neither end, one date alone does not answer
     assert _short("Nộp đơn phúc khảo vào ngày nào?", sentence) is None
+
+
+def test_of_two_figures_in_a_sentence_the_one_asked_answers() -> None:
+    target = ("Cho năm 2026, công ty đặt mục tiêu doanh thu 5.800 tỷ đồng và lợi nhuận sau thuế "
+              "700 tỷ đồng.")
+    assert _short("Công ty đặt mục tiêu lợi nhuận năm 2026 bao nhiêu?", target) == "700 tỷ đồng"
+    assert _short("Mục tiêu doanh thu năm 2026 là bao nhiêu?", target) == "5.800 tỷ đồng"
+    assert _short("How much profit does the company target?", target,
+                  english=True) == "700 tỷ đồng"

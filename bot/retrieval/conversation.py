@@ -4,7 +4,7 @@ whether it is a follow-up, the text searched for it, and the article it prefers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.corpus.text import fold
 from bot.retrieval.answer_type import DATE, NUMBER, PERSON, asked_kind, capitalized_runs, fitting
@@ -202,8 +202,19 @@ def _short_question(text: str) -> bool:
 
 def _names(text: str) -> tuple[str, ...]:
     """The words of the names in `text`: runs of capitalized words, but not the question's
-    first word alone, capitalized anyway ("Tỉ lệ hộ nghèo …"; "Điện Biên có …" is a name)."""
-    runs = [_WORD.findall(text[start:end]) for start, end in capitalized_runs(text)]
+    first word alone, capitalized anyway ("Tỉ lệ hộ nghèo …"; "Điện Biên có …" is a name),
+    with one lower-case word between a capitalized one and the run after it, which names
+    write too ("Công ty Phúc Khang Land", "Cà phê Đắk Nguyên")."""
+    spans = capitalized_runs(text)
+    runs: list[list[str]] = []
+    for i, (start, end) in enumerate(spans):
+        run = _WORD.findall(text[start:end])
+        if i + 1 < len(spans) and len(run) == 1 and (i > 0 or not text.lstrip().startswith(
+                run[0])):
+            between = text[end:spans[i + 1][0]]
+            if re.fullmatch(r" [^\W\d_]+ ", between) and between.strip().islower():
+                run.append(between.strip())
+        runs.append(run)
     return tuple(word for i, run in enumerate(runs)
                  if i > 0 or len(run) > 1 or not text.lstrip().startswith(run[0])
                  for word in run)
@@ -255,16 +266,41 @@ def _names_instead(own: tuple[str, ...], last: Turn) -> bool:
             and all(word[0].isupper() for word in own))
 
 
-def _measured_subject(last: Turn) -> tuple[str, ...]:
+def _measured_subject(last: Turn, own: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What the last turn measured: its names, and the years or numbers it was said of
-    ("Năm 2020 Điện Biên có bao nhiêu dân tộc?": "Điện Biên", "2020")."""
+    ("Năm 2020 Điện Biên có bao nhiêu dân tộc?": "Điện Biên", "2020") unless the question
+    gives a year of its own ("… mục tiêu lợi nhuận năm 2026": not 2025 as well)."""
     numbers = tuple(word for word in last.topic if any(ch.isdigit() for ch in word))
+    if any(_A_YEAR.match(word) for word in own):
+        numbers = tuple(word for word in numbers if not _A_YEAR.match(word))
     return tuple(dict.fromkeys((*last.names, *numbers)))
+
+
+# A year said relative to the one the conversation is about ("Còn năm ngoái?" after "Doanh thu
+# năm 2025 …?" asks of 2024, which the article writes as a number: "mức 3.938 tỷ đồng của năm
+# 2024"). Matched on the lower-cased search text, with or without marks.
+_YEAR_BEFORE = re.compile(r"\bnăm (?:ngoái|trước)\b|\bnam (?:ngoai|truoc)\b|\blast year\b"
+                          r"|\bthe (?:previous|prior) year\b|\bthe year before\b")
+_A_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def with_year_said(form: QueryForm, conversation: Conversation | None) -> QueryForm:
+    """`form` with "năm ngoái" / "last year" written as the year before the one year the last
+    turn's topic names ("2024"); as it is when that topic names none, or several."""
+    last = conversation.last if conversation else None
+    years = {int(word) for word in (last.topic if last else ()) if _A_YEAR.match(word)}
+    found = _YEAR_BEFORE.search(form.search_text.lower())
+    if found is None or len(years) != 1:
+        return form
+    said = str(years.pop() - 1)  # a bare year takes the place of a year: "Còn 1939?"
+    text = form.search_text[:found.start()] + said + form.search_text[found.end():]
+    return replace(form, search_text=text, typed=None)
 
 
 def read(form: QueryForm, conversation: Conversation | None) -> Reading:
     """Read the question in its conversation: a follow-up searches its own words after the
     last turn's topic, and prefers the article and passage that answered that turn."""
+    form = with_year_said(form, conversation)
     # "Còn", "What about", "thì sao" mark a contrast and are no topic: carried on, "Còn Lào
     # Cai?" then "Còn bảo hiểm y tế?" searched "… Còn Lào Cai … bảo hiểm y tế?"
     unmarked = _CONTRAST_MARKS.sub(" ", form.search_text).strip() or form.search_text
@@ -281,14 +317,15 @@ def read(form: QueryForm, conversation: Conversation | None) -> Reading:
         topic = tuple(word for word in last.topic if word not in last.names)
         prefer = Preference(prefer.source) if prefer else None
     elif how == "contrast" and _replaces_the_measure(own, last):
-        topic = _measured_subject(last)  # another measure of what was measured ("Còn số xã?")
+        # another measure of what was measured ("Còn số xã?")
+        topic = _measured_subject(last, own)
         if len(own) >= MIN_OWN_WORDS:
             prefer = Preference(prefer.source) if prefer else None
     elif (how == "pointer" and len(own) >= MIN_OWN_WORDS and _replaces_the_measure(own, last)
           and asked_kind(form.search_text) in (NUMBER, DATE)):
         # "Tỉ lệ hộ nghèo của tỉnh này là bao nhiêu?" after "Điện Biên có bao nhiêu dân tộc?":
         # "tỉnh này" points at what was measured, not at the measure ("dân tộc").
-        topic = _measured_subject(last)
+        topic = _measured_subject(last, own)
     elif how == "contrast" and len(own) >= MIN_OWN_WORDS:
         # The new focus replaces the last turn's: only the article is kept.
         topic = ()

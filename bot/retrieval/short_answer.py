@@ -142,6 +142,8 @@ def short_span(question: str, kind: str | None, sentence: str,
     elif not _ASKS_MOVE.search(asked):
         # ... and a level, when the question asks no rate and no change ("còn 17,66%")
         found = [c for c in found if not _yearly(c, sentence)] or found
+    if len(found) > 1:
+        found = _of_the_figure_asked(found, asked, sentence)
     if len(found) == 1:
         return found[0]
     if len(found) < 2:
@@ -160,6 +162,39 @@ _ASKS_END = re.compile(r"\b(?:han chot|han cuoi|cham nhat|ket thuc|den ngay nao|
                        r"deadline|until when|by when|last day|ends?|ended)\b")
 _ASKS_START = re.compile(r"\b(?:bat dau|tu ngay nao|tu khi nao|start|starts|started|begin|"
                          r"begins|began|first day)\b")
+
+
+# A company's or a budget's figures, folded, as the question and the sentence name them: in
+# "mục tiêu doanh thu 5.800 tỷ đồng và lợi nhuận sau thuế 700 tỷ đồng" each number is the
+# figure named last before it, and "mục tiêu lợi nhuận … bao nhiêu?" asks the 700.
+_FIGURES = {
+    "revenue": r"doanh thu|revenue|revenues|sales",
+    "profit": r"loi nhuan|lai rong|lai sau thue|lai truoc thue|profit|profits|earnings",
+    "capital": r"von dieu le|tong von|von dau tu|charter capital|investment capital",
+    "cost": r"chi phi|cost|costs",
+}
+_FIGURE = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in _FIGURES.items()}
+
+
+def _figure_before(text: str) -> str | None:
+    """The figure named last in folded `text` (None when it names none)."""
+    named = [(match.end(), name) for name, pattern in _FIGURE.items()
+             for match in pattern.finditer(text)]
+    return max(named)[1] if named else None
+
+
+def _of_the_figure_asked(found: list[Candidate], asked: str, sentence: str) -> list[Candidate]:
+    """The candidates that are the one figure the folded question names, when the sentence
+    gives several figures ("doanh thu … và lợi nhuận …"); all of them otherwise."""
+    wanted = {name for name, pattern in _FIGURE.items() if pattern.search(asked)}
+    if len(wanted) != 1:
+        return found
+    starts = [0, *(c.end for c in found[:-1])]
+    figures = [_figure_before(fold(sentence[start:c.start].lower()))
+               for start, c in zip(starts, found, strict=True)]
+    if len(set(figures) - {None}) < 2:
+        return found
+    return [c for c, figure in zip(found, figures, strict=True) if figure in wanted] or found
 
 
 def _a_period(found: list[Candidate], sentence: str) -> bool:
