@@ -12,10 +12,7 @@ from bot.retrieval.evidence import (
     QuestionTerms,
     SentenceView,
     asked_about,
-    deputy_mismatch,
     features,
-    holder_unnamed,
-    office_holders,
     other_figure,
     other_numbered,
     other_year,
@@ -24,6 +21,7 @@ from bot.retrieval.evidence import (
     share_elsewhere,
     uncounted,
 )
+from bot.retrieval.offices import deputy_mismatch, holder_unnamed, office_holders
 from bot.retrieval.question import classify
 from bot.retrieval.verdict import (
     FORMS,
@@ -353,7 +351,7 @@ def test_a_province_typed_in_lower_case_places_the_question() -> None:
 
 
 def test_the_holder_of_the_office_asked_is_the_short_answer() -> None:
-    from bot.retrieval.evidence import holder_name
+    from bot.retrieval.offices import holder_name
 
     def holder(question: str, sentence: str) -> str | None:
         span = holder_name(question, sentence)

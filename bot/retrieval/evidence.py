@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -35,7 +34,6 @@ from bot.retrieval.question import (
     QueryForm,
     has_vietnamese_letters,
 )
-from bot.retrieval.titles import TITLES
 from bot.store.generations import StoredIndex
 
 
@@ -369,187 +367,6 @@ def sentence_views(form: QueryForm, row: int, index: StoredIndex, kind: str | No
         fits = kind is not None and bool(fitting(form.search_text, kind, text))
         views.append(SentenceView(start, end, float(cosine), coverage, pairs, fits))
     return views
-
-
-# Offices a deputy ("Phó") holds under the same name: the Deputy Prime Minister's line does not
-# answer "Thủ tướng Chính phủ có tên là gì?" ("Who is the Prime Minister?"), nor the
-# secretary's "Phó Bí thư Tỉnh ủy là ai?". Folded.
-_OFFICES = re.compile(r"\b(?:thu tuong|chu tich|bo truong|bi thu|giam doc|chu nhiem|truong ban|"
-                      r"thu truong|chanh van phong|chanh an|vien truong|hieu truong|cuc truong)\b")
-
-
-# Offices and bodies in the Vietnamese that a list of officials writes, folded, longest first
-# ("bo truong bo quoc phong" before "bo quoc phong").
-_OFFICE_NAMES = sorted({fold(name).lower() for name in TITLES.values()}, key=len, reverse=True)
-
-
-def _asks_holder(asked: str, office: str) -> bool:
-    """Whether the folded question asks who holds `office` ("Phó Thủ tướng nào …", "ai là …",
-    "Which …", "… là ai", "… tên là gì" right after it), not what its holder said ("Tổng Bí
-    thư kêu gọi lớp người nào …")."""
-    name = re.escape(office)
-    return bool(re.search(rf"\b{name} nao\b|\b(?:which|ai la|who (?:is|was|are|were))"
-                          rf"(?: the)?(?: pho)? {name}\b|\b{name} la ai\b"
-                          rf"|^(?:the )?{name}\b.*\b(?:la ai|is who)$"
-                          rf"|^{name} ten(?: la)? gi$", asked))
-
-
-def office_holders(question: str, sentences: list[str]) -> list[int]:
-    """The sentences naming every office or body `question` asks the holder of, as it names it
-    (a deputy for a deputy, not the office itself): "Phó Thủ tướng nào có mặt?" is answered by
-    "Hồ Đức Phớc, …, Phó Thủ tướng Chính phủ;", not by the list's opening "Tham dự buổi làm
-    việc có …", which holds the question's other words. Empty when it asks of none, or no
-    sentence names them."""
-    asked = fold(question).lower().strip(" ?!.")
-    named: list[str] = []
-    for office in [*_OFFICE_NAMES, *_OFFICES.findall(asked)]:
-        if _asks_holder(asked, office) and not any(office in n for n in named):
-            named.append(office)
-    if not named:
-        return []
-    return [i for i, sentence in enumerate(sentences)
-            if all(_names_office_as_asked(asked, fold(sentence).lower(), office)
-                   for office in named)]
-
-
-def _names_office_as_asked(asked: str, text: str, office: str) -> bool | None:
-    """Whether folded `text` names `office` as the folded question `asked` does: its deputy
-    ("phó …") when it asks the deputy, the office itself otherwise; None when it never names
-    the office at all."""
-    deputy = bool(re.search(rf"\bpho {office}\b", asked))
-    said = [text.endswith("pho ", 0, m.start()) for m in re.finditer(rf"\b{office}\b", text)]
-    if not said:
-        return None
-    return any(said) if deputy else not all(said)
-
-
-# Vietnamese family names, folded: a run of capitals holding one before another word names a
-# person ("Vũ Minh Khôi", "Tô Lâm"); "Bộ Giáo dục", "Ủy ban" name none.
-_FAMILY_NAMES = frozenset(fold(name).lower() for name in """
-    Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh
-    Trương Lâm Phùng Mai Tô Hà Tạ Cao Lương Đinh Quách Thái Châu Lại Lò Giàng Vàng Mùa Sùng Thào
-    Cầm Lưu Tăng Triệu Kiều Khúc Chu Diệp Doãn Hứa La Lục Mạc Nông Tôn Văn Viên Âu Đàm Khổng Kim
-    Quan Tòng Lường Hầu Ninh Thân Từ Bạch Giáp Ông Quản Trình""".split())
-
-
-# Letters only Vietnamese writes: "Maizière" and "José" are foreign names, "Quốc" is not.
-_ONLY_VIETNAMESE = frozenset("đăơưạảãẹẻẽịỉĩọỏõụủũỳỵỷỹấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự")
-# The particles inside foreign names ("Lothar de Maizière").
-_PARTICLES = frozenset("de van von der den da di du del la le bin ibn al el".split())
-
-
-def _foreign(word: str) -> bool:
-    return not any(ch in _ONLY_VIETNAMESE for ch in word.lower())
-
-
-def _capital_runs(text: str) -> list[list[str]]:
-    """Capitalized words in a row, through the particles of foreign names."""
-    runs: list[list[str]] = [[]]
-    tokens = text.split()
-    for i, token in enumerate(tokens):
-        word = token.strip(".,;:!?()\"'“”")
-        joined = (word in _PARTICLES and runs[-1] and i + 1 < len(tokens)
-                  and tokens[i + 1][:1].isupper())
-        if word[:1].isupper() and word[:1].isalpha():
-            runs[-1].append(word)
-        elif not joined:
-            runs.append([])
-        if token != word and not joined:  # punctuation ends a run
-            runs.append([])
-    return [run for run in runs if run]
-
-
-def _names_a_person(text: str) -> bool:
-    """Whether `text` holds a person's name: a family name, then another capital ("Vũ Minh
-    Khôi"), or capitals in a row that Vietnamese does not write ("Hoesung Lee", "Lothar de
-    Maizière"; an acronym alone, "IPCC", names a body)."""
-    for start, end in capitalized_runs(text, least=2):
-        typed = text[start:end].split()
-        if any(fold(word).lower() in _FAMILY_NAMES for word in typed[:-1]):
-            return True
-    for typed in _capital_runs(text):
-        # words in a row Vietnamese does not write: "Hoesung Lee" of "Hàn Quốc Hoesung Lee"
-        for foreign, group in groupby(typed, key=_foreign):
-            found = list(group)
-            if foreign and len(found) >= 2 and not all(map(str.isupper, found)):
-                return True
-    return False
-
-
-def holder_unnamed(question: str, sentences: list[str]) -> bool:
-    """Whether the question asks who holds an office ("Bộ trưởng Bộ Giáo dục và Đào tạo là
-    ai?", "Bí thư Tỉnh ủy Quảng Ninh là ai?") and the passage (its `sentences`) names no one
-    where it names the office, or never names the office: "Bộ trưởng … đã gửi thư khen …"
-    mentions the office, not its holder, "Ông Vũ Minh Khôi nhấn mạnh …" beside it is another
-    office's, and a verdict naming the defendants gives no "Chánh án"."""
-    asked = fold(question).lower().strip(" ?!.")
-    offices = [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
-               if office in asked and _asks_holder(asked, office)]
-    if not offices:
-        return False
-    naming = [sentence for sentence in sentences
-              if any(_names_office_as_asked(asked, fold(sentence).lower(), office)
-                     for office in offices)]
-    return not any(map(_names_a_person, naming))
-
-
-def _people(text: str) -> list[tuple[int, int]]:
-    """Spans of the Vietnamese persons' names in `text`: from a family name to the end of its
-    run of capitals, two words at least ("Trần Quốc Cường" of "Điện Biên Trần Quốc Cường"),
-    and no place ("Hà Nội", "Học viện … Hồ Chí Minh")."""
-    found = []
-    for start, end in capitalized_runs(text, least=2):
-        at = start
-        for word in text[start:end].split():
-            if fold(word).lower() in _FAMILY_NAMES and len(text[at:end].split()) >= 2:
-                if text[at:end] not in PLACES:
-                    found.append((at, end))
-                break
-            at += len(word) + 1
-    return found
-
-
-# What may stand between a holder's name and the office after it: "Lê Minh Hưng, Trưởng Ban
-# …", "Nguyễn Văn Hùng (52 tuổi, trú …), Giám đốc …"; and between an office and the name after
-# it, the body it heads ("Bí thư Tỉnh ủy Điện Biên Trần Quốc Cường").
-_NAME_THEN_OFFICE = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*,(?:[^,;.()]{1,40},){0,2}\s*$")
-_OFFICE_THEN_NAME = re.compile(r"[^,;.()]{0,40}$")
-
-
-def holder_name(question: str, sentence: str) -> tuple[int, int] | None:
-    """The span of `sentence` naming who holds the office the question asks about ("Ai là Bí
-    thư Tỉnh ủy Điện Biên?" → "Trần Quốc Cường"), when exactly one person stands right beside
-    the office as asked, before it ("Lê Minh Hưng, Trưởng Ban …") or after it."""
-    asked = fold(question).lower().strip(" ?!.")
-    text = fold(sentence).lower()
-    if len(text) != len(sentence):
-        return None
-    asked_offices = [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
-                     if office in asked and _asks_holder(asked, office)]
-    # the office as the question names it whole: "bộ trưởng bộ quốc phòng", not "bộ trưởng"
-    offices = [office for office in asked_offices
-               if not any(office != other and office in other for other in asked_offices)]
-    deputy = {office: bool(re.search(rf"\bpho {office}\b", asked)) for office in offices}
-    people = _people(sentence)
-    found = set()
-    for office in offices:
-        for match in re.finditer(rf"\b{office}\b", text):
-            if text.endswith("pho ", 0, match.start()) != deputy[office]:
-                continue
-            for start, end in people:
-                if ((end <= match.start() and _NAME_THEN_OFFICE.match(sentence[end:match.start()]))
-                        or (start >= match.end()
-                            and _OFFICE_THEN_NAME.fullmatch(sentence[match.end():start]))):
-                    found.add((start, end))
-    return found.pop() if len(found) == 1 else None
-
-
-def deputy_mismatch(question: str, passage: str) -> bool:
-    """Whether the question asks for an office (or its deputy) that the passage names only as
-    its deputy (or only as the office itself)."""
-    asked, text = fold(question).lower(), fold(passage).lower()
-    return any(_names_office_as_asked(asked, text, office) is False
-               for office in set(_OFFICES.findall(asked)))
 
 
 # Things counted under another name, folded: "mấy nước" is answered by "27 quốc gia".

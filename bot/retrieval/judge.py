@@ -13,12 +13,8 @@ from bot.retrieval.evidence import (
     Population,
     QuestionTerms,
     SentenceView,
-    deputy_mismatch,
     features,
-    holder_name,
-    holder_unnamed,
     names_to_place,
-    office_holders,
     other_figure,
     other_numbered,
     other_year,
@@ -32,6 +28,7 @@ from bot.retrieval.evidence import (
     unknown_names,
 )
 from bot.retrieval.fusion import Retrieval, sources_naming
+from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
 from bot.retrieval.short_answer import short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
