@@ -4,12 +4,16 @@ is checked with the hashing embedder (`fake_cli`); one `ask` runs the real model
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import REPO, Run
+from tests.fake_embedder import FAKE_MODEL
 
 
 def test_help_lists_the_commands(fake_cli: Run) -> None:
@@ -220,3 +224,19 @@ def test_the_common_options_go_before_the_command_or_after_it(fake_cli: Run) -> 
     assert missing.returncode == 1 and "sources folder missing does not exist" in missing.stderr
     # given after the command too, the later one counts
     assert fake_cli("--sources", "missing", "ask", "x", "--sources", "source_text").returncode == 0
+
+
+def test_a_closed_or_full_output_gets_no_unexpected_error(fake_cli: Run, tmp_path: Path,
+                                                          cache_dir: Path) -> None:
+    fake_cli("index")  # built once; the shell runs below only ask
+    env = {**os.environ, "QABOT_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1",
+           "QABOT_MODEL": FAKE_MODEL, "PYTHONPATH": str(REPO)}
+    ask = f"{sys.executable} -m bot ask 'Tỉ lệ hộ nghèo là bao nhiêu?'"
+    for redirect in (">&-", "<&-", "2>&-"):  # a stream the caller closed
+        done = subprocess.run(["bash", "-c", f"{ask} {redirect}"], capture_output=True,
+                              text=True, cwd=tmp_path, env=env, timeout=120)
+        assert done.returncode == 0 and "unexpected" not in done.stdout + done.stderr, redirect
+    full = subprocess.run(["bash", "-c", f"{ask} > /dev/full"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=120)
+    assert full.returncode == 1
+    assert full.stderr.strip() == "Error: cannot write the output (No space left on device)"

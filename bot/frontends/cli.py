@@ -369,7 +369,16 @@ COMMANDS = {"ask": run_ask, "repl": run_repl, "telegram": run_telegram, "index":
             "eval": run_eval, "feedback": run_feedback, "add": run_add}
 
 
+def _stand_in_for_closed_streams() -> None:
+    """A stream the caller closed (`qabot ask Q >&-`, `<&-`) is None in Python: read it as
+    empty and write to nowhere, rather than fail on it ("unexpected AttributeError")."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _stand_in_for_closed_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -392,6 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # writing the answer failed: a full disk, a closed device
+        print(f"Error: cannot write the output ({exc.strerror or exc})", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug: one line for the user, the traceback with -v
         logger.debug("unexpected error", exc_info=True)
         print(f"Error: unexpected {type(exc).__name__}; run again with -v for details",
