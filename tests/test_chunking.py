@@ -76,3 +76,11 @@ def test_nfd_and_nfc_sources_give_the_same_chunks() -> None:
 def test_title_comes_from_the_file_name() -> None:
     assert title_of("Super_Bowl_50.txt") == "Super Bowl 50"
     assert title_of("sub/tong-bi-thu-lam-viec.md") == "tong bi thu lam viec"
+
+
+def test_a_paragraph_without_full_stops_is_cut_between_words() -> None:
+    text = " ".join(f"từ{i}" for i in range(2000))  # ~12,000 characters, no sentence ends
+    chunks = chunk_source("dai.txt", text, ChunkerParams())
+    assert len(chunks) > 1 and max(len(c.text) for c in chunks) <= ChunkerParams().max_chars
+    assert all(text[c.start:c.end] == c.text and c.text == c.text.strip() for c in chunks)
+    assert " ".join(c.text for c in chunks) == text  # nothing lost between the pieces

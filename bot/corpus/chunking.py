@@ -157,16 +157,35 @@ def _classified(name: str, text: str) -> list[tuple[str, _Line]]:
 
 
 def _windows(text: str, base: int, max_chars: int) -> list[tuple[int, int]]:
-    """Pack whole sentences into windows of at most `max_chars` (a longer sentence stands alone)."""
+    """Pack whole sentences into windows of at most `max_chars`; a longer sentence is cut
+    between words (a 1 MB line without a full stop was one passage, quoted whole)."""
     if len(text) <= max_chars:
         return [(base, base + len(text))]
     windows: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text):
+    for s, e in (piece for span in sentence_spans(text)
+                 for piece in _cut_between_words(text, *span, max_chars)):
         if windows and e + base - windows[-1][0] <= max_chars:
             windows[-1] = (windows[-1][0], base + e)
         else:
             windows.append((base + s, base + e))
     return windows
+
+
+def _cut_between_words(text: str, start: int, end: int,
+                       max_chars: int) -> list[tuple[int, int]]:
+    """`text[start:end]` in pieces of at most `max_chars`, each ending at a space when one is
+    near enough (else cut where the limit falls), spaces between pieces left out."""
+    pieces = []
+    while end - start > max_chars:
+        space = text.rfind(" ", start + max_chars // 2, start + max_chars + 1)
+        cut = space if space > start else start + max_chars
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def chunk_source(name: str, text: str, params: ChunkerParams) -> list[Chunk]:
