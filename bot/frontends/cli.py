@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import errno
 import io
 import logging
 import os
@@ -369,6 +370,19 @@ COMMANDS = {"ask": run_ask, "repl": run_repl, "telegram": run_telegram, "index":
             "eval": run_eval, "feedback": run_feedback, "add": run_add}
 
 
+_OUTPUT_FAILED = (errno.ENOSPC, errno.EIO, errno.EFBIG)
+
+
+def _discard_stdout() -> None:
+    """Point standard output at nowhere: its unwritten buffer is dropped at exit, quietly."""
+    try:
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, sys.stdout.fileno())
+        os.close(nowhere)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def _stand_in_for_closed_streams() -> None:
     """A stream the caller closed (`qabot ask Q >&-`, `<&-`) is None in Python: read it as
     empty and write to nowhere, rather than fail on it ("unexpected AttributeError")."""
@@ -392,7 +406,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.top_k = DEFAULT_TOP_K
     _configure_logging(args.verbose)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full output fails here, not unreported at exit (rc 120)
+        return code
     except QabotError as exc:
         print(f"Error: {safe(str(exc))}", file=sys.stderr)
         return 1
@@ -401,11 +417,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except OSError as exc:  # writing the answer failed: a full disk, a closed device
-        print(f"Error: cannot write the output ({exc.strerror or exc})", file=sys.stderr)
-        return 1
-    except Exception as exc:  # a bug: one line for the user, the traceback with -v
-        logger.debug("unexpected error", exc_info=True)
+    except Exception as exc:  # one line for the user, the traceback with -v
+        if isinstance(exc, OSError) and exc.errno in _OUTPUT_FAILED:
+            # writing the answer failed (a full disk or device): say so once, and drop what
+            # is still buffered, which would fail again when Python exits
+            print(f"Error: cannot write the output ({exc.strerror or exc})", file=sys.stderr)
+            _discard_stdout()
+            return 1
+        logger.debug("unexpected error", exc_info=True)  # a bug
         print(f"Error: unexpected {type(exc).__name__}; run again with -v for details",
               file=sys.stderr)
         return 1
