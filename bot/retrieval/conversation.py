@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from bot.corpus.text import fold
 from bot.retrieval.answer_type import DATE, NUMBER, PERSON, asked_kind, capitalized_runs, fitting
 from bot.retrieval.fusion import Preference
-from bot.retrieval.places import PLACES
+from bot.retrieval.places import places_written
 from bot.retrieval.question import ENGLISH_FUNCTION_WORDS, QueryForm, has_vietnamese_letters
 
 _WORD = re.compile(r"\w+")
@@ -220,16 +220,6 @@ def _names(text: str) -> tuple[str, ...]:
                  for word in run)
 
 
-def _places_in(text: str) -> tuple[str, ...]:
-    """The words of the provinces `text` writes in lower case (a question typed without
-    capitals, restored: "tỉ lệ hộ nghèo quảng ninh là bao nhiêu" is about Quảng Ninh, and
-    "còn hộ cận nghèo?" after it asks of Quảng Ninh too)."""
-    lowered = text.lower()
-    return tuple(word for name in (place.lower() for place in PLACES)
-                 if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered)
-                 for word in _WORD.findall(name))
-
-
 _MEASURED = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|how many|how much)\s+([^\W\d_]+"
                        r"(?:\s+[^\W\d_]+)*)")
 
@@ -238,7 +228,10 @@ def _subject(text: str, own: tuple[str, ...]) -> tuple[str, ...]:
     """The words naming what a question is about: its names ("Điện Biên có bao nhiêu dân
     tộc?"), or, typed without capitals, its topic without what it measures ("điện biên có bao
     nhiêu dân tộc" is about "điện biên")."""
-    names = _names(text) or _places_in(text)
+    # a province typed in lower case is a name too ("tỉ lệ hộ nghèo quảng ninh là bao nhiêu"
+    # is about Quảng Ninh, and "còn hộ cận nghèo?" after it asks of Quảng Ninh too)
+    names = _names(text) or tuple(word for name in places_written(text)
+                                  for word in _WORD.findall(name.lower()))
     found = _MEASURED.search(text.lower())
     if names or found is None:
         return names

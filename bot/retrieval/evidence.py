@@ -27,7 +27,7 @@ from bot.retrieval.answer_type import (
 )
 from bot.retrieval.conversation import TOPIC_END
 from bot.retrieval.fusion import Ranked, Retrieval
-from bot.retrieval.places import PLACES
+from bot.retrieval.places import PLACES, places_written
 from bot.retrieval.question import (
     ENGLISH_FUNCTION_WORDS,
     VI_SYLLABLE,
@@ -247,17 +247,9 @@ def names_to_place(form: QueryForm) -> list[str]:
     capital, keeps one word of it ("Cai"; "Tại Điện Biên" keeps "Điện Biên"). One word alone is
     left out: an English question's ("Earth", "Lord", "Church") is written in Vietnamese by
     its own article and in English by some other one."""
-    names = given_names(form) + opening_names(form.as_typed) + _places_written(form.search_text)
+    names = given_names(form) + opening_names(form.as_typed) + places_written(form.search_text)
     return list(dict.fromkeys(" ".join(folded) for folded in (words(fold(name)) for name in names)
                               if len(folded) >= 2))
-
-
-def _places_written(text: str) -> list[str]:
-    """The provinces `text` writes with their marks in any case: a question typed without
-    capitals, restored ("chủ tịch ubnd tỉnh quảng ngãi là ai"), names Quảng Ngãi too."""
-    lowered = text.lower()
-    return [place for place in PLACES
-            if re.search(rf"(?<!\w){re.escape(place.lower())}(?!\w)", lowered)]
 
 
 def opening_names(typed: str) -> list[str]:

@@ -117,6 +117,12 @@ def _names_a_person(text: str) -> bool:
     return False
 
 
+def _offices_asked(asked: str) -> list[str]:
+    """The offices (named or generic) whose holder the folded question asks for."""
+    return [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
+            if office in asked and _asks_holder(asked, office)]
+
+
 def holder_unnamed(question: str, sentences: list[str]) -> bool:
     """Whether the question asks who holds an office ("Bộ trưởng Bộ Giáo dục và Đào tạo là
     ai?", "Bí thư Tỉnh ủy Quảng Ninh là ai?") and the passage (its `sentences`) names no one
@@ -124,8 +130,7 @@ def holder_unnamed(question: str, sentences: list[str]) -> bool:
     mentions the office, not its holder, "Ông Vũ Minh Khôi nhấn mạnh …" beside it is another
     office's, and a verdict naming the defendants gives no "Chánh án"."""
     asked = fold(question).lower().strip(" ?!.")
-    offices = [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
-               if office in asked and _asks_holder(asked, office)]
+    offices = _offices_asked(asked)
     if not offices:
         return False
     naming = [sentence for sentence in sentences
@@ -165,8 +170,7 @@ def holder_name(question: str, sentence: str) -> tuple[int, int] | None:
     text = fold(sentence).lower()
     if len(text) != len(sentence):
         return None
-    asked_offices = [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
-                     if office in asked and _asks_holder(asked, office)]
+    asked_offices = _offices_asked(asked)
     # the office as the question names it whole: "bộ trưởng bộ quốc phòng", not "bộ trưởng"
     offices = [office for office in asked_offices
                if not any(office != other and office in other for other in asked_offices)]

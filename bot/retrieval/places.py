@@ -33,6 +33,17 @@ _FOLDED = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BY_FOLDED), key=le
                      + r")\b", re.IGNORECASE)
 
 
+# Each province as written with its marks, in any case: "quảng ngãi" in a restored question.
+_WRITTEN = {name: re.compile(rf"(?<!\w){re.escape(name.lower())}(?!\w)") for name in PLACES}
+
+
+def places_written(text: str) -> list[str]:
+    """The provinces `text` writes with their marks, in any case ("chủ tịch ubnd tỉnh quảng
+    ngãi là ai" writes Quảng Ngãi), in the order of `PLACES`."""
+    lowered = text.lower()
+    return [name for name, pattern in _WRITTEN.items() if pattern.search(lowered)]
+
+
 def unknown_places(question: str, says: Callable[[str], bool],
                    capitalized_only: bool = False) -> list[str]:
     """The provinces `question` types without their marks ("lai chau", "Lai Chau") that the
