@@ -37,6 +37,9 @@ def test_a_term_is_written_in_vietnamese_longest_first_and_other_words_stay() ->
         "Which bị cáo received a án treo?")
     assert with_vietnamese_terms("What was the after-tax profit?") == (
         "What was the lợi nhuận sau thuế?")
+    # read whole, not as "state budget" then "revenue" (a budget's revenue is no company's)
+    assert with_vietnamese_terms("What was the total state budget revenue?") == (
+        "What was the total thu ngân sách nhà nước?")
 
 
 def test_an_english_question_with_a_term_reads_as_mixed_and_a_vietnamese_one_keeps_its_kind(

@@ -16,6 +16,9 @@ TERMS = {
     "economic growth": "tăng trưởng kinh tế",
     "growth rate": "tốc độ tăng trưởng",
     "budget revenue": "thu ngân sách",
+    # before "state budget" and "revenue" read apart ("ngân sách nhà nước doanh thu")
+    "state budget revenue": "thu ngân sách nhà nước",
+    "state budget revenues": "thu ngân sách nhà nước",
     "state budget": "ngân sách nhà nước",
     "central budget": "ngân sách trung ương",
     "public investment": "đầu tư công",
