@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.retrieval.places import spelled, unknown_places
+from bot.retrieval.places import figure_of_elsewhere, named_places, spelled, unknown_places
 
 
 def _says(phrase: str) -> bool:  # the articles write Điện Biên and Lào Cai
@@ -33,3 +33,35 @@ def test_a_province_the_articles_write_or_a_word_stays_as_typed() -> None:
 def test_in_english_only_a_capitalized_province_is_one() -> None:
     assert unknown_places("What is the poverty rate of Son La?", _says, True) == ["Sơn La"]
     assert unknown_places("Why son la?", _says, True) == []
+
+
+_STORM_TITLE = "Bão số 7 đổ bộ Quảng Ngãi - Gia Lai"
+_STORM = ("Trong số người chết, Quảng Ngãi có 5 người, Gia Lai 3 người và Đắk Lắk 1 người. "
+          "Về nhà ở, có 3.246 ngôi nhà bị tốc mái. Các địa phương đã sơ tán 41.850 hộ dân, "
+          "trong đó riêng Quảng Ngãi sơ tán 19.400 hộ. Quảng Ngãi xuất 150 tấn gạo.")
+
+
+def test_a_figure_of_several_provinces_or_of_another_is_none_of_the_one_asked() -> None:
+    asked = named_places(["gia lai", "bao so"])
+    assert asked == {"Gia Lai"}
+    # added up over the provinces, named only for another, or unnamed in an article not
+    # about the province asked: the figure is not its own (red-team, rt16)
+    assert figure_of_elsewhere(asked, _STORM, _STORM_TITLE,
+                               "Các địa phương đã sơ tán 41.850 hộ dân.")
+    assert figure_of_elsewhere(asked, _STORM, _STORM_TITLE, "Quảng Ngãi xuất 150 tấn gạo.")
+    assert figure_of_elsewhere({"Đắk Lắk"}, _STORM, _STORM_TITLE,
+                               "Về nhà ở, có 3.246 ngôi nhà bị tốc mái.")
+    # the sentence naming the province asked gives its figure
+    assert not figure_of_elsewhere(asked, _STORM, _STORM_TITLE,
+                                   "Quảng Ngãi có 5 người, Gia Lai 3 người và Đắk Lắk 1 người.")
+
+
+def test_a_figure_unnamed_in_an_article_about_the_province_asked_is_its_own() -> None:
+    report = ("Điện Biên có 45 xã. So với Lai Châu, tỉnh có nhiều dân tộc hơn. "
+              "Toàn tỉnh có 19 dân tộc.")
+    title = "Tổng Bí thư làm việc với Điện Biên"
+    assert not figure_of_elsewhere({"Điện Biên"}, report, title, "Toàn tỉnh có 19 dân tộc.")
+    # nor does a passage about one province only say anything about the figure's scope
+    assert not figure_of_elsewhere({"Lai Châu"}, "Toàn tỉnh có 19 dân tộc.", title,
+                                   "Toàn tỉnh có 19 dân tộc.")
+    assert not figure_of_elsewhere(set(), _STORM, _STORM_TITLE, "Có 3.246 ngôi nhà bị tốc mái.")

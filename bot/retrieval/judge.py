@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.retrieval.answer_type import PERSON
+from bot.retrieval.answer_type import NUMBER, PERSON
 from bot.retrieval.conversation import carried_topic
 from bot.retrieval.evidence import (
     Population,
@@ -29,6 +29,7 @@ from bot.retrieval.evidence import (
 )
 from bot.retrieval.fusion import Retrieval, sources_naming
 from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
+from bot.retrieval.places import figure_of_elsewhere, named_places
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
 from bot.retrieval.short_answer import short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
@@ -84,6 +85,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)
             or other_figure(form.search_text, highlighted)
+            or (kind == NUMBER and figure_of_elsewhere(
+                named_places(names_to_place(form)), top, dated[len(top):], highlighted))
             # the thing counted as searched: "bao nhiêu ethnic groups" counts "dân tộc",
             # "bao nhiêu cổ động viên" the article's "khán giả"
             or (form.kind != "english" and (uncounted(form.search_text, top)

@@ -75,3 +75,25 @@ def spelled(text: str, names: list[str]) -> str:
         for match in reversed(list(re.finditer(rf"\b{key}\b", folded))):
             text = text[:match.start()] + name + text[match.end():]
     return text
+
+
+def named_places(folded_names: list[str]) -> set[str]:
+    """The provinces among names given folded and lower-case ("gia lai", "dien bien")."""
+    return {_BY_FOLDED[name] for name in folded_names if name in _BY_FOLDED}
+
+
+# A sentence giving the figure of several provinces together: "các địa phương đã sơ tán
+# 41.850 hộ dân", "toàn vùng", "cả ba tỉnh".
+_TOGETHER = re.compile(r"\b(?:các địa phương|các tỉnh|toàn vùng|cả (?:hai|ba|bốn|năm) tỉnh)\b")
+
+
+def figure_of_elsewhere(asked: set[str], passage: str, title: str, sentence: str) -> bool:
+    """Whether the highlighted `sentence` of a `passage` about several provinces gives no
+    figure of the ones `asked`: it names only others, adds several up ("các địa phương …"),
+    or names none in an article whose `title` is not about them ("Đắk Lắk có bao nhiêu nhà
+    bị tốc mái?" against a storm report's "có 3.246 ngôi nhà bị tốc mái")."""
+    said = set(places_written(sentence))
+    if not asked or said & asked or len(set(places_written(f"{passage}\n{title}"))) < 2:
+        return False
+    return (bool(said) or bool(_TOGETHER.search(sentence.lower()))
+            or not asked <= set(places_written(title)))
