@@ -27,6 +27,7 @@ from bot.retrieval.evidence import (
     uncounted,
     unknown_names,
 )
+from bot.retrieval.frames import later_stage_unsaid, other_period
 from bot.retrieval.fusion import Retrieval, sources_naming
 from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
 from bot.retrieval.places import figure_of_elsewhere, named_places
@@ -70,9 +71,10 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     """Whether a rule refuses the top passage (`row`, its sentences `views`, the highlighted
     one `pick`) whatever the evidence: it holds none of the kind asked, names another
     article's subject, an office's deputy or no holder of the office asked, another year,
-    another numbered thing ("bão số 7") or another of a report's figures, says the figure is
-    not given, gives no figure per head, or (in Vietnamese) counts something else or holds
-    the share asked only about something else."""
+    another numbered thing ("bão số 7"), another of a report's figures, another period ("9
+    tháng" for "cả năm") or a province's figure only in others', names no appeal asked, says
+    the figure is not given, gives no figure per head, or (in Vietnamese) counts something
+    else or holds the share asked only about something else."""
     chunk = index.chunks[row]
     top, view = chunk.text, views[pick]
     highlighted = top[view.start:view.end]
@@ -85,6 +87,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)
             or other_figure(form.search_text, highlighted)
+            or other_period(form.search_text, highlighted)
+            or later_stage_unsaid(form.search_text, dated)
             or (kind == NUMBER and figure_of_elsewhere(
                 named_places(names_to_place(form)), top, dated[len(top):], highlighted))
             # the thing counted as searched: "bao nhiêu ethnic groups" counts "dân tộc",

@@ -1,0 +1,58 @@
+"""The frame a figure or an event is given in: the period of a report (nine months, the full
+year, a quarter) and the stage of a proceeding (first instance, appeal); a passage in another
+frame than the one a question asks does not answer it."""
+
+from __future__ import annotations
+
+import re
+
+from bot.corpus.text import fold
+
+# A report's periods, Vietnamese with marks and English, matched on the lower-cased text;
+# typed without marks, folded (and with them, "cả nam lẫn nữ" is no "cả năm"): "GRDP cả năm
+# 2024" is not answered by "GRDP 9 tháng năm 2025 … cao hơn mức 9,6% của cùng kỳ năm 2024"
+# (red-team, rt16).
+_PERIODS = {
+    "full year": r"cả năm|full year|whole year|entire year",
+    "half": r"6 tháng|sáu tháng|nửa đầu năm|first half|(?:6|six) months",
+    "nine months": r"(?:9|chín) tháng|(?:9|nine) months",
+    "first quarter": r"quý (?:i|1)|first quarter|q1",
+    "second quarter": r"quý (?:ii|2)|second quarter|q2",
+    "third quarter": r"quý (?:iii|3)|third quarter|q3",
+    "fourth quarter": r"quý (?:iv|4)|fourth quarter|q4",
+}
+_PERIOD = {name: (re.compile(rf"\b(?:{pattern})\b"), re.compile(rf"\b(?:{fold(pattern)})\b"))
+           for name, pattern in _PERIODS.items()}
+# The later stages of a proceeding, folded, which a passage must name to answer for them:
+# without "phúc thẩm", "Tòa … đã tuyên án" is the first instance (rt17: "Phiên phúc thẩm …
+# diễn ra ngày nào?" got its date). An English question's may be named by any of them, or by
+# the appeal itself ("kháng cáo").
+_STAGES = ("phuc tham", "giam doc tham", "tai tham", "xet xu lai")
+_STAGE = re.compile(rf"\b(?:{'|'.join(_STAGES)})\b")
+_ENGLISH_STAGE = re.compile(r"\b(?:appeal|appeals|appellate|retrial)\b")
+_ANY_STAGE = re.compile(rf"\b(?:{'|'.join(_STAGES)}|khang cao|khang nghi|appeal|appeals)\b")
+
+
+
+def _periods(text: str) -> set[str]:
+    """The periods `text` names (lower-cased)."""
+    marked = fold(text) != text
+    return {name for name, (with_marks, without) in _PERIOD.items()
+            if (with_marks if marked else without).search(text)}
+
+
+def other_period(question: str, sentence: str) -> bool:
+    """Whether the question asks for a period of a report ("cả năm", "6 tháng", "quý II") and
+    the highlighted `sentence` gives only others ("9 tháng")."""
+    asked, said = _periods(question.lower()), _periods(sentence.lower())
+    return bool(asked) and bool(said) and not asked & said
+
+
+def later_stage_unsaid(question: str, passage: str) -> bool:
+    """Whether the question asks about a later stage of a proceeding (an appeal, a retrial)
+    that the passage never names."""
+    asked, text = fold(question.lower()), fold(passage.lower())
+    stages = set(_STAGE.findall(asked))
+    if stages:
+        return not stages & set(_STAGE.findall(text))
+    return bool(_ENGLISH_STAGE.search(asked)) and not _ANY_STAGE.search(text)
