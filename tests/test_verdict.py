@@ -13,6 +13,7 @@ from bot.retrieval.evidence import (
     SentenceView,
     asked_about,
     features,
+    not_given_where_named,
     other_figure,
     other_numbered,
     other_year,
@@ -338,6 +339,19 @@ def test_a_sentence_saying_the_figure_is_not_given_answers_no_number() -> None:
     assert said_not_given("date", "Thiệt hại kinh tế chưa được ước tính.")
     assert not said_not_given("person", unpublished)
     assert not said_not_given("number", "Bộ đã công bố 1.128.516 thí sinh dự thi.")
+
+
+def test_the_sentence_naming_what_is_asked_saying_it_is_not_given_answers_no_number() -> None:
+    sentences = ["Xuất khẩu tiếp tục là động lực chính khi chiếm 68% tổng doanh thu.",
+                 "Thị trường Trung Đông cũng ghi nhận mức tăng trưởng đơn hàng khả quan, dù "
+                 "công ty chưa công bố số liệu cụ thể."]
+    assert not_given_where_named("number", ["Trung Đông"], sentences, 0)
+    # the highlighted sentence naming it, or the sentence naming it giving the figure
+    assert not not_given_where_named("number", ["Trung Đông"], sentences, 1)
+    given = [sentences[0], "Thị trường Trung Đông chiếm 12% doanh thu."]
+    assert not not_given_where_named("number", ["Trung Đông"], given, 0)
+    assert not not_given_where_named("number", ["Nhật Bản"], sentences, 0)
+    assert not not_given_where_named("person", ["Trung Đông"], sentences, 0)
 
 
 def test_a_province_typed_in_lower_case_places_the_question() -> None:

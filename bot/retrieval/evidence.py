@@ -437,6 +437,25 @@ def said_not_given(kind: str | None, sentence: str) -> bool:
     return kind in (NUMBER, DATE) and bool(_NOT_GIVEN.search(fold(sentence).lower()))
 
 
+def not_given_where_named(kind: str | None, names: list[str], sentences: list[str],
+                          pick: int) -> bool:
+    """Whether a number or a date is asked of what the question names, and the passage's
+    sentence naming it (not the highlighted one, `sentences[pick]`) says it is not given:
+    "Doanh thu xuất khẩu sang thị trường Trung Đông …?" against "Thị trường Trung Đông cũng
+    ghi nhận …, dù công ty chưa công bố số liệu cụ thể" beside the total's 68% (rt17)."""
+    wanted = [" ".join(words(fold(name.lower()))) for name in names]
+    if kind not in (NUMBER, DATE) or not any(wanted):
+        return False
+
+    def names_all(sentence: str) -> bool:
+        spaced = f" {' '.join(folded_words(sentence.lower()))} "
+        return all(f" {name} " in spaced for name in wanted if name)
+
+    return not names_all(sentences[pick]) and any(
+        names_all(sentence) and said_not_given(kind, sentence)
+        for i, sentence in enumerate(sentences) if i != pick)
+
+
 # The figures of a provincial report: one of them does not answer for another ("Tổng thu ngân
 # sách … bao nhiêu tỷ đồng?" got the GRDP's 17.970 tỷ đồng, "ty le bao phu bao hiem xa hoi" the
 # health insurance's 98%). Folded; words that name the same figure are one group. A question

@@ -14,7 +14,9 @@ from bot.retrieval.evidence import (
     QuestionTerms,
     SentenceView,
     features,
+    given_names,
     names_to_place,
+    not_given_where_named,
     other_figure,
     other_numbered,
     other_year,
@@ -86,6 +88,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or other_year(form.search_text, dated, highlighted)
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)
+            or not_given_where_named(kind, given_names(form), [top[v.start:v.end] for v in views],
+                                     pick)
             or other_figure(form.search_text, highlighted)
             or other_period(form.search_text, highlighted)
             or later_stage_unsaid(form.search_text, dated)
