@@ -597,3 +597,15 @@ def test_of_two_figures_in_a_sentence_the_one_asked_answers() -> None:
     assert _short("Mục tiêu doanh thu năm 2026 là bao nhiêu?", target) == "5.800 tỷ đồng"
     assert _short("How much profit does the company target?", target,
                   english=True) == "700 tỷ đồng"
+
+
+def test_an_english_question_for_a_quantity_by_its_name_asks_a_number() -> None:
+    from bot.retrieval.answer_type import asked_kind
+    for question in ("What was the average household size?",
+                     "What was Dien Bien's total state budget revenue in 2025?",
+                     "What were the annual carriage fees for the channels?",
+                     "What is the area of Dien Bien?"):
+        assert asked_kind(question) == "number", question
+    for question in ("What was the revenue used for?", "What is the name of the area?",
+                     "What area of Brookhaven is known for crime?"):
+        assert asked_kind(question) is None, question

@@ -24,7 +24,17 @@ _ASKS = (
              r"how tall|how high|how fast|what percentage|what percent|what proportion|"
              r"what share|what number|what amount|số lượng|tỷ lệ|tỉ lệ|dân số)\b|"
              r"^(what|which)\b.*\b(rate|percentage|population|score|price|cost|"
-             r"number(?! theory)(?! n\b))\b"),
+             r"number(?! theory)(?! n\b))\b|"
+             # ... or one that is what is asked: "What was the average household size?",
+             # "What was Dien Bien's total state budget revenue in 2025?" ("What was the
+             # revenue used for?" asks no number, nor "What is GRDP?", a definition)
+             r"^(?:what|which) (?:is|was|are|were|will be) (?=the |[\w -]+['’]s )"
+             r"(?:(?!(?:name|kind|type|form|part|unit|term|title|cause|source|purpose)\b)"
+             r"[\w'’-]+ ){0,5}"
+             r"(?:size|ratio|fees?|amount|temperature|wavelength|distance|length|height|"
+             r"weight|speed|salary|revenues?|income|budget|attendance|capacity|density|gdp|"
+             r"grdp|profits?|turnover|area)(?:\s+(?:of|for|in|between|at|on|during|from|per|"
+             r"last|this)\b(?!.*\b(?:used|spent on|made of|called|named|known)\b)|\s*\?|$)"),
     (PERSON, r"(^|\s)ai(\s|\?|$)|\b(who|whom|whose|người nào|ông nào|bà nào|vị nào|"
              r"nhân vật nào|tác giả)\b"),
     (PLACE, r"\b(ở đâu|where|nơi nào|tại đâu|địa điểm nào|thành phố nào|nước nào|"
