@@ -35,3 +35,28 @@ def test_an_appeal_the_passage_never_names_is_not_answered_by_the_first_verdict(
     # in English, the appeal itself ("kháng cáo") names the later stage
     assert not later_stage_unsaid("When is the appeal hearing?",
                                   "Các bị cáo có 15 ngày để kháng cáo kể từ ngày tuyên án.")
+
+
+_QUARTERS = ("Tốc độ tăng trưởng cải thiện rõ qua từng quý: quý I tăng 7,85%, quý II tăng 9,02%, "
+             "quý III tăng 9,38% và quý IV ước tăng 9,71%.")
+
+
+def test_the_sentence_and_the_number_given_for_the_period_asked_answer() -> None:
+    from bot.retrieval.frames import naming_period, of_the_period
+    sentences = ["GRDP năm 2025 ước tăng 9,12% so với năm 2024.", _QUARTERS,
+                 "Tính chung 6 tháng đầu năm, GRDP tăng 8,46%, còn 9 tháng tăng 8,79%."]
+    question = "GRDP quý III năm 2025 tăng bao nhiêu?"
+    assert naming_period(question, sentences) == [1]
+    assert naming_period("GRDP năm 2025 tăng bao nhiêu?", sentences) == []
+    third = _QUARTERS.index("9,38%")
+    assert of_the_period(question, _QUARTERS, third)
+    assert of_the_period(question, _QUARTERS, _QUARTERS.index("9,02%")) is False
+    assert of_the_period("GRDP 9 tháng tăng bao nhiêu?", sentences[2],
+                         sentences[2].index("8,79%"))
+    assert of_the_period("GRDP tăng bao nhiêu?", _QUARTERS, third) is None
+
+
+def test_a_short_answer_is_the_number_given_for_the_period_asked() -> None:
+    from bot.retrieval.short_answer import short_span
+    span = short_span("GRDP quý III năm 2025 tăng bao nhiêu?", "number", _QUARTERS)
+    assert span is not None and span.text == "9,38%"

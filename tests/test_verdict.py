@@ -221,6 +221,12 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
     assert not other_figure("Tỉnh có bao nhiêu dân tộc?", _GRDP)  # no figure named
     # a sentence naming no figure is judged by the rest of the evidence
     assert not other_figure("Thu ngân sách đạt bao nhiêu?", "Tỉnh đạt nhiều kết quả.")
+    # growth by other words: "mức tăng trưởng 9,12%" is no unemployment rate, and "GRDP quý
+    # III … tăng" asks the growth the quarters' sentence gives (rt19)
+    growth = "Theo Cục Thống kê, mức tăng trưởng 9,12% đưa Hưng Yên đứng thứ hai trong vùng."
+    assert other_figure("Tỷ lệ thất nghiệp của Hưng Yên?", growth)
+    assert not other_figure("GRDP quý III năm 2025 tăng bao nhiêu?",
+                            "Tốc độ tăng trưởng cải thiện rõ qua từng quý: quý III tăng 9,38%.")
 
 
 def _view(coverage: float, fits: bool) -> SentenceView:

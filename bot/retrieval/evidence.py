@@ -471,7 +471,9 @@ _INDICATORS = {
     "trade": r"kim ngach|xuat khau|nhap khau",
     "income": r"thu nhap|income",
     "tourism": r"luot khach|khach du lich|doanh thu du lich",
-    "growth": r"toc do tang truong|tang truong (?:kinh te|grdp|gdp)|(?:grdp|gdp) tang",
+    # "GRDP quý III năm 2025 tăng …", "mức tăng trưởng 9,12%"
+    "growth": r"toc do tang truong|muc tang truong|tang truong (?:kinh te|grdp|gdp)|"
+              r"(?:grdp|gdp)(?: \w+){0,5} (?:uoc )?tang",
     "poverty": r"ho ngheo|ty le ngheo|ti le ngheo|ngheo da chieu",
     "near poverty": r"can ngheo",
     "health insurance": r"bao hiem y te|bhyt",

@@ -56,3 +56,32 @@ def later_stage_unsaid(question: str, passage: str) -> bool:
     if stages:
         return not stages & set(_STAGE.findall(text))
     return bool(_ENGLISH_STAGE.search(asked)) and not _ANY_STAGE.search(text)
+
+
+def naming_period(question: str, sentences: list[str]) -> list[int]:
+    """The sentences naming a period the question asks for ("quý III"): the one to highlight
+    is among them ("GRDP quý III … tăng bao nhiêu?" had the full year's sentence before "…
+    quý III tăng 9,38% …"). Empty when it asks none, or no sentence names one."""
+    asked = _periods(question.lower())
+    if not asked:
+        return []
+    return [i for i, sentence in enumerate(sentences) if asked & _periods(sentence.lower())]
+
+
+# How far before a number its period may be named: "quý III tăng 9,38%", "6 tháng đầu năm,
+# GRDP tăng 8,46%".
+_PERIOD_REACH = 40
+
+
+def of_the_period(question: str, sentence: str, start: int) -> bool | None:
+    """Whether the number at `start` in `sentence` is given for the period the question asks
+    (the period named last before it, within a few words, in its clause); None when the
+    question asks none or nothing names one there."""
+    asked = _periods(question.lower())
+    if not asked:
+        return None
+    before = sentence[max(0, start - _PERIOD_REACH):start].lower()
+    before = re.split(r"[;:]", before)[-1]
+    named = [(match.end(), name) for name, (with_marks, _) in _PERIOD.items()
+             for match in with_marks.finditer(before)]
+    return max(named)[1] in asked if named else None

@@ -29,7 +29,7 @@ from bot.retrieval.evidence import (
     uncounted,
     unknown_names,
 )
-from bot.retrieval.frames import later_stage_unsaid, other_period
+from bot.retrieval.frames import later_stage_unsaid, naming_period, other_period
 from bot.retrieval.fusion import Retrieval, sources_naming
 from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
 from bot.retrieval.places import figure_of_elsewhere, named_places
@@ -101,6 +101,12 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
                                             or share_elsewhere(form.search_text, views, pick))))
 
 
+def _among(question: str, sentences: list[str]) -> list[int]:
+    """The sentences the highlight is chosen among: those naming the office whose holder is
+    asked, else those naming the period asked; empty for all."""
+    return office_holders(question, sentences) or naming_period(question, sentences)
+
+
 @dataclass(frozen=True)
 class Judgement:
     """What the evidence says; every span is (start, end) into its passage's text."""
@@ -128,7 +134,7 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     terms = QuestionTerms(form, index, knows)
     passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
                 for item in found.ranked[:max(shown, 1)]]
-    picks = [highlight_choice(form.kind, kind, views, among=office_holders(
+    picks = [highlight_choice(form.kind, kind, views, among=_among(
         form.search_text, [index.chunks[item.row].text[v.start:v.end] for v in views]))
         for views, item in zip(passages, found.ranked, strict=False)]
     chosen = [views[i] for views, i in zip(passages, picks, strict=True)]

@@ -7,6 +7,7 @@ import re
 
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import DATE, NUMBER, Candidate, fitting
+from bot.retrieval.frames import of_the_period
 
 # Names and places are left out: a sentence that names the answer usually names others too,
 # and picking one was right only about half the time (measured on xquad-dev, see README).
@@ -144,6 +145,9 @@ def short_span(question: str, kind: str | None, sentence: str,
         found = [c for c in found if not _yearly(c, sentence)] or found
     if len(found) > 1:
         found = _of_the_figure_asked(found, asked, sentence)
+    if len(found) > 1:
+        # "quý I tăng 7,85%, …, quý III tăng 9,38%" for "quý III": the one given for it
+        found = [c for c in found if of_the_period(question, sentence, c.start)] or found
     if len(found) == 1:
         return found[0]
     if len(found) < 2:
