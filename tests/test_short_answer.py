@@ -609,3 +609,16 @@ def test_an_english_question_for_a_quantity_by_its_name_asks_a_number() -> None:
     for question in ("What was the revenue used for?", "What is the name of the area?",
                      "What area of Brookhaven is known for crime?"):
         assert asked_kind(question) is None, question
+
+
+def test_what_was_achieved_answers_unless_the_target_is_asked() -> None:
+    sentence = ("Tỷ lệ giải ngân vốn đầu tư công đến ngày 20/12/2025 đạt 87,6% kế hoạch, cao "
+                "hơn mức bình quân cả nước; tỉnh phấn đấu giải ngân 100% trước ngày 31/1/2026.")
+    span = short_span("ty le giai ngan von dau tu cong cua hung yen nam 2025", "number", sentence)
+    assert span is not None and span.text == "87,6%"
+    # asked as a share: "phần trăm" is no unit, though "phấn đấu" folds to "phan dau"
+    span = short_span("Tỉnh phấn đấu giải ngân bao nhiêu phần trăm?", "number", sentence)
+    assert span is not None and span.text == "100%"
+    grdp = "GRDP năm 2025 ước tăng 9,12% so với năm 2024, vượt mục tiêu 8,5% do HĐND đề ra."
+    span = short_span("Mục tiêu tăng trưởng GRDP là bao nhiêu?", "number", grdp)
+    assert span is not None and span.text == "8,5%"

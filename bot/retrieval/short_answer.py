@@ -12,10 +12,11 @@ from bot.retrieval.frames import of_the_period
 # Names and places are left out: a sentence that names the answer usually names others too,
 # and picking one was right only about half the time (measured on xquad-dev, see README).
 SHORT_KINDS = (NUMBER, DATE)
-# "bao nhiêu người", "mấy lần": the word after the question word names the unit. Matched on
+# "bao nhiêu người", "mấy lần": the word after the question word names the unit ("phần trăm"
+# is a share, which `fitting` asks for: "phần" is no unit, "phấn đấu" folds to it). Matched on
 # the lower-cased question: typed without marks, "may" is "mấy"; with them, "máy" ("nhà máy")
 # is not.
-_MEASURE = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\s+(\w+)")
+_MEASURE = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\s+(?!phần trăm|phan tram)(\w+)")
 # ... or the word before it, for what is counted in order ("phút thứ mấy": the minute, "phút
 # 82", not the score "2-2" beside it).
 _MEASURE_BEFORE = re.compile(r"\b(phút|phut|hiệp|hiep|lượt|luot|ván|van|vòng|vong)\s+"
@@ -146,6 +147,11 @@ def short_span(question: str, kind: str | None, sentence: str,
     if len(found) > 1:
         found = _of_the_figure_asked(found, asked, sentence)
     if len(found) > 1:
+        # "đạt 87,6% kế hoạch …; tỉnh phấn đấu giải ngân 100%": what was done, unless the aim
+        # is asked
+        aimed = bool(_ASKS_TARGET.search(asked))
+        found = [c for c in found if _a_target(c, sentence) == aimed] or found
+    if len(found) > 1:
         # "quý I tăng 7,85%, …, quý III tăng 9,38%" for "quý III": the one given for it
         found = [c for c in found if of_the_period(question, sentence, c.start)] or found
     if len(found) == 1:
@@ -166,6 +172,19 @@ _ASKS_END = re.compile(r"\b(?:han chot|han cuoi|cham nhat|ket thuc|den ngay nao|
                        r"deadline|until when|by when|last day|ends?|ended)\b")
 _ASKS_START = re.compile(r"\b(?:bat dau|tu ngay nao|tu khi nao|start|starts|started|begin|"
                          r"begins|began|first day)\b")
+
+
+# A target ("phấn đấu giải ngân 100%", "mục tiêu 8,5%") beside what was achieved answers only
+# a question asking for it. Folded; the target's words within a few words before the number.
+_ASKS_TARGET = re.compile(r"\b(?:muc tieu|phan dau|chi tieu|ke hoach|target|targets|goal|aim|"
+                          r"aims|planned|plan)\b")
+_TARGET_BEFORE = re.compile(r"\b(?:muc tieu|phan dau|chi tieu)(?: \w+){0,3} $")
+
+
+def _a_target(candidate: Candidate, sentence: str) -> bool:
+    """Whether the number is a target: "phấn đấu giải ngân 100%", "vượt mục tiêu 8,5%"."""
+    before = fold(sentence[max(0, candidate.start - 40):candidate.start].lower())
+    return bool(_TARGET_BEFORE.search(re.sub(r"[^\w ]", " ", before).replace("  ", " ")))
 
 
 # A company's or a budget's figures, folded, as the question and the sentence name them: in
