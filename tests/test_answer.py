@@ -226,3 +226,24 @@ def test_a_caption_naming_no_one_does_not_come_first_for_who(fake_seed_engine: E
     # "Các đại biểu tham dự buổi làm việc - Ảnh: TTXVN" holds the question's words, not a name
     assert not result.passages[0].caption
     assert any(p.caption for p in result.passages[1:])  # still shown, below a body passage
+
+
+HOSPITAL = """# Bệnh viện lần đầu thay van tim qua da
+
+Bà Trần Thị Lựu, 81 tuổi, trú tại xã Thạch Lạc, nhập viện ngày 3/11/2025 vì khó thở và đau tức ngực.
+
+Các bác sĩ đã thay van động mạch chủ qua đường ống thông, không phải mở ngực.
+
+Ngày 20/11/2025, người bệnh được xuất viện trong tình trạng ổn định.
+"""
+
+
+def test_a_date_asked_of_an_event_comes_from_the_paragraph_naming_it(
+        fake_engine: Engine) -> None:
+    sources = fake_engine.settings.sources
+    (sources / "thay-van-tim.md").write_text(HOSPITAL, encoding="utf-8")
+    fake_engine.refresh()
+    # the admission's paragraph holds more of the question's words, and a date
+    result = fake_engine.answer("Bà Trần Thị Lựu ở xã Thạch Lạc xuất viện ngày nào?", 3)
+    assert "xuất viện" in result.passages[0].text
+    assert "nhập viện" in result.passages[1].text

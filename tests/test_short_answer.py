@@ -622,3 +622,15 @@ def test_what_was_achieved_answers_unless_the_target_is_asked() -> None:
     grdp = "GRDP năm 2025 ước tăng 9,12% so với năm 2024, vượt mục tiêu 8,5% do HĐND đề ra."
     span = short_span("Mục tiêu tăng trưởng GRDP là bao nhiêu?", "number", grdp)
     assert span is not None and span.text == "8,5%"
+
+
+def test_a_date_asked_of_an_event_is_highlighted_where_the_event_is_named() -> None:
+    from bot.retrieval.short_answer import naming_event
+    sentences = ["Ngày 28/10/2025, ê-kíp đã lọc máu cho một bé trai 26 tháng tuổi ở xã Ia Grai.",
+                 "Khi nhập viện, bé sốt cao 40 độ.",
+                 "Sau 3 phiên lọc máu, bé hết sốc và xuất viện ngày 11/11/2025."]
+    assert naming_event("be trai 26 thang tuoi xuat vien ngay nao", "date", sentences) == [2]
+    assert naming_event("Bé nhập viện khi nào?", "date", sentences) == [1]
+    # not for another kind, nor for function words before the question word
+    assert naming_event("Bé xuất viện sau bao nhiêu phiên?", "number", sentences) == []
+    assert naming_event("Việc này là khi nào?", "date", sentences) == []

@@ -17,6 +17,7 @@ from bot.retrieval.evidence import names_to_place
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge, named_elsewhere
 from bot.retrieval.question import QueryForm, classify, unshouted
+from bot.retrieval.short_answer import naming_event
 from bot.retrieval.slang import without_shorthand
 from bot.store.generations import StoredIndex
 
@@ -146,6 +147,7 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
         found = remeasured_sentences(index, embedder, form, found)
     kind = asks_for(text, form, reading)
     found = _captions_after_answers(index, found, form.search_text, kind)
+    found = _event_first(index, found, form.search_text, kind)
     return found, judge(text, form, found, index, top_k,
                         searched if reading.follow_up else None, kind,
                         knows_word(embedder), carried_names_required=reading.carries_refused)
@@ -165,6 +167,30 @@ def _captions_after_answers(index: StoredIndex, found: Retrieval, question: str,
     if body is None:
         return found
     return replace(found, ranked=[ranked[body], *ranked[:body], *ranked[body + 1:]])
+
+
+# How far down a passage naming the event whose date is asked may come from.
+EVENT_REACH = 3
+
+
+def _event_first(index: StoredIndex, found: Retrieval, question: str,
+                 kind: str | None) -> Retrieval:
+    """`found` with the first of its passages naming the event whose date is asked, holding a
+    date and in the same article, put first when the first does not name it: "Bà ấy xuất
+    viện ngày nào?" after her age had the admission's paragraph first ("Bà nhập viện ngày
+    3/11/2025 …"), and its date as the answer; the discharge is named in the next one."""
+    ranked = found.ranked
+    texts = [index.chunks[item.row].text for item in ranked[:EVENT_REACH]]
+    if not texts or naming_event(question, kind, texts[:1]):
+        return found
+    source = index.chunks[ranked[0].row].source  # which paragraph, not which article
+    naming = [i for i in naming_event(question, kind, texts)
+              if kind is not None and fitting(question, kind, texts[i])
+              and index.chunks[ranked[i].row].source == source]
+    if not naming:
+        return found
+    first = naming[0]
+    return replace(found, ranked=[ranked[first], *ranked[:first], *ranked[first + 1:]])
 
 
 def _still_preferred(reading: Reading, form: QueryForm, index: StoredIndex) -> Preference | None:

@@ -34,7 +34,7 @@ from bot.retrieval.fusion import Retrieval, sources_naming
 from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
 from bot.retrieval.places import figure_of_elsewhere, named_places
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
-from bot.retrieval.short_answer import short_span
+from bot.retrieval.short_answer import naming_event, short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
 from bot.store.generations import StoredIndex
 
@@ -101,10 +101,12 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
                                             or share_elsewhere(form.search_text, views, pick))))
 
 
-def _among(question: str, sentences: list[str]) -> list[int]:
+def _among(question: str, kind: str | None, sentences: list[str]) -> list[int]:
     """The sentences the highlight is chosen among: those naming the office whose holder is
-    asked, else those naming the period asked; empty for all."""
-    return office_holders(question, sentences) or naming_period(question, sentences)
+    asked, else those naming the period asked, else the event whose date is asked; empty for
+    all."""
+    return (office_holders(question, sentences) or naming_period(question, sentences)
+            or naming_event(question, kind, sentences))
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     passages = [sentence_views(form, item.row, index, kind, found.sentence_cosines, terms)
                 for item in found.ranked[:max(shown, 1)]]
     picks = [highlight_choice(form.kind, kind, views, among=_among(
-        form.search_text, [index.chunks[item.row].text[v.start:v.end] for v in views]))
+        form.search_text, kind, [index.chunks[item.row].text[v.start:v.end] for v in views]))
         for views, item in zip(passages, found.ranked, strict=False)]
     chosen = [views[i] for views, i in zip(passages, picks, strict=True)]
     best = chosen[0]

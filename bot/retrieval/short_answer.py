@@ -270,6 +270,20 @@ def _before_asking(question: str) -> list[str]:
     return words(fold(lowered[:where.start()])) if where else []
 
 
+def naming_event(question: str, kind: str | None, sentences: list[str]) -> list[int]:
+    """For a date asked of an event ("… xuất viện ngày nào?"), the sentences naming the event:
+    the two words before the question word, neither a function word. The highlight is among
+    them: "Bé trai … xuất viện ngày nào?" had the treatment's "… ngày 28/10/2025, ê-kíp … bé
+    trai 26 tháng tuổi …", which holds more of its words, not "… và xuất viện ngày 11/11/2025".
+    Empty when no date is asked, or no sentence names it."""
+    event = _before_asking(question)[-2:] if kind == DATE else []
+    if len(event) < 2 or any(word in _NOT_CONTEXT for word in event):
+        return []
+    phrase = f" {' '.join(event)} "
+    return [i for i, sentence in enumerate(sentences)
+            if phrase in f" {' '.join(words(fold(sentence.lower())))} "]
+
+
 def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
     """The candidate that the question's words before its question word ("tầm nhìn đến" in
     "tầm nhìn đến năm nào") also lead up to in the sentence, when it clearly does."""
