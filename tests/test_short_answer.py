@@ -634,3 +634,13 @@ def test_a_date_asked_of_an_event_is_highlighted_where_the_event_is_named() -> N
     # not for another kind, nor for function words before the question word
     assert naming_event("Bé xuất viện sau bao nhiêu phiên?", "number", sentences) == []
     assert naming_event("Việc này là khi nào?", "date", sentences) == []
+
+
+def test_a_sum_asked_is_never_a_count_in_words() -> None:
+    sentence = ("Tuyến cao tốc kết nối hai vùng kinh tế, vốn đầu tư dự kiến được bố trí trong "
+                "giai đoạn sau.")
+    assert short_span("How much will the expressway cost?", "number", sentence) is None
+    # a date is still one ("đầu tiên" folds to "dau tien", read as money, "tiền")
+    first = "Ngày 28/10/2025, ê-kíp đã thực hiện ca lọc máu đầu tiên."
+    span = short_span("Ca lọc máu đầu tiên được thực hiện vào ngày nào?", "date", first)
+    assert span is not None and span.text == "28/10/2025"

@@ -50,6 +50,12 @@ def test_a_company_head_is_its_tong_giam_doc() -> None:
         "Who is the company's Tổng Giám đốc?")
 
 
+def test_the_inspection_commission_is_headed_by_its_chu_nhiem() -> None:
+    # not "Chủ tịch": the seed article names "Nguyễn Duy Ngọc, Chủ nhiệm Ủy ban Kiểm tra …"
+    assert with_vietnamese_titles("Who is the Chairman of the Central Inspection Commission?") == (
+        "Who is the Chủ nhiệm Ủy ban Kiểm tra Trung ương?")
+
+
 def test_other_words_stay_and_the_question_reads_as_mixed() -> None:
     assert with_vietnamese_titles("Who was the general in charge?") == (
         "Who was the general in charge?")

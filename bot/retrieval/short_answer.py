@@ -136,7 +136,10 @@ def short_span(question: str, kind: str | None, sentence: str,
         # "Tỷ lệ giải ngân vốn đầu tư công": a rate, not the money
         found = [c for c in found if "%" in c.text or "phan tram" in fold(c.text)] or found
     elif _ASKS_MONEY.search(asked):
-        found = [c for c in found if _MONEY.search(fold(c.text.lower()))] or found
+        # ... else no count in words ("How much will the expressway cost?" got ➜ hai of "hai
+        # vùng kinh tế"): a sum is written in figures
+        found = ([c for c in found if _MONEY.search(fold(c.text.lower()))]
+                 or [c for c in found if any(ch.isdigit() for ch in c.text)])
     if _ASKS_DURATION.search(asked):
         found = [c for c in found if _in_time_unit(c, sentence)]
     if _ASKS_YEARLY.search(asked):

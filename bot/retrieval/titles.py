@@ -47,6 +47,12 @@ TITLES = {
     "ministry of national defence": "Bộ Quốc phòng",
     "ministry of national defense": "Bộ Quốc phòng",
     "central inspection commission": "Ủy ban Kiểm tra Trung ương",
+    # its head is "Chủ nhiệm", not "Chủ tịch" (rt19: "Who is the Chairman of the Central
+    # Inspection Commission?" was refused beside "Nguyễn Duy Ngọc, Chủ nhiệm Ủy ban …")
+    "chairman of the central inspection commission": "Chủ nhiệm Ủy ban Kiểm tra Trung ương",
+    "head of the central inspection commission": "Chủ nhiệm Ủy ban Kiểm tra Trung ương",
+    "head of the central organisation commission": "Trưởng Ban Tổ chức Trung ương",
+    "head of the central organization commission": "Trưởng Ban Tổ chức Trung ương",
     "central organisation commission": "Ban Tổ chức Trung ương",
     "central organization commission": "Ban Tổ chức Trung ương",
     "central theoretical council": "Hội đồng Lý luận Trung ương",
