@@ -45,8 +45,8 @@ class ChunkerParams:
     """Settings that change the passages; recorded in the manifest."""
 
     max_chars: int = 1600
-    version: int = 6  # bump whenever passages or embedded texts change (6: HTML read as UTF-8
-    # when it declares no charset)
+    version: int = 7  # bump whenever passages or embedded texts change (6: HTML read as UTF-8
+    # when it declares no charset; 7: a Markdown "# …" title heads no section)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,12 @@ def _markdown_line(line: _Line, position: int) -> tuple[str, _Line]:
     """Kind of a Markdown line, and the line with its heading or list marker cut off."""
     if heading := _MD_HEADING.match(line.text):
         rest = line.text[heading.end():].strip().rstrip("#").strip()
-        return ("heading" if rest else "drop"), _Line(line.number, 0, 0, rest)
+        # "# …" is the article's title (its metadata keeps it), not the first section's
+        # heading: as one, only the opening paragraph was searched under it, and won every
+        # question repeating the name it gives ("Cao tốc Quảng Ngãi - Kon Tum dài bao nhiêu
+        # km?" got the opening, no number in it, and was refused; rt19)
+        title = line.text.startswith("# ") or line.text == "#"
+        return ("heading" if rest and not title else "drop"), _Line(line.number, 0, 0, rest)
     if item := _MD_LIST_ITEM.match(line.text):
         body = _Line(line.number, line.start + item.end(), line.end, line.text[item.end():])
         kind = line_kind(body.text, position)
