@@ -644,3 +644,16 @@ def test_a_sum_asked_is_never_a_count_in_words() -> None:
     first = "Ngày 28/10/2025, ê-kíp đã thực hiện ca lọc máu đầu tiên."
     span = short_span("Ca lọc máu đầu tiên được thực hiện vào ngày nào?", "date", first)
     assert span is not None and span.text == "28/10/2025"
+
+
+def test_a_report_s_period_is_no_figure_of_it() -> None:
+    sentence = "Trong 9 tháng năm 2025, tổng thu ngân sách đạt 43.620 tỷ đồng."
+    span = short_span("Tổng thu ngân sách là bao nhiêu?", "number", sentence)
+    assert span is not None and span.text == "43.620 tỷ đồng"
+    span = short_span("GRDP Quảng Ninh tăng bao nhiêu?", "number",
+                      "GRDP 9 tháng năm 2025 của Quảng Ninh ước tăng 10,8%.")
+    assert span is not None and span.text == "10,8%"
+    # a span of time asked is answered by one
+    for question in ("Dự án thi công trong mấy tháng?", "Dự án kéo dài bao lâu?"):
+        span = short_span(question, "number", "Dự án thi công trong 9 tháng.")
+        assert span is not None and span.text == "9 tháng", question

@@ -41,6 +41,11 @@ def _periods(text: str) -> set[str]:
             if (with_marks if marked else without).search(text)}
 
 
+def names_period(text: str) -> bool:
+    """Whether `text` (a number with its unit: "9 tháng", "quý 3") names a report's period."""
+    return bool(_periods(text.lower()))
+
+
 def other_period(question: str, sentence: str) -> bool:
     """Whether the question asks for a period of a report ("cả năm", "6 tháng", "quý II") and
     the highlighted `sentence` gives only others ("9 tháng")."""

@@ -7,7 +7,7 @@ import re
 
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import DATE, NUMBER, Candidate, fitting
-from bot.retrieval.frames import of_the_period
+from bot.retrieval.frames import names_period, of_the_period
 
 # Names and places are left out: a sentence that names the answer usually names others too,
 # and picking one was right only about half the time (measured on xquad-dev, see README).
@@ -142,6 +142,10 @@ def short_span(question: str, kind: str | None, sentence: str,
                  or [c for c in found if any(ch.isdigit() for ch in c.text)])
     if _ASKS_DURATION.search(asked):
         found = [c for c in found if _in_time_unit(c, sentence)]
+    elif not (measure and _TIME_UNIT.match(" " + measure)):
+        # a report's period is no figure of it: "GRDP 9 tháng … khu vực dịch vụ tăng 12,1%"
+        # gave ➜ 9 tháng (rt16)
+        found = [c for c in found if not names_period(c.text)]
     if _ASKS_YEARLY.search(asked):
         found = [c for c in found if _yearly(c, sentence)] or found
     elif not _ASKS_MOVE.search(asked):
