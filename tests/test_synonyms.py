@@ -52,3 +52,21 @@ def test_court_business_and_tourism_words_go_to_the_articles_ones() -> None:
     assert with_article_words("Bao nhiêu du khách nước ngoài?", says) == (
         "Bao nhiêu khách quốc tế?")
     assert with_article_words("Ai được hưởng tù treo?", says) == "Ai được hưởng án treo?"
+
+
+def test_plain_words_are_searched_as_a_report_writes_them() -> None:
+    report = Restorer.build(["Tỉnh có 19 dân tộc cùng sinh sống; thu ngân sách đạt 58.420 tỷ "
+                             "đồng; 328 hộ phải tái định cư."]).says
+    assert with_article_words("Bao nhiêu cộng đồng sắc tộc sinh sống?", report) == (
+        "Bao nhiêu cộng đồng dân tộc sinh sống?")
+    assert with_article_words("Tỉnh thu bao nhiêu tiền cho công quỹ?", report) == (
+        "Tỉnh thu bao nhiêu tiền cho ngân sách?")
+    assert with_article_words("Bao nhiêu gia đình phải chuyển đến chỗ ở mới?", report) == (
+        "Bao nhiêu gia đình phải tái định cư?")
+
+
+def test_a_count_in_two_syllables_a_report_writes_otherwise_is_not_counted_by_its_first() -> None:
+    from bot.retrieval.answer_type import counted_noun
+    assert counted_noun("Bao nhiêu cộng đồng dân tộc sinh sống ở Điện Biên?") is None
+    assert counted_noun("bao nhieu gia dinh phai tai dinh cu") is None
+    assert counted_noun("Điện Biên có bao nhiêu huyện?") == "huyen"

@@ -37,6 +37,12 @@ COUNTERPARTS = {
     "khách quốc tế": "khách nước ngoài",
     "du khách nước ngoài": "khách quốc tế",
     "tù treo": "án treo",
+    # reports' words for what readers say plainly (rt19: "Bao nhiêu cộng đồng sắc tộc …?",
+    # "… kiếm được bao nhiêu tiền cho công quỹ …?", "… phải chuyển đến chỗ ở mới …?")
+    "sắc tộc": "dân tộc",
+    "công quỹ": "ngân sách",
+    "chuyển đến chỗ ở mới": "tái định cư",
+    "chuyển chỗ ở": "tái định cư",
 }
 _BY_FOLDED = {fold(phrase): phrase for phrase in COUNTERPARTS}
 _PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(
