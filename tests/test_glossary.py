@@ -72,3 +72,14 @@ def test_english_questions_in_public_affairs_terms_find_their_sentence(
     # (it got ➜ ngày 1/7/2025 of the two-tier government's start)
     assert not seed_engine.answer("When will the Dien Bien airport expansion be completed?",
                                   3).answered
+
+
+def test_a_road_project_s_terms_are_searched_in_vietnamese() -> None:
+    from bot.retrieval.glossary import with_vietnamese_terms
+    assert with_vietnamese_terms("What is the total investment of the expressway?") == (
+        "What is the tổng mức đầu tư of the cao tốc?")
+    assert with_vietnamese_terms("How much land has been handed over?") == (
+        "How much land has been bàn giao?")
+    # "growth rate" is still read whole beside an acronym
+    assert with_vietnamese_terms("What is Dien Bien's GRDP growth rate?") == (
+        "What is Dien Bien's GRDP tốc độ tăng trưởng?")

@@ -657,3 +657,10 @@ def test_a_report_s_period_is_no_figure_of_it() -> None:
     for question in ("Dự án thi công trong mấy tháng?", "Dự án kéo dài bao lâu?"):
         span = short_span(question, "number", "Dự án thi công trong 9 tháng.")
         assert span is not None and span.text == "9 tháng", question
+
+
+def test_what_share_asks_for_a_share() -> None:
+    from bot.retrieval.answer_type import fitting
+    sentence = "Tỉnh đã bàn giao mặt bằng tại 8 xã, đạt 71% diện tích."
+    assert [c.text for c in fitting("What share of the land has been handed over?", "number",
+                                    sentence)] == ["71%"]

@@ -225,6 +225,8 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
     # III … tăng" asks the growth the quarters' sentence gives (rt19)
     growth = "Theo Cục Thống kê, mức tăng trưởng 9,12% đưa Hưng Yên đứng thứ hai trong vùng."
     assert other_figure("Tỷ lệ thất nghiệp của Hưng Yên?", growth)
+    assert other_figure("How much did Hung Yen xuất khẩu in 2025?",
+                        "Chỉ số giá tiêu dùng (CPI) bình quân năm tăng 3,41%.")
     assert not other_figure("GRDP quý III năm 2025 tăng bao nhiêu?",
                             "Tốc độ tăng trưởng cải thiện rõ qua từng quý: quý III tăng 9,38%.")
 

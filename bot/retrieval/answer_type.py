@@ -217,7 +217,9 @@ _IDENTIFIER_HEAD = re.compile(r"(?<=\S )[A-ZĐ][\w-]*\s$")
 # nhiêu phần trăm", "what percentage", a growth rate) is answered by a share only; one for a
 # sum of money ("bao nhiêu tiền", "bao nhiêu tỷ đồng") by an amount of money only.
 _ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(?:age)?\b|\b(?:bao nhieu|may) ?%"
-                         r"|\b(?:toc do tang truong|growth rate)\b")
+                         r"|\b(?:toc do tang truong|growth rate)\b"
+                         # "What share of the land …?" got ➜ 8 xã (rt19)
+                         r"|^(?:what|which) (?:share|proportion|fraction)\b")
 _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
 # Matched on the lower-cased question as typed: without marks "bao nhieu dong" may be "dòng",
 # "động" or "đồng", so only "tien", "ty dong", "usd" count there.

@@ -479,6 +479,8 @@ _INDICATORS = {
     "health insurance": r"bao hiem y te|bhyt",
     "social insurance": r"bao hiem xa hoi|bhxh",
     "unemployment": r"that nghiep|unemployment",
+    # prices: "How much did Hung Yen export?" got the CPI's 3,41% (rt19)
+    "prices": r"chi so gia|cpi|lam phat|inflation|consumer prices?",
 }
 _INDICATOR = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in _INDICATORS.items()}
 

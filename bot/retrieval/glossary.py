@@ -199,6 +199,16 @@ TERMS = {
     "admission fee": "vé vào cửa",
     "tickets": "vé",
     "organizers": "ban tổ chức",
+    # a province's report and a road project (rt19: "the expressway's total investment",
+    # "handed over" were searched as English words)
+    "consumer price index": "chỉ số giá tiêu dùng",
+    "inflation": "lạm phát",
+    "total investment": "tổng mức đầu tư",
+    "expressway": "cao tốc",
+    "site clearance": "giải phóng mặt bằng",
+    "handed over": "bàn giao",
+    "contractor": "nhà thầu",
+    "general hospital": "bệnh viện đa khoa",
 }
 _TERM = re.compile(r"\b(?:" + "|".join(
     re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
