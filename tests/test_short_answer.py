@@ -664,3 +664,19 @@ def test_what_share_asks_for_a_share() -> None:
     sentence = "Tỉnh đã bàn giao mặt bằng tại 8 xã, đạt 71% diện tích."
     assert [c.text for c in fitting("What share of the land has been handed over?", "number",
                                     sentence)] == ["71%"]
+
+
+def test_a_time_of_day_and_a_price_per_unit_are_answered_as_asked() -> None:
+    lead = "Rạng sáng 22/11/2025, một vụ cháy lớn xảy ra tại dãy nhà trọ 4 tầng ở phường Dĩ An."
+    assert short_span("Vụ cháy xảy ra lúc mấy giờ?", "number", lead) is None  # not "4" (tầng)
+    span = short_span("Vụ cháy xảy ra lúc mấy giờ?", "number",
+                      "Khoảng 1h20 ngày 22/11, lửa bùng lên tại tầng 1 của dãy trọ 4 tầng.")
+    assert span is not None and span.text == "1h20"
+    span = short_span("Giá bán cà phê trung bình mỗi tấn?", "number",
+                      "Xuất khẩu 412.600 tấn cà phê, trị giá 1,52 tỷ USD, bình quân 3.684 USD/tấn.")
+    assert span is not None and span.text.startswith("3.684")
+
+
+def test_a_price_per_kilo_is_no_count_of_mot() -> None:
+    from bot.retrieval.answer_type import counted_noun
+    assert counted_noun("gia lua tuoi vu he thu bao nhieu mot kg") is None

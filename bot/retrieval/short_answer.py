@@ -140,6 +140,12 @@ def short_span(question: str, kind: str | None, sentence: str,
         # vùng kinh tế"): a sum is written in figures
         found = ([c for c in found if _MONEY.search(fold(c.text.lower()))]
                  or [c for c in found if any(ch.isdigit() for ch in c.text)])
+    if kind == NUMBER and _ASKS_CLOCK.search(asked):
+        # "xảy ra lúc mấy giờ?" is answered by a time of day, not the "4" of "4 tầng" (rt20)
+        found = [c for c in found if _a_clock(c, sentence)]
+    if (per := _ASKS_PER_UNIT.search(asked)) is not None:
+        # "Giá bán cà phê … trung bình mỗi tấn?": "3.684 USD/tấn", not the total beside it
+        found = [c for c in found if _per(c, sentence, per.group(1))] or found
     if _ASKS_DURATION.search(asked):
         found = [c for c in found if _in_time_unit(c, sentence)]
     elif not (measure and _TIME_UNIT.match(" " + measure)):
@@ -313,6 +319,30 @@ def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate |
     scored = sorted(((echo(c), c) for c in found), key=lambda pair: -pair[0])
     (best, first), (runner_up, _) = scored[0], scored[1]
     return first if best >= ECHO_WORDS and best > runner_up else None
+
+
+# A time of day asked, and one written: "21h", "1h20", "16 giờ 30", "3:08".
+_ASKS_CLOCK = re.compile(r"\b(?:may gio|what time)\b")
+_CLOCK = re.compile(r"^\d{1,2}(?:h\d{0,2}|:\d\d)$|^\d{1,2}\s*(?:gio|h)\b")
+# A price or an amount per unit asked ("mỗi tấn", "một kg", "per tonne"), folded.
+_ASKS_PER_UNIT = re.compile(r"\b(?:moi|mot|per|a|each)\s+(tan|kg|ton|tonne|ha|hecta|lit|m2)\b")
+_PER_UNIT_WRITTEN = {"ton": "tan", "tonne": "tan", "hecta": "ha"}
+
+
+def _a_clock(candidate: Candidate, sentence: str) -> bool:
+    """Whether the number is a time of day ("1h20", "21 giờ", "3:08")."""
+    following = fold(sentence[candidate.start:candidate.end + 6].lower())
+    return bool(_CLOCK.match(fold(candidate.text.lower()))) or bool(
+        re.match(r"\d{1,2}\s*(?:gio|h)\b", following))
+
+
+def _per(candidate: Candidate, sentence: str, unit: str) -> bool:
+    """Whether the number is given per `unit` (folded): "3.684 USD/tấn", "đồng/kg"."""
+    written = _PER_UNIT_WRITTEN.get(unit, unit)
+    high = _RANGE_END.match(sentence, candidate.end)  # "6.800 đến 7.200 đồng/kg": both ends
+    end = high.end() if high is not None else candidate.end
+    around = fold(sentence[candidate.start:end + 12].lower())
+    return bool(re.search(rf"/\s*{written}\b", around))
 
 
 def _in_time_unit(candidate: Candidate, sentence: str) -> bool:
