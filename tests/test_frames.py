@@ -60,3 +60,19 @@ def test_a_short_answer_is_the_number_given_for_the_period_asked() -> None:
     from bot.retrieval.short_answer import short_span
     span = short_span("GRDP quý III năm 2025 tăng bao nhiêu?", "number", _QUARTERS)
     assert span is not None and span.text == "9,38%"
+
+
+def test_months_to_date_and_a_plan_s_full_year() -> None:
+    eleven = ("Tổng kim ngạch xuất khẩu từ đầu năm đến hết tháng 11 ước đạt 2,14 tỷ USD, bằng 93% "
+              "kế hoạch cả năm.")
+    # "đến hết tháng 11" is eleven months; "kế hoạch cả năm" is a plan's, no period given
+    assert other_period("Kim ngạch xuất khẩu cả năm 2024 là bao nhiêu?", eleven)
+    assert not other_period("Kim ngạch xuất khẩu 11 tháng năm 2025 đạt bao nhiêu?", eleven)
+
+
+def test_a_period_picks_the_sentence_only_when_it_holds_the_figure() -> None:
+    from bot.retrieval.judge import _among
+    sentences = ["Sở tổ chức hội nghị đánh giá xuất khẩu nông sản 11 tháng năm 2025.",
+                 "Kim ngạch từ đầu năm đến hết tháng 11 ước đạt 2,14 tỷ USD."]
+    assert _among("Kim ngạch xuất khẩu 11 tháng năm 2025 đạt bao nhiêu?", "number",
+                  sentences) == [1]

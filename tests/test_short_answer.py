@@ -680,3 +680,11 @@ def test_a_time_of_day_and_a_price_per_unit_are_answered_as_asked() -> None:
 def test_a_price_per_kilo_is_no_count_of_mot() -> None:
     from bot.retrieval.answer_type import counted_noun
     assert counted_noun("gia lua tuoi vu he thu bao nhieu mot kg") is None
+
+
+def test_a_place_in_a_ranking_is_answered_by_a_rank() -> None:
+    fans = "Đội nữ Đắk Lắk là đội có nhiều khán giả nhất với hơn 600 cổ động viên."
+    assert short_span("Đội nữ Đắk Lắk xếp hạng mấy tại giải?", "number", fans) is None
+    span = short_span("Đội nữ Đắk Lắk xếp hạng mấy tại giải?", "number",
+                      "Đội nữ Đắk Lắk xếp hạng 3 chung cuộc, với 600 cổ động viên.")
+    assert span is not None and span.text == "3"

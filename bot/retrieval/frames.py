@@ -12,10 +12,15 @@ from bot.corpus.text import fold
 # typed without marks, folded (and with them, "cả nam lẫn nữ" is no "cả năm"): "GRDP cả năm
 # 2024" is not answered by "GRDP 9 tháng năm 2025 … cao hơn mức 9,6% của cùng kỳ năm 2024"
 # (red-team, rt16).
+# The full year of a plan ("bằng 93% kế hoạch cả năm") is no period a figure is given for; "từ
+# đầu năm đến hết tháng 11" is eleven months (rt20).
 _PERIODS = {
-    "full year": r"cả năm|full year|whole year|entire year",
-    "half": r"6 tháng|sáu tháng|nửa đầu năm|first half|(?:6|six) months",
-    "nine months": r"(?:9|chín) tháng|(?:9|nine) months",
+    "full year": r"(?<!kế hoạch )(?<!mục tiêu )(?<!chỉ tiêu )cả năm|full year|whole year|"
+                 r"entire year",
+    "half": r"6 tháng|sáu tháng|nửa đầu năm|first half|(?:6|six) months|đến hết tháng 6",
+    "nine months": r"(?:9|chín) tháng|(?:9|nine) months|đến hết tháng 9",
+    "ten months": r"10 tháng|mười tháng|(?:10|ten) months|đến hết tháng 10",
+    "eleven months": r"11 tháng|mười một tháng|(?:11|eleven) months|đến hết tháng 11",
     "first quarter": r"quý (?:i|1)|first quarter|q1",
     "second quarter": r"quý (?:ii|2)|second quarter|q2",
     "third quarter": r"quý (?:iii|3)|third quarter|q3",
@@ -31,7 +36,6 @@ _STAGES = ("phuc tham", "giam doc tham", "tai tham", "xet xu lai")
 _STAGE = re.compile(rf"\b(?:{'|'.join(_STAGES)})\b")
 _ENGLISH_STAGE = re.compile(r"\b(?:appeal|appeals|appellate|retrial)\b")
 _ANY_STAGE = re.compile(rf"\b(?:{'|'.join(_STAGES)}|khang cao|khang nghi|appeal|appeals)\b")
-
 
 
 def _periods(text: str) -> set[str]:

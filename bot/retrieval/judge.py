@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.retrieval.answer_type import NUMBER, PERSON
+from bot.retrieval.answer_type import NUMBER, PERSON, fitting
 from bot.retrieval.conversation import carried_topic
 from bot.retrieval.evidence import (
     Population,
@@ -103,10 +103,14 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
 
 def _among(question: str, kind: str | None, sentences: list[str]) -> list[int]:
     """The sentences the highlight is chosen among: those naming the office whose holder is
-    asked, else those naming the period asked, else the event whose date is asked; empty for
-    all."""
-    return (office_holders(question, sentences) or naming_period(question, sentences)
-            or naming_event(question, kind, sentences))
+    asked, else those naming the period asked or the event whose date is asked and holding
+    the kind of thing asked (the opening "… xuất khẩu nông sản 11 tháng năm 2025 …" gives no
+    figure); empty for all."""
+    def holding(chosen: list[int]) -> list[int]:
+        return [i for i in chosen if kind is None or fitting(question, kind, sentences[i])]
+
+    return (office_holders(question, sentences) or holding(naming_period(question, sentences))
+            or holding(naming_event(question, kind, sentences)))
 
 
 @dataclass(frozen=True)

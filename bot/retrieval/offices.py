@@ -16,7 +16,10 @@ from bot.retrieval.titles import TITLES
 # answer "Thủ tướng Chính phủ có tên là gì?" ("Who is the Prime Minister?"), nor the
 # secretary's "Phó Bí thư Tỉnh ủy là ai?". Folded.
 _OFFICES = re.compile(r"\b(?:thu tuong|chu tich|bo truong|bi thu|giam doc|chu nhiem|truong ban|"
-                      r"thu truong|chanh van phong|chanh an|vien truong|hieu truong|cuc truong)\b")
+                      r"thu truong|chanh van phong|chanh an|vien truong|hieu truong|cuc truong|"
+                      # a team's head coach (rt20: "Ai là huấn luyện viên trưởng đội …?" was
+                      # answered by a sentence naming no one)
+                      r"huan luyen vien truong)\b")
 
 
 # Offices and bodies in the Vietnamese that a list of officials writes, folded, longest first

@@ -140,6 +140,10 @@ def short_span(question: str, kind: str | None, sentence: str,
         # vùng kinh tế"): a sum is written in figures
         found = ([c for c in found if _MONEY.search(fold(c.text.lower()))]
                  or [c for c in found if any(ch.isdigit() for ch in c.text)])
+    if kind == NUMBER and _ASKS_RANK.search(asked):
+        # "Đội nữ … xếp hạng mấy?" is answered by a place ("hạng Ba", "thứ 3"), not by "600
+        # cổ động viên" (rt20)
+        found = [c for c in found if _RANKED.search(fold(sentence[:c.start].lower()))]
     if kind == NUMBER and _ASKS_CLOCK.search(asked):
         # "xảy ra lúc mấy giờ?" is answered by a time of day, not the "4" of "4 tầng" (rt20)
         found = [c for c in found if _a_clock(c, sentence)]
@@ -321,6 +325,9 @@ def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate |
     return first if best >= ECHO_WORDS and best > runner_up else None
 
 
+# A place asked in a ranking, and a number written as one ("hạng 3", "thứ 2", "vị trí số 1").
+_ASKS_RANK = re.compile(r"\b(?:xep hang|hang|dung thu|xep thu|vi tri thu) (?:may|bao nhieu)\b")
+_RANKED = re.compile(r"\b(?:hang|thu|vi tri|top)(?: so)? $")
 # A time of day asked, and one written: "21h", "1h20", "16 giờ 30", "3:08".
 _ASKS_CLOCK = re.compile(r"\b(?:may gio|what time)\b")
 _CLOCK = re.compile(r"^\d{1,2}(?:h\d{0,2}|:\d\d)$|^\d{1,2}\s*(?:gio|h)\b")
