@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.retrieval.places import figure_of_elsewhere, named_places, spelled, unknown_places
+from bot.retrieval.places import (
+    destination_unsaid,
+    figure_of_elsewhere,
+    named_places,
+    spelled,
+    unknown_places,
+)
 
 
 def _says(phrase: str) -> bool:  # the articles write Điện Biên and Lào Cai
@@ -65,3 +71,14 @@ def test_a_figure_unnamed_in_an_article_about_the_province_asked_is_its_own() ->
     assert not figure_of_elsewhere({"Lai Châu"}, "Toàn tỉnh có 19 dân tộc.", title,
                                    "Toàn tỉnh có 19 dân tộc.")
     assert not figure_of_elsewhere(set(), _STORM, _STORM_TITLE, "Có 3.246 ngôi nhà bị tốc mái.")
+
+
+def test_a_destination_the_passage_never_writes_is_not_answered_by_the_total() -> None:
+    total = "Trong 11 tháng, Đắk Lắk xuất khẩu 412.600 tấn cà phê nhân, trị giá 1,52 tỷ USD."
+    assert destination_unsaid("Đắk Lắk xuất khẩu bao nhiêu cà phê sang Mỹ?", total)
+    assert destination_unsaid("dak lak xuat khau bao nhieu ca phe sang thị trường Nhật Bản", total)
+    assert not destination_unsaid("Đắk Lắk xuất khẩu bao nhiêu cà phê sang Mỹ?",
+                                  "Cà phê xuất sang Mỹ chiếm 20%, đạt 82.000 tấn.")
+    assert not destination_unsaid("Tổng Bí thư đến Điện Biên ngày nào?",
+                                  "Tổng Bí thư làm việc với tỉnh Điện Biên.")
+    assert not destination_unsaid("Đắk Lắk xuất khẩu bao nhiêu cà phê?", total)  # none named

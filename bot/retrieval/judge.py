@@ -32,7 +32,7 @@ from bot.retrieval.evidence import (
 from bot.retrieval.frames import later_stage_unsaid, naming_period, other_period
 from bot.retrieval.fusion import Retrieval, sources_naming
 from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
-from bot.retrieval.places import figure_of_elsewhere, named_places
+from bot.retrieval.places import destination_unsaid, figure_of_elsewhere, named_places
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
 from bot.retrieval.short_answer import naming_event, short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
@@ -93,6 +93,7 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or other_figure(form.search_text, highlighted)
             or other_period(form.search_text, highlighted)
             or later_stage_unsaid(form.search_text, dated)
+            or destination_unsaid(form.search_text, dated)
             or (kind == NUMBER and figure_of_elsewhere(
                 named_places(names_to_place(form)), top, dated[len(top):], highlighted))
             # the thing counted as searched: "bao nhiêu ethnic groups" counts "dân tộc",

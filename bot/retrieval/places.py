@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.corpus.text import fold
+from bot.corpus.text import fold, words
 
 # The provinces and cities before the 2025 mergers (the names the merged ones kept are among
 # them), and "Sài Gòn". Left out: names that are also common words typed without marks: "hòa
@@ -97,3 +97,18 @@ def figure_of_elsewhere(asked: set[str], passage: str, title: str, sentence: str
         return False
     return (bool(said) or bool(_TOGETHER.search(sentence.lower()))
             or not asked <= set(places_written(title)))
+
+
+# Where goods go or someone travels, named after the verb: "xuất khẩu … sang Mỹ", "sang thị
+# trường Nhật Bản", "đến Hà Nội". Typed with capitals; the name's words run on while capitalized.
+_DESTINATION = re.compile(r"\b(?:sang|tới|đến|vào)\s+(?:thị trường\s+)?"
+                          r"([A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*)*)")
+
+
+def destination_unsaid(question: str, passage: str) -> bool:
+    """Whether the question names where something goes ("… bao nhiêu cà phê sang Mỹ?") and the
+    passage never writes it: its figure is the total or another market's (rt20 got the
+    province's whole coffee export)."""
+    folded = f" {' '.join(words(fold(passage).lower()))} "
+    return any(f" {' '.join(words(fold(name).lower()))} " not in folded
+               for name in _DESTINATION.findall(question))
