@@ -538,11 +538,17 @@ class PassageSignals:
     missing_scope: float = 0.0
 
 
+def title_of(index: StoredIndex, source: str) -> str:
+    """The title of article `source` ("" when it has none)."""
+    entry = index.manifest.sources.get(source)
+    return entry.title if entry is not None and entry.title else ""
+
+
 def titled(index: StoredIndex, source: str, text: str) -> str:
     """`text` of article `source` followed by the article's title, context of every passage in
     it ("Chợ phiên Mường Phăng …", "… năm 2025")."""
-    entry = index.manifest.sources.get(source)
-    return text + (f"\n{entry.title}" if entry and entry.title else "")
+    title = title_of(index, source)
+    return text + (f"\n{title}" if title else "")
 
 
 def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,

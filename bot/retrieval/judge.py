@@ -25,6 +25,7 @@ from bot.retrieval.evidence import (
     said_not_given,
     sentence_views,
     share_elsewhere,
+    title_of,
     titled,
     uncounted,
     unknown_names,
@@ -74,9 +75,10 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     one `pick`) whatever the evidence: it holds none of the kind asked, names another
     article's subject, an office's deputy or no holder of the office asked, another year,
     another numbered thing ("bão số 7"), another of a report's figures, another period ("9
-    tháng" for "cả năm") or a province's figure only in others', names no appeal asked, says
-    the figure is not given, gives no figure per head, or (in Vietnamese) counts something
-    else or holds the share asked only about something else."""
+    tháng" for "cả năm") or a province's figure only in others', names no appeal or
+    destination asked, says the figure is not given (where it names what is asked, too),
+    gives no figure per head, or (in Vietnamese) counts something else or holds the share
+    asked only about something else."""
     chunk = index.chunks[row]
     top, view = chunk.text, views[pick]
     highlighted = top[view.start:view.end]
@@ -95,7 +97,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or later_stage_unsaid(form.search_text, dated)
             or destination_unsaid(form.search_text, dated)
             or (kind == NUMBER and figure_of_elsewhere(
-                named_places(names_to_place(form)), top, dated[len(top):], highlighted))
+                named_places(names_to_place(form)), top, title_of(index, chunk.source),
+                highlighted))
             # the thing counted as searched: "bao nhiêu ethnic groups" counts "dân tộc",
             # "bao nhiêu cổ động viên" the article's "khán giả"
             or (form.kind != "english" and (uncounted(form.search_text, top)

@@ -108,28 +108,55 @@ def short_span(question: str, kind: str | None, sentence: str,
     question, its names: all it shares with a Vietnamese sentence)."""
     if kind not in SHORT_KINDS:
         return None
-    found = fitting(question, kind, sentence)
     measure, from_english = _measure_asked(question) if kind == NUMBER else (None, False)
+    found = _in_the_unit_asked(fitting(question, kind, sentence), sentence, measure,
+                               from_english)
+    asked = fold(question.lower())
+    found = _of_the_sort_asked(found, kind, asked, sentence, measure, english)
+    if len(found) > 1:
+        found = _narrowed(found, question, asked, sentence)
+    if len(found) == 1:
+        return found[0]
+    if len(found) < 2:
+        return None
+    if kind == DATE and _a_period(found, sentence):
+        return _period_end(found, question)
+    if english:
+        return _surrounded(found, question, sentence, _english_names(question))
+    return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+
+
+def _in_the_unit_asked(found: list[Candidate], sentence: str, measure: str | None,
+                       from_english: bool) -> list[Candidate]:
+    """The candidates counted in the unit the question asks (`measure`, folded; named by an
+    English word when `from_english`)."""
     if measure is not None and _holds_unit(words(fold(sentence.lower())), measure):
         # The sentence counts in the unit asked about: only a number in that unit answers.
         # A number with the unit after it first; one with the unit just before ("ở tuổi 39")
         # only when none has ("tại km 15 …, đoạn dài 3 km": the length is 3 km).
         # A unit from an English word only after the number: before it, its folded word is
         # as often another ("tận 12 nước" is no "tons"); an age either way.
-        found = ([c for c in found if _measured(c, sentence, measure)]
-                 or [c for c in found
-                     if not from_english and _measured_before(c, sentence, measure)])
-    elif from_english and measure != "nguoi":
+        return ([c for c in found if _measured(c, sentence, measure)]
+                or [c for c in found
+                    if not from_english and _measured_before(c, sentence, measure)])
+    if from_english and measure != "nguoi":
         # An English question's unit ("How many seconds …") the sentence never writes: its
         # numbers count something else ("ba lượt chơi"). People are written in many words
         # ("30 đến 50 nghìn dân"), so a count of them is still read.
-        found = []
-    elif measure is not None and measure != "tuoi":
+        return []
+    if measure is not None and measure != "tuoi":
         # A count of something the sentence does not name is no age beside it: "Manning đã
         # chơi cho bao nhiêu đội …?" against "… ở tuổi 39".
-        found = [c for c in found if not (_measured(c, sentence, "tuoi")
-                                          or _measured_before(c, sentence, "tuoi"))]
-    asked = fold(question.lower())
+        return [c for c in found if not (_measured(c, sentence, "tuoi")
+                                         or _measured_before(c, sentence, "tuoi"))]
+    return found
+
+
+def _of_the_sort_asked(found: list[Candidate], kind: str, asked: str, sentence: str,
+                       measure: str | None, english: bool) -> list[Candidate]:
+    """The candidates of the sort the folded question `asked` wants: a score, a rate, money,
+    a place in a ranking, a time of day, an amount per unit, a span of time, a level or a
+    rate per year."""
     if _ASKS_SCORE.search(asked) and not english:
         found = [c for c in found if _SCORE.match(c.text)] or found
     if _ASKS_RATE.search(asked) or _ASKS_PROPORTION.search(asked):
@@ -157,12 +184,18 @@ def short_span(question: str, kind: str | None, sentence: str,
         # gave ➜ 9 tháng (rt16)
         found = [c for c in found if not names_period(c.text)]
     if _ASKS_YEARLY.search(asked):
-        found = [c for c in found if _yearly(c, sentence)] or found
-    elif not _ASKS_MOVE.search(asked):
+        return [c for c in found if _yearly(c, sentence)] or found
+    if not _ASKS_MOVE.search(asked):
         # ... and a level, when the question asks no rate and no change ("còn 17,66%")
-        found = [c for c in found if not _yearly(c, sentence)] or found
-    if len(found) > 1:
-        found = _of_the_figure_asked(found, asked, sentence)
+        return [c for c in found if not _yearly(c, sentence)] or found
+    return found
+
+
+def _narrowed(found: list[Candidate], question: str, asked: str,
+              sentence: str) -> list[Candidate]:
+    """Several candidates narrowed to the figure the question names, what was achieved (or
+    the target, when asked) and the period asked, each step only when some are left."""
+    found = _of_the_figure_asked(found, asked, sentence)
     if len(found) > 1:
         # "đạt 87,6% kế hoạch …; tỉnh phấn đấu giải ngân 100%": what was done, unless the aim
         # is asked
@@ -171,15 +204,7 @@ def short_span(question: str, kind: str | None, sentence: str,
     if len(found) > 1:
         # "quý I tăng 7,85%, …, quý III tăng 9,38%" for "quý III": the one given for it
         found = [c for c in found if of_the_period(question, sentence, c.start)] or found
-    if len(found) == 1:
-        return found[0]
-    if len(found) < 2:
-        return None
-    if kind == DATE and _a_period(found, sentence):
-        return _period_end(found, question)
-    if english:
-        return _surrounded(found, question, sentence, _english_names(question))
-    return _echoed(found, question, sentence) or _surrounded(found, question, sentence)
+    return found
 
 
 # A period "từ ngày 16/7 đến hết ngày 25/7/2025": the question asking its end (a deadline) or
