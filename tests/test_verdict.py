@@ -347,6 +347,9 @@ def test_a_sentence_saying_the_figure_is_not_given_answers_no_number() -> None:
     assert said_not_given("date", "Thiệt hại kinh tế chưa được ước tính.")
     assert not said_not_given("person", unpublished)
     assert not said_not_given("number", "Bộ đã công bố 1.128.516 thí sinh dự thi.")
+    # not yet approved, still being counted (rt21)
+    assert said_not_given("number", "Tổng mức đầu tư giai đoạn 2 vẫn chưa được phê duyệt.")
+    assert said_not_given("number", "Thiệt hại về nông nghiệp đang được thống kê.")
 
 
 def test_the_sentence_naming_what_is_asked_saying_it_is_not_given_answers_no_number() -> None:

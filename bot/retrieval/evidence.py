@@ -428,7 +428,9 @@ def other_numbered(question: str, passage: str) -> bool:
 # A sentence that says a figure is not given ("Bộ chưa công bố số lượng", "thiệt hại chưa được
 # ước tính"), folded: a question for a number or a date it highlights is not answered.
 _NOT_GIVEN = re.compile(r"\bchua (?:duoc )?(?:cong bo|thong ke|uoc tinh|xac dinh|co so lieu|"
-                        r"tong hop|ro)\b|\bkhong (?:duoc )?(?:cong bo|tiet lo)\b")
+                        r"tong hop|ro|phe duyet)\b|\bkhong (?:duoc )?(?:cong bo|tiet lo)\b"
+                        # "đang được thống kê", "đang được tổng hợp" (rt21)
+                        r"|\bdang (?:duoc )?(?:thong ke|tong hop|uoc tinh)\b")
 
 
 def said_not_given(kind: str | None, sentence: str) -> bool:

@@ -82,6 +82,7 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     chunk = index.chunks[row]
     top, view = chunk.text, views[pick]
     highlighted = top[view.start:view.end]
+    sentences = [top[v.start:v.end] for v in views]
     dated = titled(index, chunk.source, top)  # "… năm 2025" in the title dates every passage
     return (lacks_asked_kind(form.kind, kind, views)
             or named_elsewhere(form, index, chunk.source)
@@ -90,8 +91,7 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or other_year(form.search_text, dated, highlighted)
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)
-            or not_given_where_named(kind, given_names(form), [top[v.start:v.end] for v in views],
-                                     pick)
+            or not_given_where_named(kind, given_names(form), sentences, pick)
             or other_figure(form.search_text, highlighted)
             or other_period(form.search_text, highlighted)
             or later_stage_unsaid(form.search_text, dated)
