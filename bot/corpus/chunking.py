@@ -133,15 +133,12 @@ def line_kind(line: str, position: int) -> str:
     return "body"
 
 
-def _markdown_line(line: _Line, position: int) -> tuple[str, _Line]:
-    """Kind of a Markdown line, and the line with its heading or list marker cut off."""
+def _markdown_line(line: _Line, position: int, titles: bool = False) -> tuple[str, _Line]:
+    """Kind of a Markdown line, and the line with its heading or list marker cut off; a
+    level-1 heading that `titles` the article is no section's heading."""
     if heading := _MD_HEADING.match(line.text):
         rest = line.text[heading.end():].strip().rstrip("#").strip()
-        # "# …" is the article's title (its metadata keeps it), not the first section's
-        # heading: as one, only the opening paragraph was searched under it, and won every
-        # question repeating the name it gives ("Cao tốc Quảng Ngãi - Kon Tum dài bao nhiêu
-        # km?" got the opening, no number in it, and was refused; rt19)
-        title = line.text.startswith("# ") or line.text == "#"
+        title = titles and line.text.startswith("# ")
         return ("heading" if rest and not title else "drop"), _Line(line.number, 0, 0, rest)
     if item := _MD_LIST_ITEM.match(line.text):
         body = _Line(line.number, line.start + item.end(), line.end, line.text[item.end():])
@@ -152,13 +149,21 @@ def _markdown_line(line: _Line, position: int) -> tuple[str, _Line]:
 
 def _classified(name: str, text: str) -> list[tuple[str, _Line]]:
     lower = name.lower()
+    titled = False
     if lower.endswith(".md"):  # paragraphs are counted from the end of the front matter
-        lines = _lines(text, split_front_matter(text)[1])
+        fields, body = split_front_matter(text)
+        lines = _lines(text, body)
+        # Without a front-matter title, a "# …" opening the body is the article's title
+        # (metadata.read_markdown_meta), not the first section's heading: as one, only the
+        # opening paragraph was searched under it, and won every question repeating the name
+        # it gives ("Cao tốc Quảng Ngãi - Kon Tum dài bao nhiêu km?" got the opening, no
+        # number in it, and was refused; rt19).
+        titled = not fields.get("title")
     elif lower.endswith((".html", ".htm")):  # `text` is the page's extracted article
         lines = _lines(text)
     else:
         return [(line_kind(line.text, i), line) for i, line in enumerate(_lines(text))]
-    return [_markdown_line(line, i) for i, line in enumerate(lines)]
+    return [_markdown_line(line, i, titles=titled and i == 0) for i, line in enumerate(lines)]
 
 
 def _windows(text: str, base: int, max_chars: int) -> list[tuple[int, int]]:
