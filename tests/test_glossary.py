@@ -83,3 +83,9 @@ def test_a_road_project_s_terms_are_searched_in_vietnamese() -> None:
     # "growth rate" is still read whole beside an acronym
     assert with_vietnamese_terms("What is Dien Bien's GRDP growth rate?") == (
         "What is Dien Bien's GRDP tốc độ tăng trưởng?")
+
+
+def test_a_hotel_is_counted_as_the_articles_write_it() -> None:
+    from bot.retrieval.glossary import with_vietnamese_terms
+    assert with_vietnamese_terms("Huế có bao nhiêu hotel 3 đến 5 sao?") == (
+        "Huế có bao nhiêu khách sạn 3 đến 5 sao?")

@@ -209,6 +209,10 @@ TERMS = {
     "handed over": "bàn giao",
     "contractor": "nhà thầu",
     "general hospital": "bệnh viện đa khoa",
+    # tourism (rt21: "Huế có bao nhiêu hotel 3 đến 5 sao?" counted "hotel", which no passage
+    # writes, and was refused beside "47 khách sạn từ 3 đến 5 sao")
+    "hotels": "khách sạn",
+    "hotel": "khách sạn",
 }
 _TERM = re.compile(r"\b(?:" + "|".join(
     re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
