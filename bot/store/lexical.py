@@ -38,7 +38,10 @@ QUESTION_PHRASES = (
     "những gì", "làm gì", "năm nào", "ngày nào", "tháng nào", "nơi nào", "người nào",
     "tỉnh nào", "nước nào", "nói gì", "có mấy", "mấy", "lần thứ", "thứ mấy", "mỗi năm",
     "hàng năm", "phần trăm", "thì sao", "cách đây", "bắt đầu", "ban hành", "ngày mấy",
-    "tháng mấy", "năm mấy", "mấy năm", "ông ấy", "bà ấy", "từ đâu", "đến đâu", "đi đâu")
+    "tháng mấy", "năm mấy", "mấy năm", "ông ấy", "bà ấy", "từ đâu", "đến đâu", "đi đâu",
+    # money asked: "bao nhieu tien" came back "bao nhiêu tiên" (đầu tiên), "gia ve" "giá về"
+    # (rt21)
+    "bao nhiêu tiền", "số tiền", "giá vé", "vé vào cửa")
 QUESTION_PAIR_WEIGHT = 10
 # A question word is read as one at least this often: typed first, "ai" came back as "ái" (who)
 # in 76 of 927 xquad-dev questions, since articles seldom ask "who". Only the words that ask,
