@@ -42,3 +42,11 @@ def test_a_question_in_full_width_characters_reads_as_plain_ones() -> None:
     assert clean_question("năm ２０２５ có ＧＲＤＰ") == "năm 2025 có GRDP"
     decomposed = unicodedata.normalize("NFD", "Điện Biên")
     assert clean_question(decomposed) == "Điện Biên"
+
+
+def test_framed_words_find_a_phrase_as_whole_words_only() -> None:
+    from bot.corpus.text import framed_words
+    written = framed_words("Tổng Bí thư làm việc với tỉnh Điện Biên.")
+    assert written == " tong bi thu lam viec voi tinh dien bien "
+    assert framed_words("Điện Biên") in written
+    assert framed_words("Biên Hòa") not in written and framed_words("iện") not in written

@@ -48,6 +48,12 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def framed_words(text: str) -> str:
+    """The folded words of `text` joined by single spaces and framed by them (" dien bien "):
+    a phrase framed the same way is found in it as whole words only."""
+    return f" {' '.join(words(fold(text)))} "
+
+
 def with_bigrams(tokens: list[str]) -> list[str]:
     """Syllables plus adjacent-syllable bigrams: Vietnamese words are often two syllables."""
     return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]

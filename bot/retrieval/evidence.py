@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.corpus.sentences import unit_spans
-from bot.corpus.text import fold, words
+from bot.corpus.text import fold, framed_words, words
 from bot.retrieval.abbreviations import spelled_out
 from bot.retrieval.answer_type import (
     DATE,
@@ -445,13 +445,13 @@ def not_given_where_named(kind: str | None, names: list[str], sentences: list[st
     sentence naming it (not the highlighted one, `sentences[pick]`) says it is not given:
     "Doanh thu xuất khẩu sang thị trường Trung Đông …?" against "Thị trường Trung Đông cũng
     ghi nhận …, dù công ty chưa công bố số liệu cụ thể" beside the total's 68% (rt17)."""
-    wanted = [" ".join(words(fold(name.lower()))) for name in names]
-    if kind not in (NUMBER, DATE) or not any(wanted):
+    wanted = [framed_words(name) for name in names if words(name)]
+    if kind not in (NUMBER, DATE) or not wanted:
         return False
 
     def names_all(sentence: str) -> bool:
-        spaced = f" {' '.join(folded_words(sentence.lower()))} "
-        return all(f" {name} " in spaced for name in wanted if name)
+        written = framed_words(sentence)
+        return all(name in written for name in wanted)
 
     return not names_all(sentences[pick]) and any(
         names_all(sentence) and said_not_given(kind, sentence)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.corpus.text import fold, words
+from bot.corpus.text import fold, framed_words
 
 # The provinces and cities before the 2025 mergers (the names the merged ones kept are among
 # them), and "Sài Gòn". Left out: names that are also common words typed without marks: "hòa
@@ -109,6 +109,5 @@ def destination_unsaid(question: str, passage: str) -> bool:
     """Whether the question names where something goes ("… bao nhiêu cà phê sang Mỹ?") and the
     passage never writes it: its figure is the total or another market's (rt20 got the
     province's whole coffee export)."""
-    folded = f" {' '.join(words(fold(passage).lower()))} "
-    return any(f" {' '.join(words(fold(name).lower()))} " not in folded
-               for name in _DESTINATION.findall(question))
+    written = framed_words(passage)
+    return any(framed_words(name) not in written for name in _DESTINATION.findall(question))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.corpus.text import fold, words
+from bot.corpus.text import fold, framed_words, words
 from bot.retrieval.answer_type import DATE, NUMBER, Candidate, fitting
 from bot.retrieval.frames import names_period, of_the_period
 
@@ -225,8 +225,8 @@ _TARGET_BEFORE = re.compile(r"\b(?:muc tieu|phan dau|chi tieu)(?: \w+){0,3} $")
 
 def _a_target(candidate: Candidate, sentence: str) -> bool:
     """Whether the number is a target: "phấn đấu giải ngân 100%", "vượt mục tiêu 8,5%"."""
-    before = fold(sentence[max(0, candidate.start - 40):candidate.start].lower())
-    return bool(_TARGET_BEFORE.search(re.sub(r"[^\w ]", " ", before).replace("  ", " ")))
+    return bool(_TARGET_BEFORE.search(framed_words(sentence[max(0, candidate.start - 40):
+                                                             candidate.start])))
 
 
 # A company's or a budget's figures, folded, as the question and the sentence name them: in
@@ -322,8 +322,7 @@ def naming_event(question: str, kind: str | None, sentences: list[str]) -> list[
     if len(event) < 2 or any(word in _NOT_CONTEXT for word in event):
         return []
     phrase = f" {' '.join(event)} "
-    return [i for i, sentence in enumerate(sentences)
-            if phrase in f" {' '.join(words(fold(sentence.lower())))} "]
+    return [i for i, sentence in enumerate(sentences) if phrase in framed_words(sentence)]
 
 
 def _echoed(found: list[Candidate], question: str, sentence: str) -> Candidate | None:
@@ -355,7 +354,8 @@ _ASKS_RANK = re.compile(r"\b(?:xep hang|hang|dung thu|xep thu|vi tri thu) (?:may
 _RANKED = re.compile(r"\b(?:hang|thu|vi tri|top)(?: so)? $")
 # A time of day asked, and one written: "21h", "1h20", "16 giờ 30", "3:08".
 _ASKS_CLOCK = re.compile(r"\b(?:may gio|what time)\b")
-_CLOCK = re.compile(r"^\d{1,2}(?:h\d{0,2}|:\d\d)$|^\d{1,2}\s*(?:gio|h)\b")
+_CLOCK = re.compile(r"^\d{1,2}(?:h\d{0,2}|:\d\d)$")
+_HOUR = re.compile(r"\d{1,2}\s*(?:gio|h)\b")  # folded, the hour's unit after the number
 # A price or an amount per unit asked ("mỗi tấn", "một kg", "per tonne"), folded.
 _ASKS_PER_UNIT = re.compile(r"\b(?:moi|mot|per|a|each)\s+(tan|kg|ton|tonne|ha|hecta|lit|m2)\b")
 _PER_UNIT_WRITTEN = {"ton": "tan", "tonne": "tan", "hecta": "ha"}
@@ -364,8 +364,7 @@ _PER_UNIT_WRITTEN = {"ton": "tan", "tonne": "tan", "hecta": "ha"}
 def _a_clock(candidate: Candidate, sentence: str) -> bool:
     """Whether the number is a time of day ("1h20", "21 giờ", "3:08")."""
     following = fold(sentence[candidate.start:candidate.end + 6].lower())
-    return bool(_CLOCK.match(fold(candidate.text.lower()))) or bool(
-        re.match(r"\d{1,2}\s*(?:gio|h)\b", following))
+    return bool(_CLOCK.match(candidate.text.lower()) or _HOUR.match(following))
 
 
 def _per(candidate: Candidate, sentence: str, unit: str) -> bool:
