@@ -162,6 +162,21 @@ def test_the_province_s_population_and_area_are_not_answered_by_its_other_counts
     assert counted.answered and counted.short is not None and counted.short.text == "19 dân tộc"
 
 
+def test_the_seed_as_it_ships_answers_of_its_province_in_every_paragraph(
+        tmp_path: Path, cache_dir: Path, embedder: SentenceTransformerEmbedder) -> None:
+    """The shared seed is a .txt with no title: the paragraph "tỉ lệ bao phủ bảo hiểm y tế
+    đạt 98%" does not name Điện Biên, which the article names 20 times (it was refused)."""
+    engine = Engine(Settings(sources=SHARED / "seed", index=tmp_path / "index",
+                             cache=cache_dir), load_model=lambda name: embedder)
+    engine.refresh()
+    for question, short in (("What percentage of people in Dien Bien have health insurance?", "98%"),
+                            ("Tỉ lệ người nghèo ở Điện Biên hiện còn bao nhiêu?", "17,66%")):
+        found = engine.answer(question, 3)
+        assert found.answered and found.short is not None and found.short.text == short, (
+            question, found.short)
+    assert not engine.answer("Dân số tỉnh Điện Biên hiện nay là bao nhiêu người?", 3).answered
+
+
 @pytest.fixture(scope="module")
 def xquad_engine(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path,
                  embedder: SentenceTransformerEmbedder) -> Engine:

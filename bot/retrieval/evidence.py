@@ -26,7 +26,7 @@ from bot.retrieval.answer_type import (
     fitting,
 )
 from bot.retrieval.conversation import TOPIC_END
-from bot.retrieval.fusion import Ranked, Retrieval
+from bot.retrieval.fusion import Ranked, Retrieval, mentions
 from bot.retrieval.places import PLACES, places_written
 from bot.retrieval.question import (
     ENGLISH_FUNCTION_WORDS,
@@ -553,6 +553,12 @@ def titled(index: StoredIndex, source: str, text: str) -> str:
     return text + (f"\n{title}" if title else "")
 
 
+# A name an article writes this many times is its subject, context of every passage in it as
+# its title would be: the seed, as it ships, has no title, and its paragraph "tỉ lệ bao phủ
+# bảo hiểm y tế đạt 98%" does not name Điện Biên, which the article names 20 times.
+SUBJECT_MENTIONS = 3
+
+
 def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
                     own: QuestionTerms | None = None) -> PassageSignals:
     """Signals of the top-ranked passage (`found.ranked` must not be empty). A follow-up's
@@ -578,10 +584,15 @@ def passage_signals(found: Retrieval, index: StoredIndex, terms: QuestionTerms,
     def missing(number: str) -> bool:
         return not any(n.startswith(number) or n.endswith(number) for n in numbers)
 
+    def unnamed(name: str, spelled: list[str]) -> bool:
+        return (name not in spaceless
+                and mentions(index, chunk.source, " ".join(spelled)) < SUBJECT_MENTIONS)
+
     return PassageSignals(
         top.dense_z, top.dense_z - max((r.dense_z for r in ranked[1:6]), default=0.0),
         top.score - second.score, coverage, pairs, terms.unseen(), terms.unseen_pairs(),
-        float(any(name not in spaceless for name in asked.names)),
+        float(any(unnamed(name, spelled)
+                  for name, spelled in zip(asked.names, asked.name_words, strict=True))),
         float(any(map(missing, asked.numbers))),
         float(bool(asked.names)), float(asked.unknown_name),
         float(bool(asked.scopes) and not any(said in spaceless for said in _NATIONWIDE_SAID)))

@@ -231,6 +231,12 @@ def _texts(index: StoredIndex) -> dict[str, str]:
     return _memo(index, "source_texts", lambda: _source_texts(index))
 
 
+def mentions(index: StoredIndex, source: str, name: str) -> int:
+    """How many times article `source` (its text and title) writes `name` (folded words
+    joined by spaces)."""
+    return _texts(index).get(source, "").count(f" {name} ")
+
+
 # A name written by more articles than this ("Châu Âu" in 7 of xquad-dev's 24) says little
 # about which one a question is about; most names a question gives are written by one or two.
 NAMING_SOURCES_AT_MOST = 2
