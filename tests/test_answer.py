@@ -247,3 +247,24 @@ def test_a_date_asked_of_an_event_comes_from_the_paragraph_naming_it(
     result = fake_engine.answer("Bà Trần Thị Lựu ở xã Thạch Lạc xuất viện ngày nào?", 3)
     assert "xuất viện" in result.passages[0].text
     assert "nhập viện" in result.passages[1].text
+
+
+HUE = ("Du lịch Huế 10 tháng năm 2025\n\n"
+       "Theo bà Nguyễn Thị Thanh Hà, Phó Giám đốc Sở Du lịch Huế, du lịch Huế tăng mạnh, "
+       "khách đến Huế đông hơn năm trước.\n\n"
+       "Ông Lê Quang Khải, Giám đốc Sở Du lịch thành phố Huế, cho biết khách Hàn Quốc tăng "
+       "nhờ đường bay thẳng.\n")
+
+
+def test_the_office_holder_asked_comes_before_the_deputy(fake_engine: Engine) -> None:
+    """"Giám đốc Sở Du lịch Huế là ai?": the deputy's paragraph repeats more of the question
+    ("Huế" thrice) and is retrieved first; the director's own is put before it and answers."""
+    (fake_engine.settings.sources / "hue.txt").write_text(HUE, encoding="utf-8")
+    fake_engine.refresh()
+    question = "Giám đốc Sở Du lịch Huế là ai?"
+    form = classify(question, fake_engine.index.lexical.restorer)
+    retrieved = retrieve(fake_engine.index, fake_engine.question_model(), form)
+    assert "Phó Giám đốc" in fake_engine.index.chunks[retrieved.ranked[0].row].text
+    result = fake_engine.answer(question, 3)
+    assert result.passages[0].text.startswith("Ông Lê Quang Khải, Giám đốc")
+    assert "Phó Giám đốc" in result.passages[1].text

@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from bot.corpus.sentences import unit_spans
 from bot.corpus.text import clean_question, encodable
 from bot.embedding.models import Embedder, knows_word
 from bot.errors import QuestionError
@@ -16,6 +17,7 @@ from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_o
 from bot.retrieval.evidence import names_to_place
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge, named_elsewhere
+from bot.retrieval.offices import holder_unnamed, names_office_asked, office_asked
 from bot.retrieval.question import QueryForm, classify, unshouted
 from bot.retrieval.short_answer import naming_event
 from bot.retrieval.slang import without_shorthand
@@ -148,6 +150,7 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     kind = asks_for(text, form, reading)
     found = _captions_after_answers(index, found, form.search_text, kind)
     found = _event_first(index, found, form.search_text, kind)
+    found = _holder_first(index, found, form.search_text)
     return found, judge(text, form, found, index, top_k,
                         searched if reading.follow_up else None, kind,
                         knows_word(embedder), carried_names_required=reading.carries_refused)
@@ -187,6 +190,31 @@ def _event_first(index: StoredIndex, found: Retrieval, question: str,
     naming = [i for i in naming_event(question, kind, texts)
               if kind is not None and fitting(question, kind, texts[i])
               and index.chunks[ranked[i].row].source == source]
+    if not naming:
+        return found
+    first = naming[0]
+    return replace(found, ranked=[ranked[first], *ranked[:first], *ranked[first + 1:]])
+
+
+def _names_holder(question: str, office: str, passage: str) -> bool:
+    """Whether `passage` names who holds the `office` the question asks of, not its deputy."""
+    sentences = [passage[start:end] for start, end in unit_spans(passage)] or [passage]
+    return names_office_asked(office, passage) and not holder_unnamed(question, sentences)
+
+
+def _holder_first(index: StoredIndex, found: Retrieval, question: str) -> Retrieval:
+    """`found` with the first of its top passages of the same article naming who holds the
+    office asked put first, when the first names no holder or only the deputy: "Giám đốc Sở
+    Du lịch Huế là ai?" had "bà …, Phó Giám đốc Sở Du lịch" first and was refused."""
+    ranked, office = found.ranked, office_asked(question)
+    if not ranked or office is None:
+        return found
+    texts = [index.chunks[item.row].text for item in ranked[:EVENT_REACH]]
+    if _names_holder(question, office, texts[0]):
+        return found
+    source = index.chunks[ranked[0].row].source
+    naming = [i for i in range(1, len(texts)) if index.chunks[ranked[i].row].source == source
+              and _names_holder(question, office, texts[i])]
     if not naming:
         return found
     first = naming[0]

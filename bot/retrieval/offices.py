@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from bot.corpus.text import fold
+from bot.corpus.text import fold, framed_words, words
 from bot.retrieval.answer_type import capitalized_runs
 from bot.retrieval.places import PLACES
 from bot.retrieval.titles import TITLES
@@ -124,6 +124,37 @@ def _offices_asked(asked: str) -> list[str]:
     """The offices (named or generic) whose holder the folded question asks for."""
     return [office for office in {*_OFFICE_NAMES, *_OFFICES.findall(asked)}
             if office in asked and _asks_holder(asked, office)]
+
+
+# Words that end the office a question names ("Giám đốc Sở Du lịch Huế là ai?").
+_OFFICE_END = {"la", "nao", "ai", "hien", "nay", "cua", "ten", "is", "was", "who"}
+# The office's own words and the first of its body's are enough to know it ("giám đốc sở du
+# lịch", "chủ tịch hội đồng nhân", not "… hội đồng lý luận"); the rest may be written
+# otherwise ("Sở Du lịch thành phố Huế").
+OFFICE_WORDS = 5
+
+
+def office_asked(question: str) -> str | None:
+    """The office a question asks who holds, its first words folded and framed by spaces
+    (" giam doc so du lich "); None when it asks of none."""
+    asked = fold(question).lower().strip(" ?!.")
+    match = _OFFICES.search(asked)
+    if match is None or not _offices_asked(asked):
+        return None
+    named = ["pho"] if asked[:match.start()].endswith("pho ") else []  # a deputy asked
+    for word in words(asked[match.start():]):
+        if word in _OFFICE_END or len(named) >= OFFICE_WORDS:
+            break
+        named.append(word)
+    return f" {' '.join(named)} "
+
+
+def names_office_asked(office: str, passage: str) -> bool:
+    """Whether `passage` names the `office` (from `office_asked`) itself, not its deputy
+    ("Phó Giám đốc Sở Du lịch", "Thứ trưởng" for "Bộ trưởng")."""
+    text = framed_words(passage)
+    return any(not text[:at].endswith((" pho", " thu"))
+               for at in (m.start() for m in re.finditer(re.escape(office), text)))
 
 
 def holder_unnamed(question: str, sentences: list[str]) -> bool:
