@@ -89,3 +89,10 @@ def test_a_hotel_is_counted_as_the_articles_write_it() -> None:
     from bot.retrieval.glossary import with_vietnamese_terms
     assert with_vietnamese_terms("Huế có bao nhiêu hotel 3 đến 5 sao?") == (
         "Huế có bao nhiêu khách sạn 3 đến 5 sao?")
+
+
+def test_spending_and_resettlement_are_searched_in_vietnamese() -> None:
+    assert with_vietnamese_terms("Budget spending của Hưng Yên năm 2025 là bao nhiêu?") == (
+        "chi ngân sách của Hưng Yên năm 2025 là bao nhiêu?")
+    assert with_vietnamese_terms("When is the resettlement area expected to be finished?") == (
+        "When is the khu tái định cư expected to be finished?")

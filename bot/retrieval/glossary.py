@@ -213,6 +213,14 @@ TERMS = {
     # writes, and was refused beside "47 khách sạn từ 3 đến 5 sao")
     "hotels": "khách sạn",
     "hotel": "khách sạn",
+    # a province's spending and a disaster's aftermath (rt19: "Budget spending của Hưng Yên"
+    # found the opening; rt21: "When is the resettlement area expected to be finished?" got
+    # another article's date)
+    "budget spending": "chi ngân sách",
+    "budget expenditure": "chi ngân sách",
+    "resettlement area": "khu tái định cư",
+    "resettlement": "tái định cư",
+    "drought": "hạn hán",
 }
 _TERM = re.compile(r"\b(?:" + "|".join(
     re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
