@@ -63,3 +63,10 @@ def test_an_abbreviation_spelled_out_is_no_name_missing_from_the_passage(
     # one left as typed (the articles use it), in any case, is still a name to look for
     assert not spelled_out("UBND", "ubnd tỉnh báo cáo") and spelled_out("BHYT", "bảo hiểm y tế")
     assert not spelled_out("Điện", "Điện Biên")
+
+
+def test_a_group_known_by_its_letters_is_searched_by_its_name() -> None:
+    article = Restorer.build(["Tập đoàn Điện lực Việt Nam ủng hộ 2 tỷ đồng cho xã Sơn Mùa."])
+    assert classify("EVN ủng hộ bao nhiêu tiền cho Sơn Mùa?", article).search_text == (
+        "Tập đoàn Điện lực Việt Nam ủng hộ bao nhiêu tiền cho Sơn Mùa?")
+    assert classify("VNPT ủng hộ bao nhiêu?", article).search_text == "VNPT ủng hộ bao nhiêu?"

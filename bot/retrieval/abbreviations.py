@@ -50,6 +50,26 @@ EXPANSIONS = {
     "ctcp": "công ty cổ phần",
     "vdv": "vận động viên",
     "gtvt": "giao thông vận tải",
+    # groups and bodies known by their letters (rt21: "EVN ủng hộ bao nhiêu tiền cho Sơn Mùa?"
+    # against "Tập đoàn Điện lực Việt Nam ủng hộ 2 tỷ đồng")
+    "evn": "Tập đoàn Điện lực Việt Nam",
+    "pvn": "Tập đoàn Dầu khí Việt Nam",
+    "tkv": "Tập đoàn Công nghiệp Than - Khoáng sản Việt Nam",
+    "vnpt": "Tập đoàn Bưu chính Viễn thông Việt Nam",
+    "vcci": "Liên đoàn Thương mại và Công nghiệp Việt Nam",
+    "acv": "Tổng công ty Cảng hàng không Việt Nam",
+    "ubmttq": "Ủy ban Mặt trận Tổ quốc",
+    "pccc": "phòng cháy, chữa cháy",
+    "tngt": "tai nạn giao thông",
+    "gplx": "giấy phép lái xe",
+    "tthc": "thủ tục hành chính",
+    "bdkh": "biến đổi khí hậu",
+    "khcn": "khoa học và công nghệ",
+    "nnptnt": "nông nghiệp và phát triển nông thôn",
+    "tnmt": "tài nguyên và môi trường",
+    "ldtbxh": "lao động - thương binh và xã hội",
+    "vhttdl": "văn hóa, thể thao và du lịch",
+    "sxkd": "sản xuất kinh doanh",
 }
 _TOKEN = re.compile(r"(?<![\w-])\w+(?:-\w+)*(?![\w-])")
 
