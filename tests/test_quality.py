@@ -169,8 +169,9 @@ def test_the_seed_as_it_ships_answers_of_its_province_in_every_paragraph(
     engine = Engine(Settings(sources=SHARED / "seed", index=tmp_path / "index",
                              cache=cache_dir), load_model=lambda name: embedder)
     engine.refresh()
-    for question, short in (("What percentage of people in Dien Bien have health insurance?", "98%"),
-                            ("Tỉ lệ người nghèo ở Điện Biên hiện còn bao nhiêu?", "17,66%")):
+    for question, short in (
+            ("What percentage of people in Dien Bien have health insurance?", "98%"),
+            ("Tỉ lệ người nghèo ở Điện Biên hiện còn bao nhiêu?", "17,66%")):
         found = engine.answer(question, 3)
         assert found.answered and found.short is not None and found.short.text == short, (
             question, found.short)
