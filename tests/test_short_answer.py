@@ -688,3 +688,12 @@ def test_a_place_in_a_ranking_is_answered_by_a_rank() -> None:
     span = short_span("Đội nữ Đắk Lắk xếp hạng mấy tại giải?", "number",
                       "Đội nữ Đắk Lắk xếp hạng 3 chung cuộc, với 600 cổ động viên.")
     assert span is not None and span.text == "3"
+
+
+def test_a_rate_asked_by_its_name_is_a_share_or_a_ratio() -> None:
+    opening = "Tỉnh có 104 xã, phường và quy mô dân số hơn 3,5 triệu người."
+    assert fitting("Tỷ lệ thất nghiệp của tỉnh là bao nhiêu?", "number", opening) == []
+    assert [c.text for c in fitting("ty le that nghiep bao nhieu", "number",
+                                    "Tỷ lệ thất nghiệp ở mức 2,1%, có 3.000 lao động.")] == ["2,1%"]
+    assert [c.text for c in fitting("Tỷ lệ người Anh so với người Pháp là bao nhiêu?", "number",
+                                    "Người Anh đông hơn với tỷ lệ 20:1.")] == ["20:1"]

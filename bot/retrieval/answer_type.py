@@ -219,8 +219,10 @@ _IDENTIFIER_HEAD = re.compile(r"(?<=\S )[A-ZĐ][\w-]*\s$")
 _ASKS_SHARE = re.compile(r"\bphan tram\b|\bpercent(?:age)?\b|\b(?:bao nhieu|may) ?%"
                          r"|\b(?:toc do tang truong|growth rate)\b"
                          # "What share of the land …?" got ➜ 8 xã (rt19)
-                         r"|^(?:what|which) (?:share|proportion|fraction)\b")
-_SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b")
+                         r"|^(?:what|which) (?:share|proportion|fraction)\b"
+                         # a rate asked by its name ("Tỷ lệ thất nghiệp … là bao nhiêu?")
+                         r"|\bt[yi] le\b(?=.*\b(?:bao nhieu|may)\b)")
+_SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b|\d:\d")  # a ratio too ("tỷ lệ 20:1")
 # Matched on the lower-cased question as typed: without marks "bao nhieu dong" may be "dòng",
 # "động" or "đồng", so only "tien", "ty dong", "usd" count there.
 _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệu|nghìn|ngàn) )?"
