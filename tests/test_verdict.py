@@ -22,7 +22,13 @@ from bot.retrieval.evidence import (
     share_elsewhere,
     uncounted,
 )
-from bot.retrieval.offices import deputy_mismatch, holder_unnamed, office_holders
+from bot.retrieval.offices import (
+    deputy_mismatch,
+    holder_unnamed,
+    office_asked,
+    office_holders,
+    office_unnamed,
+)
 from bot.retrieval.question import classify
 from bot.retrieval.verdict import (
     FORMS,
@@ -397,3 +403,17 @@ def test_the_holder_of_the_office_asked_is_the_short_answer() -> None:
     lecturer = ("Nguyễn Xuân Thắng, Giám đốc Học viện Chính trị Quốc gia Hồ Chí Minh, Chủ tịch "
                 "Hội đồng Lý luận Trung ương;")
     assert holder("Ai là Chủ tịch Hội đồng Lý luận Trung ương?", lecturer) is None
+
+
+def test_an_office_of_another_body_is_no_holder_of_the_office_asked() -> None:
+    officials = ("Nguyễn Xuân Thắng, Giám đốc Học viện Chính trị Quốc gia Hồ Chí Minh, Chủ tịch "
+                 "Hội đồng Lý luận Trung ương; Trần Quang Phương, Phó Chủ tịch Quốc hội;")
+    assert office_unnamed("Chủ tịch Hội đồng nhân dân tỉnh Điện Biên là ai?", officials)
+    # the body as asked, abbreviated; a title with no body beside it; no body asked
+    assert office_asked("Ai là Chủ tịch UBND xã Sơn Mùa?") == " chu tich uy ban nhan "
+    assert not office_unnamed("Ai là Chủ tịch UBND xã Sơn Mùa?",
+                              "Ông Đinh Văn Nhay, Chủ tịch Ủy ban nhân dân xã Sơn Mùa, cho biết")
+    assert not office_unnamed("Huấn luyện viên trưởng đội tuyển Việt Nam là ai?",
+                              "HLV trưởng Kim Sang-sik cho biết đội đã sẵn sàng.")
+    assert not office_unnamed("Ai là Chủ tịch?", officials)
+    assert office_asked("Giam doc So Du lich Hue la ai?") == " giam doc so du lich "

@@ -32,7 +32,13 @@ from bot.retrieval.evidence import (
 )
 from bot.retrieval.frames import later_stage_unsaid, naming_period, other_period
 from bot.retrieval.fusion import Retrieval, sources_naming
-from bot.retrieval.offices import deputy_mismatch, holder_name, holder_unnamed, office_holders
+from bot.retrieval.offices import (
+    deputy_mismatch,
+    holder_name,
+    holder_unnamed,
+    office_holders,
+    office_unnamed,
+)
 from bot.retrieval.places import destination_unsaid, figure_of_elsewhere, named_places
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
 from bot.retrieval.short_answer import naming_event, short_span
@@ -88,6 +94,9 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or named_elsewhere(form, index, chunk.source)
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
             or holder_unnamed(form.search_text, [top[v.start:v.end] for v in views])
+            # in Vietnamese: an English office's words run on ("Which Phó Thủ tướng attended")
+            or (form.kind in ("vietnamese", "no_diacritics")
+                and office_unnamed(form.search_text, dated))
             or other_year(form.search_text, dated, highlighted)
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)

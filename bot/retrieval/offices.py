@@ -8,6 +8,7 @@ import re
 from itertools import groupby
 
 from bot.corpus.text import fold, framed_words, words
+from bot.retrieval.abbreviations import EXPANSIONS
 from bot.retrieval.answer_type import capitalized_runs
 from bot.retrieval.places import PLACES
 from bot.retrieval.titles import TITLES
@@ -127,32 +128,71 @@ def _offices_asked(asked: str) -> list[str]:
 
 
 # Words that end the office a question names ("Giám đốc Sở Du lịch Huế là ai?").
-_OFFICE_END = {"la", "nao", "ai", "hien", "nay", "cua", "ten", "is", "was", "who"}
-# The office's own words and the first of its body's are enough to know it ("giám đốc sở du
-# lịch", "chủ tịch hội đồng nhân", not "… hội đồng lý luận"); the rest may be written
-# otherwise ("Sở Du lịch thành phố Huế").
+_OFFICE_END = {"la", "nao", "ai", "hien", "nay", "cua", "ten", "is", "was", "who", "o", "tai",
+               "dau", "moi", "cu", "truoc", "sau", "nam", "khi"}  # "chủ tịch đầu tiên của …"
+# Where the place of an office starts ("Chủ tịch UBND tỉnh Lai Châu", "… thành phố Huế"), not
+# the body's own name ("Tỉnh ủy", "Huyện ủy").
+_PLACE_START = re.compile(r"^(?:tinh|huyen|thanh pho|tp|xa|phuong)\b(?! (?:uy|hoi)\b)")
+_FOLDED_PLACES = tuple(sorted((fold(name).lower() for name in PLACES), key=len, reverse=True))
+# The office's own words and its body's are enough to know it ("giám đốc sở du lịch", "chủ
+# tịch hội đồng nhân dân", not "… hội đồng lý luận"); its place may be written otherwise.
 OFFICE_WORDS = 5
+_EXPANDED = {key: fold(words_).lower() for key, words_ in EXPANSIONS.items()}
+
+
+def _spelled_out(text: str) -> str:
+    """Folded `text` framed by spaces, its abbreviations written out ("hdnd": "hoi dong nhan
+    dan"): a passage's "Chủ tịch HĐND tỉnh" names the office asked in full."""
+    return framed_words(" ".join(_EXPANDED.get(word, word) for word in words(fold(text))))
 
 
 def office_asked(question: str) -> str | None:
-    """The office a question asks who holds, its first words folded and framed by spaces
+    """The office a question asks who holds, folded and framed by spaces, without its place
     (" giam doc so du lich "); None when it asks of none."""
     asked = fold(question).lower().strip(" ?!.")
     match = _OFFICES.search(asked)
     if match is None or not _offices_asked(asked):
         return None
     named = ["pho"] if asked[:match.start()].endswith("pho ") else []  # a deputy asked
-    for word in words(asked[match.start():]):
-        if word in _OFFICE_END or len(named) >= OFFICE_WORDS:
+    rest = _spelled_out(asked[match.start():]).split()
+    for at, word in enumerate(rest):
+        following = " ".join(rest[at:])
+        if (word in _OFFICE_END or len(named) >= OFFICE_WORDS
+                or (named and (_PLACE_START.match(following)
+                               or following.startswith(_FOLDED_PLACES)))):
             break
         named.append(word)
     return f" {' '.join(named)} "
 
 
+# The first word of a body after an office's title ("Chủ tịch Hội đồng …", "Giám đốc Sở …"):
+# a title followed by another word ("HLV trưởng Kim Sang-sik", "Giám đốc Nguyễn Văn A") may
+# be of the body asked.
+_BODY_HEADS = {"hoi", "so", "bo", "uy", "ban", "cong", "tap", "hoc", "vien", "truong", "cuc",
+               "tong", "ngan", "benh", "trung", "doi", "mat", "toa", "chi", "phong", "quy", "quoc"}
+
+
+def office_unnamed(question: str, passage: str) -> bool:
+    """Whether the question asks who holds an office of a body that `passage` names only as
+    another body's: "Chủ tịch Hội đồng nhân dân tỉnh Điện Biên là ai?" and a list of
+    officials naming the "Chủ tịch Hội đồng Lý luận Trung ương"."""
+    office = office_asked(question)
+    match = _OFFICES.search(office or "")
+    if office is None or match is None or match.end() + 1 >= len(office):
+        return False  # no body asked ("Ai là Bí thư?")
+    if names_office_asked(office, passage):
+        return False
+    title, text = f" {match.group(0)} ", _spelled_out(passage)
+    heads = [text[at + len(title):].split(" ", 1)[0] for at in
+             (m.start() for m in re.finditer(re.escape(title), text))
+             if not text[:at].endswith((" pho", " thu"))]  # a deputy's is no other body
+    return bool(heads) and all(head in _BODY_HEADS for head in heads)
+
+
 def names_office_asked(office: str, passage: str) -> bool:
     """Whether `passage` names the `office` (from `office_asked`) itself, not its deputy
     ("Phó Giám đốc Sở Du lịch", "Thứ trưởng" for "Bộ trưởng")."""
-    text = framed_words(passage)
+    text = _spelled_out(passage)
     return any(not text[:at].endswith((" pho", " thu"))
                for at in (m.start() for m in re.finditer(re.escape(office), text)))
 
