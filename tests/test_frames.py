@@ -76,3 +76,15 @@ def test_a_period_picks_the_sentence_only_when_it_holds_the_figure() -> None:
                  "Kim ngạch từ đầu năm đến hết tháng 11 ước đạt 2,14 tỷ USD."]
     assert _among("Kim ngạch xuất khẩu 11 tháng năm 2025 đạt bao nhiêu?", "number",
                   sentences) == [1]
+
+
+def test_one_month_is_not_ten_months_and_a_date_s_month_is_no_period() -> None:
+    ten_months = "Trong 10 tháng năm 2025, toàn tỉnh xảy ra 398 vụ tai nạn giao thông."
+    for question in ("Riêng tháng 10/2025 Nghệ An xảy ra bao nhiêu vụ tai nạn giao thông?",
+                     "rieng thang 10 co bao nhieu vu tai nan",
+                     "How many accidents were there in October?"):
+        assert other_period(question, ten_months), question
+    assert not other_period("Tháng 10 có bao nhiêu vụ?", "Trong tháng 10 có 41 vụ, 10 tháng 398.")
+    assert not other_period("Có bao nhiêu vụ trong 10 tháng?", ten_months)
+    from bot.retrieval.frames import names_period
+    assert not names_period("tháng 3") and names_period("10 tháng")

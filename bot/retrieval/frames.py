@@ -26,8 +26,24 @@ _PERIODS = {
     "third quarter": r"quý (?:iii|3)|third quarter|q3",
     "fourth quarter": r"quý (?:iv|4)|fourth quarter|q4",
 }
-_PERIOD = {name: (re.compile(rf"\b(?:{pattern})\b"), re.compile(rf"\b(?:{fold(pattern)})\b"))
-           for name, pattern in _PERIODS.items()}
+# One month ("riêng tháng 10/2025", "in October") is no "10 tháng" (ten months) nor the "đến
+# hết tháng 10" that ends them (rt22).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_MONTH_PERIODS = {
+    f"month {n}": rf"(?<!\d )(?<!hết )(?<!đến )tháng 0?{n}(?![\d.,])|{name.lower()}"
+    for n, name in enumerate(_MONTHS, 1) if name != "May"}  # "may" is a verb
+
+
+def _compiled(patterns: dict[str, str]) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    return {name: (re.compile(rf"\b(?:{pattern})\b"), re.compile(rf"\b(?:{fold(pattern)})\b"))
+            for name, pattern in patterns.items()}
+
+
+_PERIOD = _compiled(_PERIODS)
+# Months only tell a period asked from another: a month a sentence names is as often a date's
+# ("tháng 3 năm 2015"), which the short answer and the highlight keep.
+_PERIOD_OR_MONTH = _compiled({**_PERIODS, **_MONTH_PERIODS})
 # The later stages of a proceeding, folded, which a passage must name to answer for them:
 # without "phúc thẩm", "Tòa … đã tuyên án" is the first instance (rt17: "Phiên phúc thẩm …
 # diễn ra ngày nào?" got its date). An English question's may be named by any of them, or by
@@ -38,10 +54,11 @@ _ENGLISH_STAGE = re.compile(r"\b(?:appeal|appeals|appellate|retrial)\b")
 _ANY_STAGE = re.compile(rf"\b(?:{'|'.join(_STAGES)}|khang cao|khang nghi|appeal|appeals)\b")
 
 
-def _periods(text: str) -> set[str]:
-    """The periods `text` names (lower-cased)."""
+def _periods(text: str, months: bool = False) -> set[str]:
+    """The periods `text` names (lower-cased), and the months with `months`."""
     marked = fold(text) != text
-    return {name for name, (with_marks, without) in _PERIOD.items()
+    return {name for name, (with_marks, without) in (
+                _PERIOD_OR_MONTH if months else _PERIOD).items()
             if (with_marks if marked else without).search(text)}
 
 
@@ -51,9 +68,9 @@ def names_period(text: str) -> bool:
 
 
 def other_period(question: str, sentence: str) -> bool:
-    """Whether the question asks for a period of a report ("cả năm", "6 tháng", "quý II") and
-    the highlighted `sentence` gives only others ("9 tháng")."""
-    asked, said = _periods(question.lower()), _periods(sentence.lower())
+    """Whether the question asks for a period of a report ("cả năm", "6 tháng", "quý II") or a
+    month ("tháng 10") and the highlighted `sentence` gives only others ("9 tháng")."""
+    asked, said = _periods(question.lower(), True), _periods(sentence.lower(), True)
     return bool(asked) and bool(said) and not asked & said
 
 
