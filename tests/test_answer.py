@@ -268,3 +268,16 @@ def test_the_office_holder_asked_comes_before_the_deputy(fake_engine: Engine) ->
     result = fake_engine.answer(question, 3)
     assert result.passages[0].text.startswith("Ông Lê Quang Khải, Giám đốc")
     assert "Phó Giám đốc" in result.passages[1].text
+
+
+def test_a_short_answer_reads_the_question_as_searched(fake_engine: Engine) -> None:
+    """"giường ICU" is searched as "giường hồi sức tích cực": the 60 beside those words
+    answers, not the hospital's 350 beds before them (rt22)."""
+    (fake_engine.settings.sources / "bv.txt").write_text(
+        "Bệnh viện Đa khoa tỉnh Thanh Hóa khánh thành khối nhà kỹ thuật cao.\n\n"
+        "Công trình gồm 9 tầng, bố trí 350 giường bệnh, 14 phòng mổ và khu hồi sức tích cực "
+        "60 giường.\n", encoding="utf-8")
+    fake_engine.refresh()
+    result = fake_engine.answer("Khối nhà mới có bao nhiêu giường ICU?", 3)
+    assert result.searched_for == "Khối nhà mới có bao nhiêu giường hồi sức tích cực?"
+    assert result.answered and result.short is not None and result.short.text == "60"

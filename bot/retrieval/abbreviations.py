@@ -70,6 +70,7 @@ EXPANSIONS = {
     "ldtbxh": "lao động - thương binh và xã hội",
     "vhttdl": "văn hóa, thể thao và du lịch",
     "sxkd": "sản xuất kinh doanh",
+    "icu": "hồi sức tích cực",  # rt22: "Tòa nhà mới có bao nhiêu giường ICU?"
 }
 _TOKEN = re.compile(r"(?<![\w-])\w+(?:-\w+)*(?![\w-])")
 

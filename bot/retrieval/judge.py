@@ -180,7 +180,10 @@ def judge(question: str, form: QueryForm, found: Retrieval, index: StoredIndex,
     short = None
     if value >= SURE_MARGIN and not not_sure(form.kind, signals.missing_number,
                                              signals.missing_name):
-        span = short_span(question, kind, highlighted, english=form.kind == "english")
+        # a Vietnamese question's abbreviations and synonyms as searched ("giường ICU" is
+        # "giường hồi sức tích cực", which picks the 60 beside it, not the 350 before)
+        asked = form.search_text if form.kind == "vietnamese" else question
+        span = short_span(asked, kind, highlighted, english=form.kind == "english")
         if span is not None:
             short = (best.start + span.start, best.start + span.end)
         elif kind == PERSON and (holder := holder_name(form.search_text, highlighted)):
