@@ -697,3 +697,14 @@ def test_a_rate_asked_by_its_name_is_a_share_or_a_ratio() -> None:
                                     "Tỷ lệ thất nghiệp ở mức 2,1%, có 3.000 lao động.")] == ["2,1%"]
     assert [c.text for c in fitting("Tỷ lệ người Anh so với người Pháp là bao nhiêu?", "number",
                                     "Người Anh đông hơn với tỷ lệ 20:1.")] == ["20:1"]
+
+
+def test_a_year_the_question_gives_is_not_its_answer_however_written() -> None:
+    sentence = ("Vào năm 2010 rừng nhiệt đới Amazon đã trải qua một đợt hạn hán nghiêm trọng "
+                "khác, còn cực đoan hơn cả đợt hạn hán năm 2005.")
+    question = "In what year did the Amazon have a drought more extreme than in 2005?"
+    span = short_span(question, "date", sentence)
+    assert span is not None and span.text == "năm 2010"
+    # a date holding the year is still a candidate: it says more than the year
+    assert [c.text for c in fitting("Năm 2005 lễ khởi công diễn ra ngày nào?", "date",
+                                    "Lễ khởi công diễn ra ngày 12/3/2005.")] == ["ngày 12/3/2005"]

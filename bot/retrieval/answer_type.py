@@ -186,6 +186,8 @@ def candidates(text: str, kind: str) -> list[Candidate]:
     return found
 
 
+_YEAR_SAID = r"(?<![\d.,/])(?:1[5-9]|20)\d\d(?![\d.,/])"
+_YEAR_ONLY = r"(?:nam |in )?\d{4}"  # a bare year, not a date holding it ("12/3/2005")
 # Numbers a question may spell out: "the two-tier government" says the "2" of "2 cấp".
 _SPELLED = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
             "seven": "7", "eight": "8", "nine": "9", "ten": "10", **_VIETNAMESE_NUMBERS}
@@ -197,7 +199,11 @@ def not_in_question(found: list[Candidate], question: str) -> list[Candidate]:
     asked = fold(question.lower())
     spelled = {_SPELLED[word] for word in re.findall(r"\w+", question.lower())
                if word in _SPELLED}
-    return [c for c in found if fold(c.text.lower()) not in asked and c.text not in spelled]
+    # a year the question gives is said however it is written: "than in 2005" and "năm 2005"
+    years = set(re.findall(_YEAR_SAID, question))
+    return [c for c in found if fold(c.text.lower()) not in asked and c.text not in spelled
+            and not (c.kind == DATE and set(re.findall(_YEAR_SAID, c.text)) & years
+                     and re.fullmatch(_YEAR_ONLY, fold(c.text.lower())))]
 
 
 # "Bao nhiêu quân?" asks a count, which "lần thứ hai" (the second time) is not; "lần thứ
