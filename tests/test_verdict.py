@@ -417,3 +417,12 @@ def test_an_office_of_another_body_is_no_holder_of_the_office_asked() -> None:
                               "HLV trưởng Kim Sang-sik cho biết đội đã sẵn sàng.")
     assert not office_unnamed("Ai là Chủ tịch?", officials)
     assert office_asked("Giam doc So Du lich Hue la ai?") == " giam doc so du lich "
+
+
+def test_a_person_s_name_asked_of_a_passage_naming_no_one_is_refused() -> None:
+    from bot.retrieval.offices import person_unnamed
+    found = "Đến trưa 29/10, lực lượng cứu hộ tìm thấy thi thể nạn nhân thứ 6 là một bé gái 7 tuổi."
+    assert person_unnamed("Tên bé gái 7 tuổi bị nạn trong vụ sạt lở là gì?", found)
+    assert not person_unnamed("Tài xế tên là gì?", "Tài xế Nguyễn Văn H. (45 tuổi) bị tạm giữ.")
+    # a thing's name is no person's ("chữ" is no "chủ")
+    assert not person_unnamed("Tên của bảng chữ cái được dùng nhiều nhất là gì?", found)

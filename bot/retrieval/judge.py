@@ -38,6 +38,7 @@ from bot.retrieval.offices import (
     holder_unnamed,
     office_holders,
     office_unnamed,
+    person_unnamed,
 )
 from bot.retrieval.places import destination_unsaid, figure_of_elsewhere, named_places
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
@@ -96,7 +97,8 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or holder_unnamed(form.search_text, [top[v.start:v.end] for v in views])
             # in Vietnamese: an English office's words run on ("Which Phó Thủ tướng attended")
             or (form.kind in ("vietnamese", "no_diacritics")
-                and office_unnamed(form.search_text, dated))
+                and (office_unnamed(form.search_text, dated)
+                     or person_unnamed(form.search_text, top)))
             or other_year(form.search_text, dated, highlighted)
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)

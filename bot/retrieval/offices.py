@@ -197,6 +197,21 @@ def names_office_asked(office: str, passage: str) -> bool:
                for at in (m.start() for m in re.finditer(re.escape(office), text)))
 
 
+# A person's name asked ("Tài xế xe tải … tên là gì?", "Tên bé gái … là gì?"): the name asked
+# for (folded) and someone it is asked of, with marks (folded, "chữ" and "có" would be "chủ"
+# and "cô"; a question typed without them is read restored).
+_ASKS_NAME = re.compile(r"\bten\b(?:.*\bla gi\b| gi\b)|\bho ten\b")
+_PERSON = re.compile(r"\b(?:tài xế|nạn nhân|bé|cháu|ông|bà|anh|chị|người|bị cáo|chủ|cô|thầy|"
+                     r"bác sĩ|cầu thủ|vận động viên|học sinh|bệnh nhân|nghi phạm|đối tượng)\b")
+
+
+def person_unnamed(question: str, passage: str) -> bool:
+    """Whether the question asks a person's name ("Tên bé gái 7 tuổi bị nạn là gì?") and the
+    passage names no one: "… thi thể nạn nhân thứ 6 là một bé gái 7 tuổi" does not say it."""
+    return (bool(_ASKS_NAME.search(fold(question).lower()))
+            and bool(_PERSON.search(question.lower())) and not _names_a_person(passage))
+
+
 def holder_unnamed(question: str, sentences: list[str]) -> bool:
     """Whether the question asks who holds an office ("Bộ trưởng Bộ Giáo dục và Đào tạo là
     ai?", "Bí thư Tỉnh ủy Quảng Ninh là ai?") and the passage (its `sentences`) names no one
