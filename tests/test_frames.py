@@ -88,3 +88,8 @@ def test_one_month_is_not_ten_months_and_a_date_s_month_is_no_period() -> None:
     assert not other_period("Có bao nhiêu vụ trong 10 tháng?", ten_months)
     from bot.retrieval.frames import names_period
     assert not names_period("tháng 3") and names_period("10 tháng")
+
+
+def test_the_whole_of_a_year_is_the_full_year() -> None:
+    assert other_period("How many people died in Nghe An in the whole of 2024?",
+                        "Trong 10 tháng năm 2025, toàn tỉnh xảy ra 398 vụ, làm chết 221 người.")

@@ -16,7 +16,7 @@ from bot.corpus.text import fold
 # đầu năm đến hết tháng 11" is eleven months (rt20).
 _PERIODS = {
     "full year": r"(?<!kế hoạch )(?<!mục tiêu )(?<!chỉ tiêu )cả năm|full year|whole year|"
-                 r"entire year",
+                 r"entire year|whole of (?:the year|\d{4})|all (?:of )?\d{4}",
     "half": r"6 tháng|sáu tháng|nửa đầu năm|first half|(?:6|six) months|đến hết tháng 6",
     "nine months": r"(?:9|chín) tháng|(?:9|nine) months|đến hết tháng 9",
     "ten months": r"10 tháng|mười tháng|(?:10|ten) months|đến hết tháng 10",
