@@ -281,3 +281,23 @@ def test_a_short_answer_reads_the_question_as_searched(fake_engine: Engine) -> N
     result = fake_engine.answer("Khối nhà mới có bao nhiêu giường ICU?", 3)
     assert result.searched_for == "Khối nhà mới có bao nhiêu giường hồi sức tích cực?"
     assert result.answered and result.short is not None and result.short.text == "60"
+
+
+ROAD = ("Khởi công cao tốc Quảng Ngãi - Kon Tum\n\n"
+        "Sáng 19/12/2025, tỉnh Quảng Ngãi khởi công cao tốc Quảng Ngãi - Kon Tum, cao tốc nối "
+        "Quảng Ngãi với Kon Tum.\n\n"
+        "Theo quyết định phê duyệt, tuyến có tổng chiều dài 86,5 km, với 42 cầu.\n")
+
+
+def test_a_passage_in_the_unit_asked_comes_before_an_opening_without_one(
+        fake_engine: Engine) -> None:
+    """"… dài bao nhiêu km?": the opening repeats the road's name and is retrieved first;
+    the paragraph giving the length in km is put before it and answers."""
+    (fake_engine.settings.sources / "road.txt").write_text(ROAD, encoding="utf-8")
+    fake_engine.refresh()
+    question = "Cao tốc Quảng Ngãi - Kon Tum dài bao nhiêu km?"
+    form = classify(question, fake_engine.index.lexical.restorer)
+    retrieved = retrieve(fake_engine.index, fake_engine.question_model(), form)
+    assert fake_engine.index.chunks[retrieved.ranked[0].row].text.startswith("Sáng 19/12/2025")
+    result = fake_engine.answer(question, 3)
+    assert "86,5 km" in result.passages[0].text

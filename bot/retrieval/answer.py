@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -12,14 +13,14 @@ from bot.corpus.sentences import unit_spans
 from bot.corpus.text import clean_question, encodable
 from bot.embedding.models import Embedder, knows_word
 from bot.errors import QuestionError
-from bot.retrieval.answer_type import asked_kind, fitting
+from bot.retrieval.answer_type import NUMBER, asked_kind, asks_share, fitting
 from bot.retrieval.conversation import Conversation, Reading, Turn, read, turn_of
 from bot.retrieval.evidence import names_to_place
 from bot.retrieval.fusion import Preference, Retrieval, remeasured_sentences, retrieve
 from bot.retrieval.judge import Judgement, judge, named_elsewhere
 from bot.retrieval.offices import holder_unnamed, names_office_asked, office_asked
 from bot.retrieval.question import QueryForm, classify, unshouted
-from bot.retrieval.short_answer import naming_event
+from bot.retrieval.short_answer import holds_measure, measure_asked, naming_event
 from bot.retrieval.slang import without_shorthand
 from bot.store.generations import StoredIndex
 
@@ -151,6 +152,7 @@ def _search(text: str, form: QueryForm, reading: Reading, index: StoredIndex,
     found = _captions_after_answers(index, found, form.search_text, kind)
     found = _event_first(index, found, form.search_text, kind)
     found = _holder_first(index, found, form.search_text)
+    found = _measured_first(index, found, form.search_text, kind)
     return found, judge(text, form, found, index, top_k,
                         searched if reading.follow_up else None, kind,
                         knows_word(embedder), carried_names_required=reading.carries_refused)
@@ -176,24 +178,30 @@ def _captions_after_answers(index: StoredIndex, found: Retrieval, question: str,
 EVENT_REACH = 3
 
 
+def _first_of_article(index: StoredIndex, found: Retrieval,
+                      holds: Callable[[str], bool]) -> Retrieval:
+    """`found` with the first of its next passages (to EVENT_REACH) in the first one's article
+    whose text `holds` what is asked put first; unchanged when none does."""
+    ranked = found.ranked
+    source = index.chunks[ranked[0].row].source  # which paragraph, not which article
+    for at, item in enumerate(ranked[1:EVENT_REACH], 1):
+        chunk = index.chunks[item.row]
+        if chunk.source == source and holds(chunk.text):
+            return replace(found, ranked=[ranked[at], *ranked[:at], *ranked[at + 1:]])
+    return found
+
+
 def _event_first(index: StoredIndex, found: Retrieval, question: str,
                  kind: str | None) -> Retrieval:
     """`found` with the first of its passages naming the event whose date is asked, holding a
     date and in the same article, put first when the first does not name it: "Bà ấy xuất
     viện ngày nào?" after her age had the admission's paragraph first ("Bà nhập viện ngày
     3/11/2025 …"), and its date as the answer; the discharge is named in the next one."""
-    ranked = found.ranked
-    texts = [index.chunks[item.row].text for item in ranked[:EVENT_REACH]]
-    if not texts or naming_event(question, kind, texts[:1]):
+    if (kind is None or not found.ranked
+            or naming_event(question, kind, [index.chunks[found.ranked[0].row].text])):
         return found
-    source = index.chunks[ranked[0].row].source  # which paragraph, not which article
-    naming = [i for i in naming_event(question, kind, texts)
-              if kind is not None and fitting(question, kind, texts[i])
-              and index.chunks[ranked[i].row].source == source]
-    if not naming:
-        return found
-    first = naming[0]
-    return replace(found, ranked=[ranked[first], *ranked[:first], *ranked[first + 1:]])
+    return _first_of_article(index, found, lambda text: bool(
+        naming_event(question, kind, [text]) and fitting(question, kind, text)))
 
 
 def _names_holder(question: str, office: str, passage: str) -> bool:
@@ -206,19 +214,39 @@ def _holder_first(index: StoredIndex, found: Retrieval, question: str) -> Retrie
     """`found` with the first of its top passages of the same article naming who holds the
     office asked put first, when the first names no holder or only the deputy: "Giám đốc Sở
     Du lịch Huế là ai?" had "bà …, Phó Giám đốc Sở Du lịch" first and was refused."""
-    ranked, office = found.ranked, office_asked(question)
-    if not ranked or office is None:
+    office = office_asked(question)
+    if (not found.ranked or office is None
+            or _names_holder(question, office, index.chunks[found.ranked[0].row].text)):
         return found
-    texts = [index.chunks[item.row].text for item in ranked[:EVENT_REACH]]
-    if _names_holder(question, office, texts[0]):
+    return _first_of_article(index, found, lambda text: _names_holder(question, office, text))
+
+
+# Units a number is measured in ("dài bao nhiêu km", "bao nhiêu tuổi"), folded: a passage with
+# no number in the unit asked does not answer. Not a count of things nor money, which a
+# passage may give under another name.
+MEASURES = {"km", "m", "met", "cm", "mm", "ha", "hecta", "tan", "kg", "tuoi", "km vuong", "m2",
+            "lit", "mw", "kwh"}
+
+
+def _measured_first(index: StoredIndex, found: Retrieval, question: str,
+                    kind: str | None) -> Retrieval:
+    """`found` with the first of its top passages of the same article holding a number in the
+    unit or the share asked put first, when the first holds none: an article's opening names
+    the road ("Cao tốc Quảng Ngãi - Kon Tum dài bao nhiêu km?") and gives no length, the next
+    paragraph does ("tổng chiều dài 86,5 km"). Only for a unit or a share: for a count or a
+    sum, a neighbour's number is as often another thing's (a toll asked, the investment
+    given)."""
+    ranked, measure = found.ranked, measure_asked(question)[0]
+    if kind != NUMBER or not ranked or not (asks_share(question) or measure in MEASURES):
         return found
-    source = index.chunks[ranked[0].row].source
-    naming = [i for i in range(1, len(texts)) if index.chunks[ranked[i].row].source == source
-              and _names_holder(question, office, texts[i])]
-    if not naming:
+
+    def holds(text: str) -> bool:
+        return (bool(fitting(question, NUMBER, text)) if measure not in MEASURES
+                else holds_measure(question, measure, text))
+
+    if holds(index.chunks[ranked[0].row].text):
         return found
-    first = naming[0]
-    return replace(found, ranked=[ranked[first], *ranked[:first], *ranked[first + 1:]])
+    return _first_of_article(index, found, holds)
 
 
 def _still_preferred(reading: Reading, form: QueryForm, index: StoredIndex) -> Preference | None:

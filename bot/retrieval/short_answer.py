@@ -108,7 +108,7 @@ def short_span(question: str, kind: str | None, sentence: str,
     question, its names: all it shares with a Vietnamese sentence)."""
     if kind not in SHORT_KINDS:
         return None
-    measure, from_english = _measure_asked(question) if kind == NUMBER else (None, False)
+    measure, from_english = measure_asked(question) if kind == NUMBER else (None, False)
     found = _in_the_unit_asked(fitting(question, kind, sentence), sentence, measure,
                                from_english)
     asked = fold(question.lower())
@@ -283,7 +283,14 @@ def _english_names(question: str) -> set[str]:
     return {fold(word.lower()) for word in re.findall(r"(?<=\s)[A-Z][\w-]*", question)}
 
 
-def _measure_asked(question: str) -> tuple[str | None, bool]:
+def holds_measure(question: str, measure: str, text: str) -> bool:
+    """Whether `text` holds a number that could answer `question` in the unit `measure`
+    (folded, from `measure_asked`): "86,5 km" for "dài bao nhiêu km", "ở tuổi 81"."""
+    return any(_measured(c, text, measure) or _measured_before(c, text, measure)
+               for c in fitting(question, NUMBER, text))
+
+
+def measure_asked(question: str) -> tuple[str | None, bool]:
     """The unit the question counts in, folded as the text writes it: "bao nhiêu người" →
     "nguoi", "phút thứ mấy" → "phut"; in English (or a mixed question, "How many xã …")
     "How many points" → "diem", "How old" → "tuoi". And whether an English word named it."""
