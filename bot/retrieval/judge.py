@@ -94,7 +94,7 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     return (lacks_asked_kind(form.kind, kind, views)
             or named_elsewhere(form, index, chunk.source)
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
-            or holder_unnamed(form.search_text, [top[v.start:v.end] for v in views])
+            or holder_unnamed(form.search_text, sentences)
             # in Vietnamese: an English office's words run on ("Which Phó Thủ tướng attended")
             or (form.kind in ("vietnamese", "no_diacritics")
                 and (office_unnamed(form.search_text, dated)

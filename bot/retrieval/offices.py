@@ -183,18 +183,21 @@ def office_unnamed(question: str, passage: str) -> bool:
     if names_office_asked(office, passage):
         return False
     title, text = f" {match.group(0)} ", _spelled_out(passage)
-    heads = [text[at + len(title):].split(" ", 1)[0] for at in
-             (m.start() for m in re.finditer(re.escape(title), text))
-             if not text[:at].endswith((" pho", " thu"))]  # a deputy's is no other body
+    heads = [text[at + len(title):].split(" ", 1)[0] for at in _named_itself(title, text)]
     return bool(heads) and all(head in _BODY_HEADS for head in heads)
+
+
+def _named_itself(office: str, text: str) -> list[int]:
+    """Where spelled-out `text` names `office` (framed by spaces) itself, not as its deputy's
+    ("Phó Giám đốc …", "Thứ trưởng" for "Bộ trưởng")."""
+    return [m.start() for m in re.finditer(re.escape(office), text)
+            if not text[:m.start()].endswith((" pho", " thu"))]
 
 
 def names_office_asked(office: str, passage: str) -> bool:
     """Whether `passage` names the `office` (from `office_asked`) itself, not its deputy
     ("Phó Giám đốc Sở Du lịch", "Thứ trưởng" for "Bộ trưởng")."""
-    text = _spelled_out(passage)
-    return any(not text[:at].endswith((" pho", " thu"))
-               for at in (m.start() for m in re.finditer(re.escape(office), text)))
+    return bool(_named_itself(office, _spelled_out(passage)))
 
 
 # A person's name asked ("Tài xế xe tải … tên là gì?", "Tên bé gái … là gì?"): the name asked
