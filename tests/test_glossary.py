@@ -96,3 +96,12 @@ def test_spending_and_resettlement_are_searched_in_vietnamese() -> None:
         "chi ngân sách của Hưng Yên năm 2025 là bao nhiêu?")
     assert with_vietnamese_terms("When is the resettlement area expected to be finished?") == (
         "When is the khu tái định cư expected to be finished?")
+
+
+def test_building_and_farming_terms_are_searched_in_vietnamese() -> None:
+    assert with_vietnamese_terms("How deep are the bored piles of the bridge?") == (
+        "How deep are the cọc khoan nhồi of the bridge?")
+    assert with_vietnamese_terms("What will happen to the ferry terminal?") == (
+        "What will happen to the bến phà?")
+    assert with_vietnamese_terms("What was the coffee output in the 2024-2025 crop year?") == (
+        "What was the cà phê output in the 2024-2025 niên vụ?")

@@ -82,3 +82,17 @@ def test_a_destination_the_passage_never_writes_is_not_answered_by_the_total() -
     assert not destination_unsaid("Tổng Bí thư đến Điện Biên ngày nào?",
                                   "Tổng Bí thư làm việc với tỉnh Điện Biên.")
     assert not destination_unsaid("Đắk Lắk xuất khẩu bao nhiêu cà phê?", total)  # none named
+
+
+def test_an_english_question_s_market_is_looked_for_in_vietnamese_words() -> None:
+    durian = ("Lượng sầu riêng xuất khẩu đạt 152.000 tấn, trị giá 398 triệu USD. Trung Quốc vẫn "
+              "là thị trường gần như duy nhất.")
+    assert destination_unsaid("How much durian did Dak Lak export to Japan?", durian)
+    # as searched, "export" in Vietnamese by the glossary
+    assert destination_unsaid("How much sầu riêng did Dak Lak xuất khẩu to Japan?", durian)
+    assert not destination_unsaid("How much durian was exported to China?", durian)
+    assert not destination_unsaid("How much coffee was sold to the United States?",
+                                  "Cà phê xuất sang Hoa Kỳ đạt 82.000 tấn.")
+    # a market not known, or none, is not judged
+    assert not destination_unsaid("How much durian was exported to Narnia?", durian)
+    assert not destination_unsaid("How much durian did Dak Lak export?", durian)

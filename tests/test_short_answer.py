@@ -8,7 +8,7 @@ from collections import Counter
 from bot.corpus.text import fold, words
 from bot.retrieval.answer_type import asked_kind, candidates, fitting
 from bot.retrieval.evidence import names_in, untranslated, vietnamese_side
-from bot.retrieval.short_answer import short_span
+from bot.retrieval.short_answer import age_unsaid, short_span
 
 PANTHERS = ("Đội hình có Jared Allen, người tham gia Pro Bowl 5 lần, dẫn đầu về 136 lần vật ngã "
             "trong sự nghiệp.")
@@ -89,6 +89,9 @@ def test_english_words_vietnamese_text_translates_are_no_names_to_look_for() -> 
     assert untranslated("Indian") == ""
     assert untranslated("Vietnam's") == ""
     assert untranslated("North East") == ""
+    # a state document's kind: Vietnamese writes "Nghị quyết số 11-NQ/TW"
+    assert untranslated("Resolution") == ""
+    assert untranslated("Decree") == ""
     # a name with a word of its own stays whole: the Vietnamese may keep it as written
     assert untranslated("Kublai's") == "Kublai's"
     assert untranslated("Vietnam Airlines") == "Vietnam Airlines"
@@ -559,6 +562,17 @@ def test_a_count_of_something_else_is_no_age() -> None:
     assert _short("Manning đã chơi cho bao nhiêu đội?",
                   "Anh ấy là thủ quân lớn tuổi nhất từng chơi trận Super Bowl ở tuổi 39.") is None
     assert _short("Bà ấy bao nhiêu tuổi?", "Người bệnh là bà Lựu, 81 tuổi.") == "81 tuổi"
+
+
+def test_an_age_asked_of_a_passage_giving_none_is_refused() -> None:
+    teacher = "Cô Vi Thị Thu Hà, giáo viên dạy Toán 22 năm tại Trường THPT Kỳ Sơn, cho biết …"
+    assert age_unsaid("How old is teacher Vi Thi Thu Ha?", teacher)
+    assert age_unsaid("Cô Hà bao nhiêu tuổi?", teacher)
+    assert age_unsaid("co ha bao nhieu tuoi", teacher)
+    assert not age_unsaid("Bà ấy bao nhiêu tuổi?", "Người bệnh là bà Lựu, 81 tuổi.")
+    assert not age_unsaid("How old was Manning?", "Anh ấy chơi trận Super Bowl ở tuổi 39.")
+    assert not age_unsaid("Ông Hùng bao nhiêu tuổi?", "Ông Nguyễn Văn Hùng (SN 1973) cho biết …")
+    assert not age_unsaid("Cô Hà dạy Toán bao nhiêu năm?", teacher)  # no age asked
 
 
 def test_how_long_asks_a_span_of_time() -> None:

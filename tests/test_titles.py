@@ -90,3 +90,22 @@ def test_every_ministry_and_its_minister_is_searched_in_vietnamese() -> None:
         "What did the Bộ Y tế announce?")
     assert with_vietnamese_titles("Who is the health minister?") == (
         "Who is the Bộ trưởng Bộ Y tế?")
+
+
+def test_a_province_s_departments_and_people_s_committee_are_written_in_vietnamese() -> None:
+    assert with_vietnamese_titles("Who heads Ha Tinh's Department of Finance?") == (
+        "Who heads Sở Tài chính Ha Tinh?")
+    assert with_vietnamese_titles("Who is the Director of the Department of Health?") == (
+        "Who is the Giám đốc Sở Y tế?")
+    assert with_vietnamese_titles("What did the Construction Department say?") == (
+        "What did the Sở Xây dựng say?")
+    # the province named between goes after the body, as Vietnamese writes it
+    assert with_vietnamese_titles(
+        "Who is the chairman of the Dong Thap Provincial People's Committee?") == (
+        "Who is Chủ tịch Ủy ban nhân dân tỉnh Dong Thap?")
+    assert with_vietnamese_titles(
+        "Who is the Vice Chairman of the Dien Bien Provincial People's Council?") == (
+        "Who is Phó Chủ tịch Hội đồng nhân dân tỉnh Dien Bien?")
+    assert with_vietnamese_titles("What did the Provincial People's Committee decide?") == (
+        "What did the Ủy ban nhân dân tỉnh decide?")
+

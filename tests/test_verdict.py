@@ -158,6 +158,9 @@ def test_a_count_of_something_the_passage_never_names_is_not_answered_by_it() ->
     assert not uncounted("Tỉnh có bao nhiêu dân tộc?", communes)
     assert not uncounted("tinh co bao nhieu xa phuong", communes)
     assert not uncounted("Điện Biên có mấy đơn vị hành chính?", communes)
+    # tens of years are no thing counted ("cách đây mấy chục năm", rt23)
+    assert not uncounted("Chiến thắng Điện Biên Phủ đã cách đây mấy chục năm?",
+                         "Nhớ lại 71 năm trước, cũng chính trên mảnh đất này, …")
     # units, money, shares, times and bare questions are checked otherwise, or not at all
     for question in ("Còn bao nhiêu km?", "Thu bao nhiêu tiền?", "Giảm bao nhiêu phần trăm?",
                      "Còn lại bao nhiêu thời gian?", "Tỉ lệ là bao nhiêu?", "Số xã là bao nhiêu?",
@@ -235,6 +238,15 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
                         "Chỉ số giá tiêu dùng (CPI) bình quân năm tăng 3,41%.")
     assert not other_figure("GRDP quý III năm 2025 tăng bao nhiêu?",
                             "Tốc độ tăng trưởng cải thiện rõ qua từng quý: quý III tăng 9,38%.")
+
+
+def test_a_reason_asked_is_no_figure_of_a_report() -> None:
+    reason = ("Giám đốc Sở Tài chính cho biết nguồn thu tăng chủ yếu nhờ thu tiền sử dụng đất "
+              "và thuế nhập khẩu nguyên liệu.")
+    assert not other_figure("Vì sao nguồn thu ngân sách của Hà Tĩnh tăng mạnh?", reason)
+    assert not other_figure("Why did budget revenue rise?", reason)
+    # the same sentence does not give the revenue's figure when one is asked
+    assert other_figure("Thu ngân sách tăng bao nhiêu?", "Kim ngạch nhập khẩu đạt 2 tỷ USD.")
 
 
 def _view(coverage: float, fits: bool) -> SentenceView:
@@ -417,6 +429,10 @@ def test_an_office_of_another_body_is_no_holder_of_the_office_asked() -> None:
                               "HLV trưởng Kim Sang-sik cho biết đội đã sẵn sàng.")
     assert not office_unnamed("Ai là Chủ tịch?", officials)
     assert office_asked("Giam doc So Du lich Hue la ai?") == " giam doc so du lich "
+    # a mixed question's English words end the office: "attended" is no body of it
+    assert office_asked("Which Phó Thủ tướng attended the meeting?") == " pho thu tuong "
+    assert not office_unnamed("Which Phó Thủ tướng attended the meeting?", officials)
+    assert office_unnamed("Who is Chủ tịch Ủy ban nhân dân tỉnh Dien Bien?", officials)
 
 
 def test_a_person_s_name_asked_of_a_passage_naming_no_one_is_refused() -> None:

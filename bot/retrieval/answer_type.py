@@ -135,7 +135,7 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
     """The kind of answer `question` asks for, or None for open questions (what, why, how).
     A question typed without marks is also read `restored`: "co may dan toc" asks "mấy"."""
     lowered = question.lower()
-    if _ASKS_REASON.search(lowered):
+    if asks_reason(lowered):
         return None
     restored = restored.lower() if restored else ""
     opening = lowered.lstrip(" \"'“‘(")
@@ -153,6 +153,11 @@ def asked_kind(question: str, restored: str | None = None) -> str | None:
                                      and not _OPEN_WORDS.search(folded)):
         return NUMBER
     return None
+
+
+def asks_reason(question: str) -> bool:
+    """Whether the question asks why ("Vì sao …?", "tại sao", "lý do", "why")."""
+    return bool(_ASKS_REASON.search(question.lower()))
 
 
 def asks_price_bare(question: str) -> bool:
@@ -370,9 +375,10 @@ _CLASSIFIERS = {"chiec", "cai", "ngoi", "con", "buc", "tam", "quyen", "cuon", "t
 _TWO_SYLLABLE_COUNTS = {"cong dong", "gia dinh"}
 _NOT_COUNTED = {"la", "thi", "va", "trong", "duoc", "da", "se", "o", "tai", "cua", "nhu", "khi",
                 "vao", "tu", "den", "voi", "moi", "nua", "nay", "do", "cho", "phan", "lan",
-                "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien", "percent",
-                "dong", "usd", "vnd", "so", "tren", "hon", "luc", "nguoi", "cay", "hecta", "hec",
-                "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu", "ta", "roi", "sao",
+                "muoi", "chuc", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien",
+                "percent", "dong", "usd", "vnd", "so", "tren", "hon", "luc", "nguoi", "cay",
+                "hecta", "hec", "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu", "ta",
+                "roi", "sao",
                 "mot",  # "bao nhiêu một kg": a price per kilo (rt20)
                 # money by another name: "bao nhiêu vốn", "kinh phí", "chi phí", "doanh thu"
                 "von", "kinh", "chi", "phi", "doanh", "thue", "luong", "loi", "no"}

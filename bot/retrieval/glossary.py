@@ -221,6 +221,19 @@ TERMS = {
     "resettlement area": "khu tái định cư",
     "resettlement": "tái định cư",
     "drought": "hạn hán",
+    # building works and farming, as provincial news writes them (rt23: "How deep are the
+    # bored piles of the My An bridge?" found the bridge's length; "the My An ferry terminal"
+    # the bridge's contractors)
+    "bored piles": "cọc khoan nhồi",
+    "bored pile": "cọc khoan nhồi",
+    "groundbreaking ceremony": "lễ khởi công",
+    "groundbreaking": "khởi công",
+    "ferry terminal": "bến phà",
+    "ferry": "phà",
+    "crop year": "niên vụ",
+    "coffee": "cà phê",
+    "durian": "sầu riêng",
+    "black pepper": "hồ tiêu",
 }
 _TERM = re.compile(r"\b(?:" + "|".join(
     re.escape(term) for term in sorted(TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)

@@ -42,7 +42,7 @@ from bot.retrieval.offices import (
 )
 from bot.retrieval.places import destination_unsaid, figure_of_elsewhere, named_places
 from bot.retrieval.question import QueryForm, has_vietnamese_letters
-from bot.retrieval.short_answer import naming_event, short_span
+from bot.retrieval.short_answer import age_unsaid, naming_event, short_span
 from bot.retrieval.verdict import highlight_choice, lacks_asked_kind, strength, with_antecedent
 from bot.store.generations import StoredIndex
 
@@ -82,10 +82,10 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
     one `pick`) whatever the evidence: it holds none of the kind asked, names another
     article's subject, an office's deputy or no holder of the office asked, another year,
     another numbered thing ("bão số 7"), another of a report's figures, another period ("9
-    tháng" for "cả năm") or a province's figure only in others', names no appeal or
-    destination asked, says the figure is not given (where it names what is asked, too),
-    gives no figure per head, or (in Vietnamese) counts something else or holds the share
-    asked only about something else."""
+    tháng" for "cả năm") or a province's figure only in others', gives no age asked, names
+    no appeal or destination asked, says the figure is not given (where it names what is
+    asked, too), gives no figure per head, or (in Vietnamese) counts something else or holds
+    the share asked only about something else."""
     chunk = index.chunks[row]
     top, view = chunk.text, views[pick]
     highlighted = top[view.start:view.end]
@@ -95,10 +95,12 @@ def top_passage_refused(question: str, form: QueryForm, kind: str | None, index:
             or named_elsewhere(form, index, chunk.source)
             or deputy_mismatch(form.search_text, top) or per_head_unsaid(question, top)
             or holder_unnamed(form.search_text, sentences)
-            # in Vietnamese: an English office's words run on ("Which Phó Thủ tướng attended")
+            or age_unsaid(form.search_text, dated)
+            # not in English: the office's English words may be the body's ("the
+            # Vice-Chairman of the Commission"); a mixed question's office is Vietnamese
+            or (form.kind != "english" and office_unnamed(form.search_text, dated))
             or (form.kind in ("vietnamese", "no_diacritics")
-                and (office_unnamed(form.search_text, dated)
-                     or person_unnamed(form.search_text, top)))
+                and person_unnamed(form.search_text, top))
             or other_year(form.search_text, dated, highlighted)
             or other_numbered(form.search_text, dated)
             or said_not_given(kind, highlighted)

@@ -11,6 +11,7 @@ from bot.corpus.text import fold, framed_words, words
 from bot.retrieval.abbreviations import EXPANSIONS
 from bot.retrieval.answer_type import capitalized_runs
 from bot.retrieval.places import PLACES
+from bot.retrieval.question import VI_SYLLABLE
 from bot.retrieval.titles import TITLES
 
 # Offices a deputy ("Phó") holds under the same name: the Deputy Prime Minister's line does not
@@ -157,7 +158,8 @@ def office_asked(question: str) -> str | None:
     rest = _spelled_out(asked[match.start():]).split()
     for at, word in enumerate(rest):
         following = " ".join(rest[at:])
-        if (word in _OFFICE_END or len(named) >= OFFICE_WORDS
+        # an English word ends it too: "Which Phó Thủ tướng attended …?" asks no body
+        if (word in _OFFICE_END or len(named) >= OFFICE_WORDS or not VI_SYLLABLE.match(word)
                 or (named and (_PLACE_START.match(following)
                                or following.startswith(_FOLDED_PLACES)))):
             break

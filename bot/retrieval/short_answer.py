@@ -290,6 +290,17 @@ def holds_measure(question: str, measure: str, text: str) -> bool:
                for c in fitting(question, NUMBER, text))
 
 
+# An age as news writes it: "81 tuổi", "ở tuổi 39", a birth year ("sinh năm 1985", "SN 1985"),
+# folded.
+_AGE_SAID = re.compile(r"\b(?:tuoi|sinh nam|sinh ngay|sn|born|aged?)\b")
+
+
+def age_unsaid(question: str, passage: str) -> bool:
+    """Whether the question asks an age ("bao nhiêu tuổi", "How old") that `passage` never
+    gives: "How old is teacher Vi Thi Thu Ha?" got "… giáo viên dạy Toán 22 năm …" (rt23)."""
+    return measure_asked(question)[0] == "tuoi" and not _AGE_SAID.search(fold(passage.lower()))
+
+
 def measure_asked(question: str) -> tuple[str | None, bool]:
     """The unit the question counts in, folded as the text writes it: "bao nhiêu người" →
     "nguoi", "phút thứ mấy" → "phut"; in English (or a mixed question, "How many xã …")

@@ -63,6 +63,10 @@ TITLES = {
     "secretary of the provincial party committee": "Bí thư Tỉnh ủy",
     "party secretary": "Bí thư",
     "people's committee": "Ủy ban nhân dân",
+    "provincial people's committee": "Ủy ban nhân dân tỉnh",
+    "chairman of the provincial people's committee": "Chủ tịch Ủy ban nhân dân tỉnh",
+    "provincial people's council": "Hội đồng nhân dân tỉnh",
+    "chairman of the provincial people's council": "Chủ tịch Hội đồng nhân dân tỉnh",
     "people's council": "Hội đồng nhân dân",
     "fatherland front": "Mặt trận Tổ quốc",
 }
@@ -92,6 +96,18 @@ _MINISTRIES = {
 TITLES.update({f"ministry of {english}": body for english, body in _MINISTRIES.items()})
 TITLES.update({f"minister of {english}": f"Bộ trưởng {body}"
                for english, body in _MINISTRIES.items()})
+# A province's departments ("Sở"), named as the ministries are, and their heads (rt23: "Who
+# heads Ha Tinh's Department of Finance?" was searched in English words and got a paragraph
+# on public investment).
+_DEPARTMENTS = {english: "Sở " + body.removeprefix("Bộ ")
+                for english, body in {**_MINISTRIES, "tourism": "Bộ Du lịch",
+                                      "foreign affairs": "Bộ Ngoại vụ"}.items()}
+TITLES.update({f"department of {english}": body for english, body in _DEPARTMENTS.items()})
+TITLES.update({f"{english} department": body for english, body in _DEPARTMENTS.items()})
+TITLES.update({f"director of the department of {english}": f"Giám đốc {body}"
+               for english, body in _DEPARTMENTS.items()})
+TITLES.update({f"deputy director of the department of {english}": f"Phó Giám đốc {body}"
+               for english, body in _DEPARTMENTS.items()})
 TITLES.update({"foreign minister": "Bộ trưởng Bộ Ngoại giao",
                "finance minister": "Bộ trưởng Bộ Tài chính",
                "health minister": "Bộ trưởng Bộ Y tế",
@@ -116,6 +132,26 @@ _PROVINCE_SECRETARY = re.compile(
     rf"|\b(?:the )?party secretary of {_PLACE.replace('place', 'of_place')}province\b",
     re.IGNORECASE)
 
+# A province's People's Committee or Council and its head, the province named between ("the
+# chairman of the Dong Thap Provincial People's Committee"): Vietnamese puts the province after
+# the body ("Chủ tịch Ủy ban nhân dân tỉnh Dong Thap"). rt23's question was searched "the
+# chairman of the Dong Thap Provincial Ủy ban nhân dân" and refused.
+_PROVINCIAL_HEADS = {"chairman": "Chủ tịch", "chairwoman": "Chủ tịch", "chair": "Chủ tịch",
+                     "vice chairman": "Phó Chủ tịch", "vice-chairman": "Phó Chủ tịch",
+                     "vice chairwoman": "Phó Chủ tịch", "deputy chairman": "Phó Chủ tịch"}
+_PROVINCIAL_BODIES = {"people's committee": "Ủy ban nhân dân tỉnh",
+                      "people's council": "Hội đồng nhân dân tỉnh"}
+_PROVINCIAL_BODY = re.compile(
+    r"\b(?:the )?(?:(?P<head>" + "|".join(sorted(_PROVINCIAL_HEADS, key=len, reverse=True))
+    + rf") of the )?{_PLACE.replace('place', 'body_place')}provincial "
+    r"(?P<body>people['’]s (?:committee|council))\b", re.IGNORECASE)
+
+
+def _provincial_body(match: re.Match[str]) -> str:
+    body = _PROVINCIAL_BODIES[match["body"].lower().replace("’", "'")]
+    head = _PROVINCIAL_HEADS[match["head"].lower()] + " " if match["head"] else ""
+    return f"{head}{body} {match['body_place'].strip()}"
+
 
 # Owners the Vietnamese name implies: "the Party's Central Organization Commission" is "Ban Tổ
 # chức Trung ương" (left after it, "Party" read as a name no article writes, and the question
@@ -139,4 +175,5 @@ def with_vietnamese_titles(question: str) -> str:
     names no article writes."""
     question = _PROVINCE_SECRETARY.sub(
         lambda match: f"Bí thư Tỉnh ủy {(match['place'] or match['of_place']).strip()}", question)
+    question = _PROVINCIAL_BODY.sub(_provincial_body, question)
     return _TITLE.sub(_vietnamese, question)
