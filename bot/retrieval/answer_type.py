@@ -239,7 +239,10 @@ _SHARE = re.compile(r"%|\bphan tram\b|\bpercent\b|\d:\d")  # a ratio too ("tỷ 
 _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệu|nghìn|ngàn) )?"
                        r"(?:đồng|usd|vnđ|vnd|đô la|đô|euro))(?!\w)"
                        r"|\bbao nhieu (?:tien|(?:ty|trieu|nghin|ngan) (?:dong|usd|vnd)|usd|vnd)\b"
-                       r"|\bhow much money\b")
+                       r"|\bhow much money\b"
+                       # a cost asked in English is money, not "9.000 lượt người" (rt23)
+                       r"|\bhow much (?:does|do|did|will|would|can|could) [^?]{1,60}?\bcost\b"
+                       r"|\bwhat (?:is|was|will be) the (?:price|cost|fare|fee) of\b")
 # An income per head is an amount of money ("3,97%/năm" beside it is a rate), unless a change
 # in it is asked ("tăng bao nhiêu", "gấp mấy lần": then a share or a ratio too).
 _ASKS_INCOME = re.compile(r"\bthu nhap (?:binh quan|dau nguoi)\b|\bper capita income\b"
