@@ -240,6 +240,14 @@ def test_one_figure_of_a_report_does_not_answer_for_another() -> None:
                             "Tốc độ tăng trưởng cải thiện rõ qua từng quý: quý III tăng 9,38%.")
 
 
+def test_the_social_insurance_agency_names_no_figure() -> None:
+    points = "Bảo hiểm xã hội tỉnh phối hợp với Bưu điện tỉnh mở thêm 1.200 điểm thu."
+    assert not other_figure("How many new collection points were opened for bảo hiểm y tế "
+                            "enrollment?", points)
+    assert other_figure("Tỉ lệ bao phủ bảo hiểm y tế là bao nhiêu?",
+                        "Tỉ lệ tham gia bảo hiểm xã hội đạt 40%.")
+
+
 def test_a_reason_asked_is_no_figure_of_a_report() -> None:
     reason = ("Giám đốc Sở Tài chính cho biết nguồn thu tăng chủ yếu nhờ thu tiền sử dụng đất "
               "và thuế nhập khẩu nguyên liệu.")
