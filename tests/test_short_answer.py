@@ -273,6 +273,18 @@ def test_a_price_asked_is_an_amount_of_money_or_nothing() -> None:
     assert len(fitting("Đánh giá bao nhiêu khu tái định cư?", "number", sentence)) == 2
 
 
+def test_an_english_cost_or_ticket_asked_is_money() -> None:
+    crowd = "Mỗi ngày có khoảng 9.000 lượt người qua phà, và trận đấu thu hút 14.200 khán giả."
+    for question in ("How much does a ticket on the My An ferry cost?",
+                     "How much were tickets for the match?",
+                     "How much were vé for the match?",  # as searched
+                     "What is the price of a ticket?"):
+        assert fitting(question, "number", crowd) == [], question
+    assert [c.text for c in fitting("How much did the Apollo program cost?", "number",
+                                    "Chương trình tốn 25,4 tỷ đô la và 9.000 người.")] == [
+        "25,4 tỷ đô la"]
+
+
 def test_units_after_a_scale_and_short_units_stay_with_the_number() -> None:
     sentence = "Hầm dài 580 m, thép đạt 5,4 triệu tấn, pin 8 GWh, lúa 63,8 tạ/ha và 3 máy."
     assert [c.text for c in candidates(sentence, "number")] == [

@@ -242,7 +242,10 @@ _ASKS_SUM = re.compile(r"\b(?:bao nhiêu|mấy) (?:tiền|(?:(?:tỷ|tỉ|triệ
                        r"|\bhow much money\b"
                        # a cost asked in English is money, not "9.000 lượt người" (rt23)
                        r"|\bhow much (?:does|do|did|will|would|can|could) [^?]{1,60}?\bcost\b"
-                       r"|\bwhat (?:is|was|will be) the (?:price|cost|fare|fee) of\b")
+                       r"|\bwhat (?:is|was|will be) the (?:price|cost|fare|fee) of\b"
+                       # a ticket's price ("tickets" searched as "vé"), not the spectators
+                       r"|\bhow much (?:is|are|was|were) (?:a |the )?"
+                       r"(?:tickets?|vé|fares?|fees?)\b")
 # An income per head is an amount of money ("3,97%/năm" beside it is a rate), unless a change
 # in it is asked ("tăng bao nhiêu", "gấp mấy lần": then a share or a ratio too).
 _ASKS_INCOME = re.compile(r"\bthu nhap (?:binh quan|dau nguoi)\b|\bper capita income\b"
