@@ -93,6 +93,10 @@ def test_an_english_question_s_market_is_looked_for_in_vietnamese_words() -> Non
     assert not destination_unsaid("How much durian was exported to China?", durian)
     assert not destination_unsaid("How much coffee was sold to the United States?",
                                   "Cà phê xuất sang Hoa Kỳ đạt 82.000 tấn.")
+    # a market written in capitals
+    assert destination_unsaid("How much durian was exported to the US?", durian)
+    assert not destination_unsaid("How much coffee was exported to the EU?",
+                                  "Cà phê xuất sang EU đạt 82.000 tấn.")
     # a market not known, or none, is not judged
     assert not destination_unsaid("How much durian was exported to Narnia?", durian)
     assert not destination_unsaid("How much durian did Dak Lak export?", durian)

@@ -110,7 +110,7 @@ _DESTINATION = re.compile(r"\b(?:sang|tới|đến|vào)\s+(?:thị trường\s+
 # The question is read as searched, "export" written "xuất khẩu" by the glossary.
 _ENGLISH_DESTINATION = re.compile(r"\b(?:export|exports|exported|exporting|ship|shipped|sold|"
                                   r"sell|sells|xuất khẩu)\b[^.?!]*?\b(?:to|into) (?:the )?"
-                                  r"([A-Z][a-z]*(?: [A-Z][a-z]*)?)")
+                                  r"([A-Z][A-Za-z]*(?: [A-Z][a-z]*)?)")
 _MARKETS = {
     "Japan": ("nhat ban",), "China": ("trung quoc",), "Korea": ("han quoc",),
     "South Korea": ("han quoc",), "US": ("my", "hoa ky"), "USA": ("my", "hoa ky"),
