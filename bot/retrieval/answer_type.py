@@ -384,8 +384,7 @@ _NOT_COUNTED = {"la", "thi", "va", "trong", "duoc", "da", "se", "o", "tai", "cua
                 "muoi", "chuc", "tram", "nghin", "ngan", "trieu", "ty", "ti", "thoi", "tien",
                 "percent", "dong", "usd", "vnd", "so", "tren", "hon", "luc", "nguoi", "cay",
                 "hecta", "hec", "a", "vay", "nhi", "the", "day", "nhe", "khong", "chu", "ta",
-                "roi", "sao",
-                "mot",  # "bao nhiêu một kg": a price per kilo (rt20)
+                "roi", "sao", "mot",  # "bao nhiêu một kg": a price per kilo (rt20)
                 # money by another name: "bao nhiêu vốn", "kinh phí", "chi phí", "doanh thu"
                 "von", "kinh", "chi", "phi", "doanh", "thue", "luong", "loi", "no"}
 

@@ -99,9 +99,9 @@ TITLES.update({f"minister of {english}": f"Bộ trưởng {body}"
 # A province's departments ("Sở"), named as the ministries are, and their heads (rt23: "Who
 # heads Ha Tinh's Department of Finance?" was searched in English words and got a paragraph
 # on public investment).
-_DEPARTMENTS = {english: "Sở " + body.removeprefix("Bộ ")
-                for english, body in {**_MINISTRIES, "tourism": "Bộ Du lịch",
-                                      "foreign affairs": "Bộ Ngoại vụ"}.items()}
+_DEPARTMENTS = {**{english: "Sở " + body.removeprefix("Bộ ")
+                   for english, body in _MINISTRIES.items()},
+                "tourism": "Sở Du lịch", "foreign affairs": "Sở Ngoại vụ"}
 TITLES.update({f"department of {english}": body for english, body in _DEPARTMENTS.items()})
 TITLES.update({f"{english} department": body for english, body in _DEPARTMENTS.items()})
 TITLES.update({f"director of the department of {english}": f"Giám đốc {body}"
